@@ -1,0 +1,162 @@
+//! Countries: every sovereign state a story names, by name, alias, adjective or demonym, from
+//! `rules/common/countries.csv`, with a mention count. English terms match as whole words;
+//! German names may take a genitive -s and German adjective stems their inflection endings.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::rules::diag::Diagnostic;
+use crate::rules::source::Row;
+use crate::rules::terms::{Ending, Term, TermMatcher};
+use crate::text::Span;
+
+/// A row of `rules/common/countries.csv`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CountryRow {
+    /// ISO 3166-1 alpha-2 code.
+    pub code: String,
+    /// `en` or `de`.
+    pub lang: String,
+    /// `name`, `alias`, `adjective` or `demonym`.
+    pub kind: String,
+    /// The surface form.
+    pub term: String,
+}
+
+/// Allowed `kind` values.
+pub const KINDS: [&str; 4] = ["name", "alias", "adjective", "demonym"];
+
+/// German adjective endings added to stems.
+const GERMAN_ADJECTIVE_ENDINGS: [&str; 5] = ["e", "en", "er", "es", "em"];
+
+/// A country mention.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountryMention {
+    /// Character span in the story text.
+    pub span: Span,
+    /// ISO 3166-1 alpha-2 code.
+    pub code: String,
+    /// Rule id (`country.<lang>.<kind>`).
+    pub rule: String,
+}
+
+/// Compiled country terms for one language, plus the English names of all codes.
+#[derive(Debug)]
+pub struct CountryRules {
+    matcher: TermMatcher,
+    codes: Vec<(String, String)>,
+    /// English short name per code.
+    pub names: BTreeMap<String, String>,
+}
+
+impl CountryRules {
+    /// Builds the matcher for `lang` from the table's rows; checks codes and kinds.
+    pub fn build(path: &Path, source: &str, rows: &[Row<CountryRow>], lang: &str, errors: &mut Vec<Diagnostic>) -> Option<CountryRules> {
+        let before = errors.len();
+        let mut names = BTreeMap::new();
+        let mut seen: BTreeMap<String, (String, usize)> = BTreeMap::new();
+        let mut terms = Vec::new();
+        let mut codes = Vec::new();
+        for row in rows {
+            let r = &row.value;
+            if r.code.len() != 2 || !r.code.chars().all(|c| c.is_ascii_uppercase()) {
+                errors.push(Diagnostic::at(path, source, row.line, 1, format!("`{}` is not an ISO 3166-1 alpha-2 code", r.code)).with_hint("use two upper-case letters, e.g. UZ"));
+                continue;
+            }
+            if !KINDS.contains(&r.kind.as_str()) {
+                errors.push(Diagnostic::at(path, source, row.line, 1, format!("unknown kind `{}`", r.kind)).with_hint("kind is one of name, alias, adjective, demonym"));
+                continue;
+            }
+            if r.lang != "en" && r.lang != "de" {
+                errors.push(Diagnostic::at(path, source, row.line, 1, format!("unknown language `{}`", r.lang)).with_hint("lang is en or de"));
+                continue;
+            }
+            if r.term.trim().is_empty() {
+                errors.push(Diagnostic::at(path, source, row.line, 1, "empty term").with_hint("write the name as it appears in text"));
+                continue;
+            }
+            if r.lang == "en" && r.kind == "name" {
+                names.insert(r.code.clone(), r.term.clone());
+            }
+            if r.lang != lang {
+                continue;
+            }
+            if let Some((other, line)) = seen.get(&r.term) {
+                if *other != r.code {
+                    errors.push(
+                        Diagnostic::at(path, source, row.line, 1, format!("`{}` is listed for both {} (line {}) and {}", r.term, other, line, r.code))
+                            .with_hint("a term may name only one country per language"),
+                    );
+                }
+                continue;
+            }
+            seen.insert(r.term.clone(), (r.code.clone(), row.line));
+            let german = lang == "de";
+            let mut add = |text: String, ending: Ending| {
+                terms.push(Term { text, open_start: false, ending });
+                codes.push((r.code.clone(), format!("country.{lang}.{}", r.kind)));
+            };
+            match (german, r.kind.as_str()) {
+                (true, "adjective") => {
+                    let endings = Ending::OneOf(GERMAN_ADJECTIVE_ENDINGS.iter().map(|s| s.to_string()).collect());
+                    add(r.term.clone(), endings.clone());
+                    let mut cap = r.term.chars();
+                    if let Some(first) = cap.next() {
+                        let capitalised: String = first.to_uppercase().chain(cap).collect();
+                        if capitalised != r.term {
+                            add(capitalised, endings);
+                        }
+                    }
+                }
+                (true, "name") | (true, "alias") => add(r.term.clone(), Ending::OneOf(vec!["s".into()])),
+                _ => {
+                    add(r.term.clone(), Ending::Closed);
+                    if let Some(stripped) = r.term.strip_suffix('.') {
+                        if stripped.contains('.') {
+                            add(stripped.to_owned(), Ending::Closed);
+                        }
+                    }
+                }
+            }
+        }
+        for code in codes.iter().map(|(c, _)| c) {
+            if !names.contains_key(code) {
+                errors.push(Diagnostic::file(path, format!("country {code} has no English `name` row")).with_hint("add a row `CODE,en,name,Short Name`"));
+                break;
+            }
+        }
+        if errors.len() > before {
+            return None;
+        }
+        let matcher = TermMatcher::new(terms, false).map_err(|e| errors.push(Diagnostic::file(path, e))).ok()?;
+        Some(CountryRules { matcher, codes, names })
+    }
+
+    /// Number of terms for this language.
+    pub fn len(&self) -> usize {
+        self.codes.len()
+    }
+
+    /// True when there is no term.
+    pub fn is_empty(&self) -> bool {
+        self.codes.is_empty()
+    }
+
+    /// Finds every country mention in `text`.
+    pub fn extract(&self, text: &str) -> Vec<CountryMention> {
+        self.matcher
+            .find(text)
+            .into_iter()
+            .map(|hit| {
+                let (code, rule) = &self.codes[hit.term];
+                CountryMention {
+                    span: hit.span,
+                    code: code.clone(),
+                    rule: rule.clone(),
+                }
+            })
+            .collect()
+    }
+}

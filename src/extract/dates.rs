@@ -1,0 +1,302 @@
+//! Dates: every date mention in a story, read into a [`DateExpr`] that the resolve step turns
+//! into an ISO 8601 value. Patterns, month and weekday names and relative words come from
+//! `rules/<lang>/dates.toml`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use regex::Captures;
+use serde::Deserialize;
+
+use crate::rules::diag::Diagnostic;
+use crate::rules::pattern::{alternation, choose_non_overlapping, PatternSet, PatternSpec};
+use crate::rules::source::read_toml;
+use crate::text::{CharIndex, Span};
+
+/// `rules/<lang>/dates.toml` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatesFile {
+    /// Twelve lists of month names and abbreviations, January first.
+    pub months: Vec<Vec<String>>,
+    /// Seven lists of weekday names, Monday first.
+    pub weekdays: Vec<Vec<String>>,
+    /// Words before "year" that name a year relative to the anchor date, with the offset.
+    pub relative_years: BTreeMap<String, i32>,
+    /// Words that name a day relative to the anchor date, with the offset in days.
+    pub relative_days: BTreeMap<String, i64>,
+    /// Words before a weekday: -1 the last one before the anchor, 1 the next, 0 the nearest past.
+    pub relative_weeks: BTreeMap<String, i32>,
+    /// Ordinal words for quarters and halves ("first" = 1).
+    pub ordinals: BTreeMap<String, u32>,
+    /// Words that mark a sentence as describing the story's main event.
+    pub event_cues: Vec<String>,
+    /// Words that may stand on a dateline besides the date ("Published", "Updated").
+    pub dateline_words: Vec<String>,
+    /// The patterns.
+    #[serde(rename = "pattern")]
+    pub patterns: Vec<PatternSpec>,
+}
+
+/// A year, month and day as far as the text gives them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Ymd {
+    /// The year, if written.
+    pub year: Option<i32>,
+    /// The month, if named.
+    pub month: Option<u32>,
+    /// The day, if named.
+    pub day: Option<u32>,
+}
+
+/// What a date mention says, before its year is resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DateExpr {
+    /// A calendar date, month or year, or a range of them; a missing year is inferred later.
+    Calendar {
+        /// Start (or the only point).
+        start: Ymd,
+        /// End of a range.
+        end: Option<Ymd>,
+    },
+    /// A year relative to the anchor ("last year"), optionally a month or month range in it.
+    RelativeYear {
+        /// Years from the anchor year.
+        offset: i32,
+        /// First month named in that year.
+        month: Option<u32>,
+        /// Last month of a month range (quarters, halves).
+        end_month: Option<u32>,
+    },
+    /// A day relative to the anchor ("yesterday").
+    RelativeDay {
+        /// Days from the anchor.
+        offset: i64,
+    },
+    /// A weekday near the anchor ("last Monday").
+    Weekday {
+        /// 0 = Monday.
+        weekday: u32,
+        /// -1 before the anchor, 1 after, 0 the nearest on or before.
+        direction: i32,
+    },
+}
+
+/// A date mention found in a story.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateMention {
+    /// Character span in the story text.
+    pub span: Span,
+    /// The rule that produced it.
+    pub rule: String,
+    /// What it says.
+    pub expr: DateExpr,
+}
+
+/// Compiled date rules for one language.
+#[derive(Debug)]
+pub struct DateRules {
+    patterns: PatternSet,
+    months: BTreeMap<String, u32>,
+    weekdays: BTreeMap<String, u32>,
+    relative_years: BTreeMap<String, i32>,
+    relative_days: BTreeMap<String, i64>,
+    relative_weeks: BTreeMap<String, i32>,
+    ordinals: BTreeMap<String, u32>,
+    /// Lower-case event cue words.
+    pub event_cues: Vec<String>,
+    /// Lower-case dateline words.
+    pub dateline_words: Vec<String>,
+}
+
+fn lower_key(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+impl DateRules {
+    /// Loads and compiles a dates rule file.
+    pub fn load(path: &Path, errors: &mut Vec<Diagnostic>) -> Option<DateRules> {
+        let (source, file) = read_toml::<DatesFile>(path, errors)?;
+        let before = errors.len();
+        if file.months.len() != 12 {
+            errors.push(Diagnostic::at(path, &source, 1, 1, format!("`months` must list 12 months, found {}", file.months.len())).with_hint("one list of names per month, January first"));
+        }
+        if file.weekdays.len() != 7 {
+            errors.push(Diagnostic::at(path, &source, 1, 1, format!("`weekdays` must list 7 days, found {}", file.weekdays.len())).with_hint("one list of names per weekday, Monday first"));
+        }
+        if errors.len() > before {
+            return None;
+        }
+        let mut months = BTreeMap::new();
+        for (i, names) in file.months.iter().enumerate() {
+            for n in names {
+                months.insert(lower_key(n), i as u32 + 1);
+            }
+        }
+        let mut weekdays = BTreeMap::new();
+        for (i, names) in file.weekdays.iter().enumerate() {
+            for n in names {
+                weekdays.insert(lower_key(n), i as u32);
+            }
+        }
+        let all_months = || file.months.iter().flatten().cloned();
+        let mut ph = BTreeMap::new();
+        ph.insert("month".into(), alternation("month", all_months()));
+        ph.insert("month2".into(), alternation("month2", all_months()));
+        ph.insert("weekday".into(), alternation("weekday", file.weekdays.iter().flatten().cloned()));
+        ph.insert("day".into(), r"(?P<day>3[01]|[12]\d|0?[1-9])".into());
+        ph.insert("day2".into(), r"(?P<day2>3[01]|[12]\d|0?[1-9])".into());
+        ph.insert("mm".into(), r"(?P<mnum>1[0-2]|0?[1-9])".into());
+        ph.insert("mm2".into(), r"(?P<mnum2>1[0-2]|0?[1-9])".into());
+        ph.insert("year".into(), r"(?P<year>1[89]\d\d|20\d\d)".into());
+        ph.insert("year2".into(), r"(?P<year2>1[89]\d\d|20\d\d)".into());
+        ph.insert("rel_year".into(), alternation("rel_year", file.relative_years.keys().cloned()));
+        ph.insert("rel_day".into(), alternation("rel_day", file.relative_days.keys().cloned()));
+        ph.insert("rel_week".into(), alternation("rel_week", file.relative_weeks.keys().cloned()));
+        ph.insert("quarter".into(), alternation("quarter", file.ordinals.keys().cloned()));
+        ph.insert("half".into(), alternation("half", file.ordinals.keys().cloned()));
+        let patterns = PatternSet::compile(&file.patterns, &ph, path, &source, errors)?;
+        let lower_map = |m: &BTreeMap<String, i32>| m.iter().map(|(k, v)| (lower_key(k), *v)).collect::<BTreeMap<_, _>>();
+        Some(DateRules {
+            patterns,
+            months,
+            weekdays,
+            relative_years: lower_map(&file.relative_years),
+            relative_days: file.relative_days.iter().map(|(k, v)| (lower_key(k), *v)).collect(),
+            relative_weeks: lower_map(&file.relative_weeks),
+            ordinals: file.ordinals.iter().map(|(k, v)| (lower_key(k), *v)).collect(),
+            event_cues: file.event_cues.iter().map(|w| w.to_lowercase()).collect(),
+            dateline_words: file.dateline_words.iter().map(|w| w.to_lowercase()).collect(),
+        })
+    }
+
+    /// The compiled patterns (for summaries and rule examples).
+    pub fn patterns(&self) -> &PatternSet {
+        &self.patterns
+    }
+
+    fn number(&self, caps: &Captures, name: &str) -> Option<u32> {
+        caps.name(name).and_then(|m| m.as_str().parse().ok())
+    }
+
+    fn month(&self, caps: &Captures, name: &str, numeric: &str) -> Option<u32> {
+        caps.name(name)
+            .and_then(|m| self.months.get(&lower_key(m.as_str())).copied())
+            .or_else(|| self.number(caps, numeric))
+    }
+
+    fn ordinal(&self, caps: &Captures, name: &str) -> Option<u32> {
+        let text = caps.name(name)?.as_str();
+        text.parse().ok().or_else(|| self.ordinals.get(&lower_key(text)).copied())
+    }
+
+    /// Reads one match into a date expression; `None` when the captures make no valid date.
+    fn read(&self, caps: &Captures) -> Option<DateExpr> {
+        if let Some(word) = caps.name("rel_day") {
+            let offset = *self.relative_days.get(&lower_key(word.as_str()))?;
+            return Some(DateExpr::RelativeDay { offset });
+        }
+        if let Some(day) = caps.name("weekday") {
+            let weekday = *self.weekdays.get(&lower_key(day.as_str()))?;
+            let direction = match caps.name("rel_week") {
+                Some(w) => *self.relative_weeks.get(&lower_key(w.as_str()))?,
+                None => 0,
+            };
+            return Some(DateExpr::Weekday { weekday, direction });
+        }
+        let month = self.month(caps, "month", "mnum");
+        let (mut first_month, mut last_month) = (month, self.month(caps, "month2", "mnum2"));
+        if let Some(q) = self.ordinal(caps, "quarter") {
+            if !(1..=4).contains(&q) {
+                return None;
+            }
+            first_month = Some(q * 3 - 2);
+            last_month = Some(q * 3);
+        }
+        if let Some(h) = self.ordinal(caps, "half") {
+            if !(1..=2).contains(&h) {
+                return None;
+            }
+            first_month = Some(h * 6 - 5);
+            last_month = Some(h * 6);
+        }
+        if let Some(word) = caps.name("rel_year") {
+            let offset = *self.relative_years.get(&lower_key(word.as_str()))?;
+            return Some(DateExpr::RelativeYear {
+                offset,
+                month: first_month,
+                end_month: last_month.filter(|_| first_month.is_some()),
+            });
+        }
+        let year = self.number(caps, "year").map(|y| y as i32);
+        let day = self.number(caps, "day");
+        let start = Ymd { year, month: first_month, day };
+        let year2 = self.number(caps, "year2").map(|y| y as i32);
+        let day2 = self.number(caps, "day2");
+        let end = if year2.is_some() || day2.is_some() || last_month.is_some() {
+            Some(Ymd {
+                year: year2.or(year),
+                month: last_month.or(if year2.is_some() && day2.is_none() { None } else { first_month }),
+                day: day2,
+            })
+        } else {
+            None
+        };
+        if start.year.is_none() && start.month.is_none() {
+            return None;
+        }
+        for ymd in std::iter::once(&start).chain(end.iter()) {
+            if ymd.day.is_some() && ymd.month.is_none() {
+                return None;
+            }
+            if let (Some(m), Some(d)) = (ymd.month, ymd.day) {
+                if d > days_in_month(ymd.year.unwrap_or(2000), m) {
+                    return None;
+                }
+            }
+        }
+        if let Some(e) = &end {
+            if order_key(e) < order_key(&start) && e.year.is_some() {
+                return None;
+            }
+        }
+        Some(DateExpr::Calendar { start, end })
+    }
+}
+
+fn order_key(d: &Ymd) -> (i32, u32, u32) {
+    (d.year.unwrap_or(0), d.month.unwrap_or(0), d.day.unwrap_or(0))
+}
+
+/// Days in `month` of `year`.
+pub fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+/// Finds every date mention in `text`, in text order, overlaps resolved to the longest match.
+pub fn extract(text: &str, rules: &DateRules) -> Vec<DateMention> {
+    let index = CharIndex::new(text);
+    let candidates: Vec<_> = rules
+        .patterns
+        .find_all(text)
+        .into_iter()
+        .filter(|m| rules.read(&m.captures).is_some())
+        .collect();
+    choose_non_overlapping(candidates)
+        .into_iter()
+        .filter_map(|m| {
+            let expr = rules.read(&m.captures)?;
+            Some(DateMention {
+                span: index.span(m.start, m.end),
+                rule: rules.patterns.patterns[m.pattern].id.clone(),
+                expr,
+            })
+        })
+        .collect()
+}

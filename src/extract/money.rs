@@ -1,0 +1,293 @@
+//! Money: every amount with an explicit currency, scaled exactly (decimal arithmetic, no
+//! floating point), with range maximum and qualifier. Currencies come from
+//! `rules/common/currencies.csv`; scale words, number words, qualifiers and the patterns from
+//! `rules/<lang>/money.toml`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::str::FromStr;
+
+use regex::Captures;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+
+use crate::rules::diag::Diagnostic;
+use crate::rules::pattern::{alternation, choose_non_overlapping, PatternSet, PatternSpec};
+use crate::rules::source::{read_toml, Row};
+use crate::text::{CharIndex, Span};
+
+/// A row of `rules/common/currencies.csv`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CurrencyRow {
+    /// ISO 4217 code.
+    pub code: String,
+    /// `any`, `en` or `de`.
+    pub lang: String,
+    /// `code`, `symbol` or `name`.
+    pub kind: String,
+    /// The surface form.
+    pub term: String,
+}
+
+/// `rules/<lang>/money.toml` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MoneyFile {
+    /// The decimal separator of the language's numbers (`.` or `,`).
+    pub decimal_separator: char,
+    /// Scale words with their power of ten ("billion" = 9).
+    pub scales: BTreeMap<String, u32>,
+    /// Number words with their value ("five" = 5, "hundred" = 100).
+    pub number_words: BTreeMap<String, u64>,
+    /// Qualifier phrases by qualifier (`over`, `under`, `about`, `up_to`).
+    pub qualifiers: BTreeMap<String, Vec<String>>,
+    /// Words that make an amount right after them vague ("several").
+    pub vague_before: Vec<String>,
+    /// The patterns.
+    #[serde(rename = "pattern")]
+    pub patterns: Vec<PatternSpec>,
+}
+
+/// A money mention.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MoneyMention {
+    /// Character span in the story text.
+    pub span: Span,
+    /// Rule id.
+    pub rule: String,
+    /// The fully scaled amount.
+    pub amount: Decimal,
+    /// Upper end of a range.
+    pub amount_max: Option<Decimal>,
+    /// ISO 4217 code.
+    pub currency: String,
+    /// `exact`, `over`, `under`, `about` or `up_to`.
+    pub qualifier: String,
+}
+
+/// Compiled money rules for one language.
+#[derive(Debug)]
+pub struct MoneyRules {
+    patterns: PatternSet,
+    currencies: BTreeMap<String, String>,
+    scales: BTreeMap<String, u32>,
+    number_words: BTreeMap<String, u64>,
+    qualifiers: BTreeMap<String, String>,
+    vague_before: Vec<String>,
+    decimal: char,
+}
+
+/// Normalised lookup key for a currency or scale term: lower case, no spaces.
+fn key(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect()
+}
+
+/// Allowed qualifier names.
+pub const QUALIFIERS: [&str; 5] = ["exact", "over", "under", "about", "up_to"];
+
+impl MoneyRules {
+    /// Loads `path` for language `lang`, using the currency rows for `lang` and `any`.
+    pub fn load(path: &Path, lang: &str, currencies: &[Row<CurrencyRow>], errors: &mut Vec<Diagnostic>) -> Option<MoneyRules> {
+        let (source, file) = read_toml::<MoneyFile>(path, errors)?;
+        let before = errors.len();
+        if file.decimal_separator != '.' && file.decimal_separator != ',' {
+            errors.push(Diagnostic::at(path, &source, 1, 1, "`decimal_separator` must be \".\" or \",\"").with_hint("English uses \".\", German \",\""));
+        }
+        for q in file.qualifiers.keys() {
+            if !QUALIFIERS.contains(&q.as_str()) || q == "exact" {
+                errors.push(Diagnostic::at(path, &source, 1, 1, format!("unknown qualifier `{q}`")).with_hint("qualifiers are over, under, about, up_to"));
+            }
+        }
+        if errors.len() > before {
+            return None;
+        }
+        let mine: Vec<&CurrencyRow> = currencies.iter().map(|r| &r.value).filter(|r| r.lang == lang || r.lang == "any").collect();
+        let mut lookup = BTreeMap::new();
+        for r in &mine {
+            lookup.insert(key(&r.term), r.code.clone());
+        }
+        let mut ph = BTreeMap::new();
+        let ci = |s: String| s.replacen("(?P<", "(?i:(?P<", 1) + ")";
+        let prefix_terms = || mine.iter().filter(|r| r.kind != "name").map(|r| r.term.clone());
+        let spaced = |t: String| {
+            let esc = regex::escape(&t);
+            esc.replace(r"\$", r"\s?\$")
+        };
+        let spaced_alt = |group: &str, terms: Vec<String>| {
+            let mut terms = terms;
+            terms.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+            terms.dedup();
+            format!("(?i:(?P<{group}>{}))", terms.into_iter().map(spaced).collect::<Vec<_>>().join("|"))
+        };
+        ph.insert("cur_pre".into(), spaced_alt("cur", prefix_terms().collect()));
+        ph.insert("cur_pre2".into(), spaced_alt("cur2", prefix_terms().collect()));
+        ph.insert("cur".into(), spaced_alt("cur", mine.iter().map(|r| r.term.clone()).collect()));
+        let number = |g: &str| {
+            let words = alternation("", file.number_words.keys().cloned());
+            format!(r"(?P<{g}>\d{{1,3}}(?:[,.'’ ]\d{{3}})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?|(?i:{words}(?:[\s-]+{words})*))")
+        };
+        ph.insert("num".into(), number("num"));
+        ph.insert("num2".into(), number("num2"));
+        ph.insert("plus_num".into(), number("plus_num"));
+        ph.insert("scale".into(), ci(alternation("scale", file.scales.keys().cloned())));
+        ph.insert("scale2".into(), ci(alternation("scale2", file.scales.keys().cloned())));
+        ph.insert("plus_scale".into(), ci(alternation("plus_scale", file.scales.keys().cloned())));
+        ph.insert("qualifier".into(), ci(alternation("qualifier", file.qualifiers.values().flatten().cloned())));
+        let patterns = PatternSet::compile(&file.patterns, &ph, path, &source, errors)?;
+        let mut qualifiers = BTreeMap::new();
+        for (q, phrases) in &file.qualifiers {
+            for p in phrases {
+                qualifiers.insert(key(p), q.clone());
+            }
+        }
+        Some(MoneyRules {
+            patterns,
+            currencies: lookup,
+            scales: file.scales.iter().map(|(k, v)| (key(k), *v)).collect(),
+            number_words: file.number_words.iter().map(|(k, v)| (key(k), *v)).collect(),
+            qualifiers,
+            vague_before: file.vague_before.iter().map(|w| w.to_lowercase()).collect(),
+            decimal: file.decimal_separator,
+        })
+    }
+
+    /// The compiled patterns.
+    pub fn patterns(&self) -> &PatternSet {
+        &self.patterns
+    }
+
+    /// Reads a number written in digits (with this language's separators) or in words.
+    pub fn parse_number(&self, text: &str) -> Option<Decimal> {
+        let t = text.trim();
+        if t.chars().next()?.is_ascii_digit() {
+            return parse_digits(t, self.decimal);
+        }
+        let mut total: u64 = 0;
+        let mut current: u64 = 0;
+        for word in t.split(|c: char| c.is_whitespace() || c == '-').filter(|w| !w.is_empty()) {
+            let w = key(word);
+            if w == "and" || w == "und" {
+                continue;
+            }
+            let v = *self.number_words.get(&w)?;
+            if v == 100 {
+                current = current.max(1) * 100;
+            } else if v >= 1000 {
+                total += current.max(1) * v;
+                current = 0;
+            } else {
+                current += v;
+            }
+        }
+        Some(Decimal::from(total + current))
+    }
+
+    fn scaled(&self, caps: &Captures, num: &str, scale: &str, fallback_scale: Option<&str>) -> Option<Decimal> {
+        let n = self.parse_number(caps.name(num)?.as_str())?;
+        let power = match caps.name(scale).map(|m| m.as_str()).or(fallback_scale) {
+            Some(s) => *self.scales.get(&key(s))?,
+            None => 0,
+        };
+        n.checked_mul(Decimal::from(10u64.checked_pow(power)?))
+    }
+
+    fn read(&self, caps: &Captures, text: &str, start: usize, end: usize) -> Option<MoneyMention> {
+        let currency = caps
+            .name("cur")
+            .or(caps.name("cur2"))
+            .and_then(|c| self.currencies.get(&key(c.as_str())))?
+            .clone();
+        let scale2 = caps.name("scale2").map(|m| m.as_str());
+        let mut amount = self.scaled(caps, "num", "scale", scale2)?;
+        if caps.name("plus_num").is_some() {
+            amount += self.scaled(caps, "plus_num", "plus_scale", None)?;
+        }
+        let amount_max = match caps.name("num2") {
+            Some(_) => Some(self.scaled(caps, "num2", "scale2", caps.name("scale").map(|m| m.as_str()))?),
+            None => None,
+        };
+        if amount_max.is_some_and(|m| m <= amount) {
+            return None;
+        }
+        let qualifier = caps
+            .name("qualifier")
+            .and_then(|q| self.qualifiers.get(&key(q.as_str())).cloned())
+            .unwrap_or_else(|| "exact".to_owned());
+        let before = text[..start].trim_end();
+        let after = text[end..].trim_start();
+        if before.ends_with('=') || after.starts_with('=') || (after.starts_with('/') && after[1..].starts_with(|c: char| c.is_ascii_uppercase())) {
+            return None;
+        }
+        let prev_word = before.rsplit(|c: char| c.is_whitespace()).next().unwrap_or("").to_lowercase();
+        if self.vague_before.iter().any(|v| *v == prev_word) {
+            return None;
+        }
+        Some(MoneyMention {
+            span: Span::new(0, 0),
+            rule: String::new(),
+            amount: amount.normalize(),
+            amount_max: amount_max.map(|m| m.normalize()),
+            currency,
+            qualifier,
+        })
+    }
+}
+
+/// Parses digits with separators: the language's decimal separator is decimal, the other one
+/// groups thousands; when both occur, the last one is the decimal separator.
+pub fn parse_digits(text: &str, decimal: char) -> Option<Decimal> {
+    let has_dot = text.contains('.');
+    let has_comma = text.contains(',');
+    let dec = if has_dot && has_comma {
+        if text.rfind('.') > text.rfind(',') { '.' } else { ',' }
+    } else {
+        decimal
+    };
+    let mut clean = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            clean.push(c);
+        } else if c == dec {
+            clean.push('.');
+        }
+    }
+    if clean.matches('.').count() > 1 {
+        return None;
+    }
+    Decimal::from_str(&clean).ok()
+}
+
+/// Finds every money mention in `text`, in text order.
+pub fn extract(text: &str, rules: &MoneyRules) -> Vec<MoneyMention> {
+    let index = CharIndex::new(text);
+    let candidates: Vec<_> = rules
+        .patterns
+        .find_all(text)
+        .into_iter()
+        .filter(|m| rules.read(&m.captures, text, m.start, m.end).is_some())
+        .collect();
+    choose_non_overlapping(candidates)
+        .into_iter()
+        .filter_map(|m| {
+            let mut mention = rules.read(&m.captures, text, m.start, m.end)?;
+            mention.span = index.span(m.start, m.end);
+            mention.rule = rules.patterns.patterns[m.pattern].id.clone();
+            Some(mention)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digits_follow_the_language_convention() {
+        let d = |s: &str| Decimal::from_str(s).unwrap();
+        assert_eq!(parse_digits("9.6", '.'), Some(d("9.6")));
+        assert_eq!(parse_digits("12,650", '.'), Some(d("12650")));
+        assert_eq!(parse_digits("6,1", ','), Some(d("6.1")));
+        assert_eq!(parse_digits("1.500", ','), Some(d("1500")));
+        assert_eq!(parse_digits("1.234,5", '.'), Some(d("1234.5")));
+    }
+}

@@ -1,0 +1,240 @@
+//! Sectors: the fields of activity a story names, from the taxonomy in
+//! `rules/common/sectors.csv` and the terms in `rules/<lang>/sector_terms.csv`. German terms may
+//! sit inside compounds (`*energie*`); words listed in `sector_exclusions.csv` are false friends.
+//! In languages that capitalise only names, a term inside an organisation's name ("Export-Import
+//! Bank", "Aksa Energy" in a list of holdings) is not evidence.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::rules::diag::Diagnostic;
+use crate::rules::source::Row;
+use crate::rules::terms::{enclosing_word, Ending, Term, TermMatcher};
+use crate::text::Span;
+
+/// A row of `rules/common/sectors.csv`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SectorRow {
+    /// Taxonomy id.
+    pub id: String,
+    /// Human-readable label.
+    pub label: String,
+}
+
+/// A row of `rules/<lang>/sector_terms.csv`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SectorTermRow {
+    /// Taxonomy id.
+    pub sector: String,
+    /// Term, with `*` for an open start or end.
+    pub term: String,
+}
+
+/// A row of `rules/<lang>/sector_exclusions.csv`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SectorExclusionRow {
+    /// Taxonomy id whose matches the word cancels.
+    pub sector: String,
+    /// The whole word, or a prefix ending in `*`.
+    pub word: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// A sector term found in a story.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectorMention {
+    /// Character span in the story text.
+    pub span: Span,
+    /// Taxonomy id.
+    pub sector: String,
+    /// The term as written in the rules.
+    pub term: String,
+    /// Rule id (`sector.<lang>.<id>`).
+    pub rule: String,
+}
+
+/// Compiled sector rules for one language.
+#[derive(Debug)]
+pub struct SectorRules {
+    matcher: TermMatcher,
+    sectors: Vec<(String, String)>,
+    exclusions: Vec<(String, String, bool)>,
+    org_heads: Vec<String>,
+    /// Taxonomy id → label.
+    pub labels: BTreeMap<String, String>,
+}
+
+impl SectorRules {
+    /// Builds the rules for `lang`. `taxonomy` is the sector table; `org_heads` the words that
+    /// make a capitalised name an organisation (empty disables the check).
+    #[allow(clippy::too_many_arguments)]
+    pub fn build(
+        lang: &str,
+        taxonomy: &[Row<SectorRow>],
+        terms_path: &Path,
+        terms_source: &str,
+        terms: &[Row<SectorTermRow>],
+        excl_path: &Path,
+        excl_source: &str,
+        exclusions: &[Row<SectorExclusionRow>],
+        org_heads: Vec<String>,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Option<SectorRules> {
+        let before = errors.len();
+        let labels: BTreeMap<String, String> = taxonomy.iter().map(|r| (r.value.id.clone(), r.value.label.clone())).collect();
+        let mut compiled = Vec::new();
+        let mut sectors = Vec::new();
+        let mut seen = BTreeMap::new();
+        for row in terms {
+            let r = &row.value;
+            if !labels.contains_key(&r.sector) {
+                errors.push(
+                    Diagnostic::at(terms_path, terms_source, row.line, 1, format!("unknown sector id `{}`", r.sector))
+                        .with_hint(format!("use one of: {}", labels.keys().cloned().collect::<Vec<_>>().join(", "))),
+                );
+                continue;
+            }
+            let open_start = r.term.starts_with('*');
+            let open_end = r.term.ends_with('*');
+            let text = r.term.trim_matches('*').to_owned();
+            if text.chars().filter(|c| c.is_alphabetic()).count() < 3 || text.contains('*') {
+                errors.push(
+                    Diagnostic::at(terms_path, terms_source, row.line, 1, format!("term `{}` is too short or has an inner `*`", r.term))
+                        .with_hint("a term needs at least three letters; `*` only at its start or end"),
+                );
+                continue;
+            }
+            let key = text.to_lowercase();
+            if let Some((other, line)) = seen.get(&key) {
+                if *other != r.sector {
+                    errors.push(
+                        Diagnostic::at(terms_path, terms_source, row.line, 1, format!("term `{}` is listed for `{}` (line {}) and `{}`", r.term, other, line, r.sector))
+                            .with_hint("a term may belong to one sector only"),
+                    );
+                }
+                continue;
+            }
+            seen.insert(key, (r.sector.clone(), row.line));
+            compiled.push(Term {
+                text,
+                open_start,
+                ending: if open_end { Ending::Open } else { Ending::Closed },
+            });
+            sectors.push((r.sector.clone(), r.term.clone()));
+        }
+        let mut excl = Vec::new();
+        for row in exclusions {
+            let r = &row.value;
+            if !labels.contains_key(&r.sector) {
+                errors.push(Diagnostic::at(excl_path, excl_source, row.line, 1, format!("unknown sector id `{}`", r.sector)).with_hint("use an id from rules/common/sectors.csv"));
+                continue;
+            }
+            let prefix = r.word.ends_with('*');
+            excl.push((r.sector.clone(), r.word.trim_end_matches('*').to_lowercase(), prefix));
+        }
+        if errors.len() > before {
+            return None;
+        }
+        let matcher = TermMatcher::new(compiled, true).map_err(|e| errors.push(Diagnostic::file(terms_path, e))).ok()?;
+        let _ = lang;
+        Some(SectorRules {
+            matcher,
+            sectors,
+            exclusions: excl,
+            org_heads,
+            labels,
+        })
+    }
+
+    /// Number of terms.
+    pub fn len(&self) -> usize {
+        self.sectors.len()
+    }
+
+    /// True when there is no term.
+    pub fn is_empty(&self) -> bool {
+        self.sectors.is_empty()
+    }
+
+    /// Finds every sector term in `text` that is not a false friend or part of an
+    /// organisation's name.
+    pub fn extract(&self, text: &str, lang: &str) -> Vec<SectorMention> {
+        let chars: Vec<char> = text.chars().collect();
+        self.matcher
+            .find(text)
+            .into_iter()
+            .filter_map(|hit| {
+                let (sector, term) = &self.sectors[hit.term];
+                let word_span = enclosing_word(&chars, hit.span);
+                let word: String = chars[word_span.start..word_span.end].iter().collect::<String>().to_lowercase();
+                let excluded = self.exclusions.iter().any(|(s, w, prefix)| s == sector && if *prefix { word.starts_with(w.as_str()) } else { word == *w });
+                if excluded || self.in_organisation_name(&chars, hit.span) {
+                    return None;
+                }
+                Some(SectorMention {
+                    span: hit.span,
+                    sector: sector.clone(),
+                    term: term.trim_matches('*').to_lowercase(),
+                    rule: format!("sector.{lang}.{sector}"),
+                })
+            })
+            .collect()
+    }
+
+    /// True when `span` is part of a run of capitalised words (joined by of/and/for/the,
+    /// commas or hyphens) that contains an organisation word.
+    fn in_organisation_name(&self, chars: &[char], span: Span) -> bool {
+        if self.org_heads.is_empty() || !chars[span.start].is_uppercase() {
+            return false;
+        }
+        let tokens = tokenize(chars);
+        let Some(pos) = tokens.iter().position(|t| t.span.overlaps(&span)) else { return false };
+        let is_cap = |t: &Tok| t.text.chars().next().is_some_and(|c| c.is_uppercase());
+        let is_joiner = |t: &Tok| matches!(t.text.as_str(), "of" | "and" | "for" | "the" | "&" | "," | "-" | "de" | "on");
+        let mut lo = pos;
+        while lo > 0 && tokens[lo].same_line && (is_cap(&tokens[lo - 1]) || (is_joiner(&tokens[lo - 1]) && lo >= 2 && is_cap(&tokens[lo - 2]))) {
+            lo -= 1;
+        }
+        let mut hi = pos;
+        while hi + 1 < tokens.len() && tokens[hi + 1].same_line && (is_cap(&tokens[hi + 1]) || (is_joiner(&tokens[hi + 1]) && tokens.get(hi + 2).is_some_and(|t| is_cap(t) || t.text == "the"))) {
+            hi += 1;
+        }
+        tokens[lo..=hi].iter().any(|t| self.org_heads.iter().any(|h| *h == t.text))
+    }
+}
+
+struct Tok {
+    span: Span,
+    text: String,
+    same_line: bool,
+}
+
+fn tokenize(chars: &[char]) -> Vec<Tok> {
+    let mut tokens: Vec<Tok> = Vec::new();
+    let mut i = 0;
+    let mut newline_before = false;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\n' || c == '.' || c == ';' || c == ':' || c == '(' || c == ')' || c == '"' || c == '“' || c == '”' {
+            newline_before = true;
+            i += 1;
+        } else if c.is_whitespace() {
+            i += 1;
+        } else if c.is_alphanumeric() {
+            let start = i;
+            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '\'' || chars[i] == '’') {
+                i += 1;
+            }
+            tokens.push(Tok { span: Span::new(start, i), text: chars[start..i].iter().collect(), same_line: !newline_before });
+            newline_before = false;
+        } else {
+            tokens.push(Tok { span: Span::new(i, i + 1), text: c.to_string(), same_line: !newline_before });
+            newline_before = false;
+            i += 1;
+        }
+    }
+    tokens
+}

@@ -1,0 +1,85 @@
+//! The `accord` binary: parse arguments, call the library, map the outcome to an exit status.
+
+use std::process::ExitCode;
+
+use accord::cli::{Cli, Command, RunArgs, EXIT_FAILURE, EXIT_OK, EXIT_SKIPPED, EXIT_USAGE};
+use accord::pipeline::{run, RunError, RunSummary};
+use accord::rules::RuleSet;
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command.unwrap_or(Command::Run(RunArgs::default())) {
+        Command::Run(args) => run_command(args),
+        Command::Check(args) => check_command(&args.rules),
+    };
+    ExitCode::from(code as u8)
+}
+
+fn run_command(args: RunArgs) -> i32 {
+    let config = match args.into_config() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    match run(&config) {
+        Ok(summary) => {
+            println!("{}", describe(&summary, &config.out.display().to_string()));
+            for s in &summary.skipped {
+                eprintln!("skipped {}: {}", s.source, s.reason);
+            }
+            if summary.skipped.is_empty() {
+                EXIT_OK
+            } else {
+                EXIT_SKIPPED
+            }
+        }
+        Err(err @ (RunError::Rules(_) | RunError::Input(_))) => {
+            eprintln!("{err}");
+            EXIT_USAGE
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            EXIT_FAILURE
+        }
+    }
+}
+
+fn describe(s: &RunSummary, out: &str) -> String {
+    let langs: Vec<String> = s.by_language.iter().map(|(l, n)| format!("{l} {n}")).collect();
+    let kinds: Vec<String> = s.mentions.iter().map(|(k, n)| format!("{n} {k}")).collect();
+    format!(
+        "accord: {} articles -> {} records ({}); mentions: {}; {} files skipped; {} ms; written to {}/",
+        s.inputs,
+        s.records,
+        if langs.is_empty() { "none".to_owned() } else { langs.join(", ") },
+        kinds.join(", "),
+        s.skipped.len(),
+        s.timings_ms.get("total").copied().unwrap_or(0),
+        out.trim_end_matches('/')
+    )
+}
+
+fn check_command(dir: &std::path::Path) -> i32 {
+    let rules = match RuleSet::load(dir) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{e}");
+            return EXIT_USAGE;
+        }
+    };
+    print!("{}", accord::check::summary(&rules));
+    let failures = accord::check::run_examples(&rules);
+    if failures.is_empty() {
+        println!("all rule examples pass");
+        EXIT_OK
+    } else {
+        for f in &failures {
+            eprintln!("example failed: {}: {:?} expected {:?}, got {:?}", f.rule, f.text, if f.expected.is_empty() { "no mention" } else { &f.expected }, f.got);
+        }
+        eprintln!("{} rule example(s) failed", failures.len());
+        EXIT_USAGE
+    }
+}

@@ -1,0 +1,155 @@
+//! Output writers. Every file is written to a temporary file in the output folder and renamed
+//! into place only when the run completes, so a crash or an error never leaves a half-written
+//! file or destroys the previous run's output.
+
+pub mod csv;
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use tempfile::NamedTempFile;
+
+use crate::process::Skipped;
+use crate::record::Record;
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
+pub enum Format {
+    /// `records.csv` and `mentions.csv`.
+    Csv,
+    /// `records.json`, a JSON array.
+    Json,
+    /// `records.jsonl`, one record per line.
+    Jsonl,
+}
+
+struct Pending {
+    file: BufWriter<NamedTempFile>,
+    target: PathBuf,
+}
+
+impl Pending {
+    fn new(dir: &Path, name: &str) -> std::io::Result<Pending> {
+        let tmp = tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".tmp").tempfile_in(dir)?;
+        Ok(Pending { file: BufWriter::new(tmp), target: dir.join(name) })
+    }
+
+    fn commit(self) -> std::io::Result<PathBuf> {
+        let tmp = self.file.into_inner().map_err(|e| e.into_error())?;
+        tmp.as_file().sync_all()?;
+        tmp.persist(&self.target).map_err(|e| e.error)?;
+        Ok(self.target)
+    }
+}
+
+/// Streams records into the output files of a run.
+pub struct Writer {
+    json: Option<Pending>,
+    jsonl: Option<Pending>,
+    records_csv: Option<::csv::Writer<Pending>>,
+    mentions_csv: Option<::csv::Writer<Pending>>,
+    skipped: Pending,
+    manifest: Pending,
+    count: usize,
+}
+
+impl Write for Pending {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.file.write(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
+impl Writer {
+    /// Creates the output folder if needed and opens temporary files for `formats`.
+    pub fn create(dir: &Path, formats: &[Format]) -> std::io::Result<Writer> {
+        std::fs::create_dir_all(dir)?;
+        let has = |f: Format| formats.contains(&f);
+        let mut json = has(Format::Json).then(|| Pending::new(dir, "records.json")).transpose()?;
+        if let Some(j) = json.as_mut() {
+            j.write_all(b"[")?;
+        }
+        let records_csv = if has(Format::Csv) {
+            let mut w = ::csv::Writer::from_writer(Pending::new(dir, "records.csv")?);
+            w.write_record(csv::RECORD_COLUMNS)?;
+            Some(w)
+        } else {
+            None
+        };
+        let mentions_csv = if has(Format::Csv) {
+            let mut w = ::csv::Writer::from_writer(Pending::new(dir, "mentions.csv")?);
+            w.write_record(csv::MENTION_COLUMNS)?;
+            Some(w)
+        } else {
+            None
+        };
+        Ok(Writer {
+            json,
+            jsonl: has(Format::Jsonl).then(|| Pending::new(dir, "records.jsonl")).transpose()?,
+            records_csv,
+            mentions_csv,
+            skipped: Pending::new(dir, "skipped.csv")?,
+            manifest: Pending::new(dir, "run.json")?,
+            count: 0,
+        })
+    }
+
+    /// Appends one record to every open output.
+    pub fn write(&mut self, record: &Record) -> std::io::Result<()> {
+        if let Some(j) = self.json.as_mut() {
+            j.write_all(if self.count == 0 { b"\n" } else { b",\n" })?;
+            serde_json::to_writer_pretty(&mut *j, record)?;
+        }
+        if let Some(j) = self.jsonl.as_mut() {
+            serde_json::to_writer(&mut *j, record)?;
+            j.write_all(b"\n")?;
+        }
+        if let Some(w) = self.records_csv.as_mut() {
+            w.write_record(csv::record_row(record))?;
+        }
+        if let Some(w) = self.mentions_csv.as_mut() {
+            for row in csv::mention_rows(record) {
+                w.write_record(row)?;
+            }
+        }
+        self.count += 1;
+        Ok(())
+    }
+
+    /// Writes the skipped-files list and the run manifest, then renames every file into place.
+    pub fn finish<M: Serialize>(mut self, skipped: &[Skipped], manifest: &M) -> std::io::Result<Vec<PathBuf>> {
+        let mut done = Vec::new();
+        if let Some(mut j) = self.json.take() {
+            j.write_all(if self.count == 0 { b"]\n" } else { b"\n]\n" })?;
+            done.push(j);
+        }
+        if let Some(j) = self.jsonl.take() {
+            done.push(j);
+        }
+        for w in [self.records_csv.take(), self.mentions_csv.take()].into_iter().flatten() {
+            done.push(w.into_inner().map_err(|e| e.into_error())?);
+        }
+        {
+            let mut w = ::csv::Writer::from_writer(&mut self.skipped);
+            w.write_record(["source", "reason"])?;
+            for s in skipped {
+                w.write_record([csv::safe_cell(&s.source), csv::safe_cell(&s.reason)])?;
+            }
+            w.flush()?;
+        }
+        serde_json::to_writer_pretty(&mut self.manifest, manifest)?;
+        self.manifest.write_all(b"\n")?;
+        done.push(self.skipped);
+        done.push(self.manifest);
+        done.into_iter().map(Pending::commit).collect()
+    }
+}
+
+/// Creates an empty file, used by tests to prove an output folder is untouched.
+pub fn touch(path: &Path) -> std::io::Result<File> {
+    File::create(path)
+}

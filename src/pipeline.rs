@@ -1,0 +1,154 @@
+//! The main job: load rules → discover inputs → process files in parallel (rayon), in bounded
+//! chunks, in input order → stream records to the writers → manifest.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use serde::Serialize;
+use thiserror::Error;
+
+use crate::input::{discover, InputError};
+use crate::output::{Format, Writer};
+use crate::process::{process_file, Settings, Skipped};
+use crate::rules::diag::RuleErrors;
+use crate::rules::RuleSet;
+
+/// How many files each worker thread gets per chunk; bounds memory to a few chunks of records.
+const FILES_PER_THREAD_PER_CHUNK: usize = 32;
+
+/// A validated run configuration.
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    /// Files or folders to read.
+    pub inputs: Vec<PathBuf>,
+    /// The rules folder.
+    pub rules: PathBuf,
+    /// The output folder.
+    pub out: PathBuf,
+    /// Formats to write.
+    pub formats: Vec<Format>,
+    /// Worker threads (0 = one per core).
+    pub threads: usize,
+    /// Anchor date for stories without a published date.
+    pub reference_date: NaiveDate,
+}
+
+/// Why a run failed as a whole.
+#[derive(Debug, Error)]
+pub enum RunError {
+    /// The rule files have errors; nothing was processed.
+    #[error("{0}")]
+    Rules(#[from] RuleErrors),
+    /// An input path is wrong.
+    #[error("{0}")]
+    Input(#[from] InputError),
+    /// The output could not be written; the previous output is untouched.
+    #[error("cannot write output to {path}: {source}")]
+    Output {
+        /// The output folder.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The thread pool could not be built.
+    #[error("cannot start worker threads: {0}")]
+    Threads(String),
+}
+
+/// What a run did, also written as `run.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunSummary {
+    /// Tool name.
+    pub tool: &'static str,
+    /// Tool version.
+    pub version: &'static str,
+    /// SHA-256 of the rule files.
+    pub rules_digest: String,
+    /// The reference date used.
+    pub reference_date: String,
+    /// Input files found.
+    pub inputs: usize,
+    /// Records written.
+    pub records: usize,
+    /// Records per language.
+    pub by_language: BTreeMap<String, usize>,
+    /// Mentions per kind.
+    pub mentions: BTreeMap<String, usize>,
+    /// Files that could not be processed.
+    pub skipped: Vec<SkippedOut>,
+    /// Wall-clock timings in milliseconds.
+    pub timings_ms: BTreeMap<String, u128>,
+    /// Files written.
+    #[serde(skip)]
+    pub written: Vec<PathBuf>,
+}
+
+/// A skipped file in the manifest.
+#[derive(Debug, Clone, Serialize)]
+pub struct SkippedOut {
+    /// Input path relative to its root.
+    pub source: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// Runs the main job.
+pub fn run(config: &RunConfig) -> Result<RunSummary, RunError> {
+    let started = Instant::now();
+    let rules = RuleSet::load(&config.rules)?;
+    let rules_ms = started.elapsed().as_millis();
+    let files = discover(&config.inputs)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.threads)
+        .build()
+        .map_err(|e| RunError::Threads(e.to_string()))?;
+    let out_err = |source: std::io::Error| RunError::Output { path: config.out.clone(), source };
+    let mut writer = Writer::create(&config.out, &config.formats).map_err(out_err)?;
+    let settings = Settings { reference_date: config.reference_date };
+    let mut skipped: Vec<Skipped> = Vec::new();
+    let mut by_language: BTreeMap<String, usize> = BTreeMap::new();
+    let mut mentions: BTreeMap<String, usize> = ["date", "leader", "money", "sector", "country"].iter().map(|k| (k.to_string(), 0)).collect();
+    let mut records = 0;
+    let chunk = FILES_PER_THREAD_PER_CHUNK * pool.current_num_threads().max(1);
+    let processing = Instant::now();
+    for batch in files.chunks(chunk) {
+        let results: Vec<_> = pool.install(|| batch.par_iter().map(|f| process_file(f, &rules, settings)).collect());
+        for result in results {
+            match result {
+                Ok(recs) => {
+                    for r in &recs {
+                        writer.write(r).map_err(out_err)?;
+                        records += 1;
+                        *by_language.entry(r.language.clone()).or_default() += 1;
+                        for m in &r.mentions {
+                            *mentions.entry(m.kind.to_string()).or_default() += 1;
+                        }
+                    }
+                }
+                Err(s) => skipped.push(s),
+            }
+        }
+    }
+    let processing_ms = processing.elapsed().as_millis();
+    let mut summary = RunSummary {
+        tool: "accord",
+        version: env!("CARGO_PKG_VERSION"),
+        rules_digest: rules.digest.clone(),
+        reference_date: config.reference_date.format("%Y-%m-%d").to_string(),
+        inputs: files.len(),
+        records,
+        by_language,
+        mentions,
+        skipped: skipped.iter().map(|s| SkippedOut { source: s.source.clone(), reason: s.reason.clone() }).collect(),
+        timings_ms: BTreeMap::new(),
+        written: Vec::new(),
+    };
+    summary.timings_ms.insert("rules".into(), rules_ms);
+    summary.timings_ms.insert("processing".into(), processing_ms);
+    summary.timings_ms.insert("total".into(), started.elapsed().as_millis());
+    summary.written = writer.finish(&skipped, &summary).map_err(out_err)?;
+    Ok(summary)
+}

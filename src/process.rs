@@ -1,0 +1,197 @@
+//! One article file through the pipeline: decode → segment → detect language → extract →
+//! resolve → records. Pure apart from reading the file; safe to run on many threads.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use crate::extract::{dates, leaders, money, sectors};
+use crate::input::{decode, InputFile};
+use crate::lang;
+use crate::record::{CountryOut, DateOut, LeaderOut, MentionRow, MoneyOut, Record, SectorOut};
+use crate::resolve::dates as resolve_dates;
+use crate::rules::{LanguageRules, RuleSet};
+use crate::segment::{segment, Story};
+use crate::text::Span;
+
+/// Settings of a run that affect the records.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    /// Anchor for dates when a story has no published date.
+    pub reference_date: NaiveDate,
+}
+
+/// A file that could not be processed, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// The input path relative to its root.
+    pub source: String,
+    /// Why it was skipped.
+    pub reason: String,
+}
+
+/// Reads and processes one file.
+pub fn process_file(file: &InputFile, rules: &RuleSet, settings: Settings) -> Result<Vec<Record>, Skipped> {
+    let bytes = std::fs::read(&file.path).map_err(|e| Skipped {
+        source: file.source.clone(),
+        reason: format!("cannot read {}: {e}", file.path.display()),
+    })?;
+    Ok(process_bytes(&file.source, &bytes, rules, settings))
+}
+
+/// Processes the bytes of one file named `source`.
+pub fn process_bytes(source: &str, bytes: &[u8], rules: &RuleSet, settings: Settings) -> Vec<Record> {
+    let decoded = decode(bytes);
+    process_text(source, &decoded.text, decoded.warnings, rules, settings)
+}
+
+/// Processes decoded text.
+pub fn process_text(source: &str, text: &str, warnings: Vec<String>, rules: &RuleSet, settings: Settings) -> Vec<Record> {
+    let stem = source.rsplit('/').next().unwrap_or(source);
+    let stem = stem.strip_suffix(".txt").unwrap_or(stem).to_owned();
+    let chars: Vec<char> = text.chars().collect();
+    let segmented = segment(text, &rules.segment);
+    let digest = segmented.stories.len() > 1;
+    segmented
+        .stories
+        .iter()
+        .map(|story| {
+            let id = if digest { format!("{stem}#{}", story.number) } else { stem.clone() };
+            let mut record = Record {
+                id,
+                source: source.to_owned(),
+                story: story.number,
+                title: story.title.as_ref().map(|t| t.0.clone()),
+                language: "und".into(),
+                language_confidence: 0.0,
+                published: None,
+                event_date: None,
+                dates: Vec::new(),
+                leaders: Vec::new(),
+                money: Vec::new(),
+                sectors: Vec::new(),
+                countries: Vec::new(),
+                warnings: warnings.clone(),
+                mentions: Vec::new(),
+            };
+            if story.text.trim().is_empty() {
+                record.warnings.push("no text".into());
+                return record;
+            }
+            let detected = lang::detect(story.text.trim());
+            record.language = detected.code.clone();
+            record.language_confidence = detected.confidence;
+            match rules.languages.get(&detected.code) {
+                Some(lr) => extract_story(&mut record, story, &chars, lr, &detected.code, settings),
+                None => record.warnings.push(format!("unsupported language: {}", detected.code)),
+            }
+            record
+        })
+        .collect()
+}
+
+fn extract_story(record: &mut Record, story: &Story, chars: &[char], rules: &LanguageRules, lang: &str, settings: Settings) {
+    let text = story.text.as_str();
+    let base = story.range.start;
+    let original = |span: Span| -> String { chars[base + span.start..base + span.end].iter().collect() };
+
+    let date_mentions = dates::extract(text, &rules.dates);
+    let published = resolve_dates::published(&date_mentions, &story.lines, text, &rules.dates);
+    let published_date = published.map(|(_, d)| d);
+    let resolved = resolve_dates::resolve(&date_mentions, published_date, settings.reference_date);
+    let title_line = story.title.as_ref().map(|(_, s)| Span::new(s.start - base, s.end - base));
+    let lead = resolve_dates::lead(text, &story.lines, title_line);
+    record.published = published_date.map(|d| d.format("%Y-%m-%d").to_string());
+    record.event_date = resolve_dates::event_date(&resolved, lead, text, &rules.dates, published_date);
+    for d in &resolved {
+        let out = DateOut {
+            text: original(d.span),
+            start: base + d.span.start,
+            end: base + d.span.end,
+            value: d.value.clone(),
+            kind: d.kind.as_str().into(),
+            year_source: d.year_source.as_str().into(),
+            rule: d.rule.clone(),
+        };
+        record.mentions.push(MentionRow { kind: "date", text: out.text.clone(), value: out.value.clone(), start: out.start, end: out.end, rule: out.rule.clone() });
+        record.dates.push(out);
+    }
+
+    let money_mentions = money::extract(text, &rules.money);
+    let country_mentions: Vec<_> = rules
+        .countries
+        .extract(text)
+        .into_iter()
+        .filter(|c| !money_mentions.iter().any(|m| m.span.contains(&c.span)))
+        .collect();
+    let found_leaders = leaders::extract(text, &rules.leaders, &country_mentions, lang);
+    for l in &found_leaders {
+        let out = LeaderOut {
+            name: l.name.clone(),
+            text: original(l.span),
+            title: l.title.clone(),
+            country: l.country.clone(),
+            mentions: l.mentions,
+            start: base + l.span.start,
+            end: base + l.span.end,
+            rule: l.rule.clone(),
+        };
+        record.mentions.push(MentionRow { kind: "leader", text: out.text.clone(), value: out.name.clone(), start: out.start, end: out.end, rule: out.rule.clone() });
+        record.leaders.push(out);
+    }
+
+    for m in money_mentions {
+        let out = MoneyOut {
+            text: original(m.span),
+            start: base + m.span.start,
+            end: base + m.span.end,
+            amount: m.amount,
+            amount_max: m.amount_max,
+            currency: m.currency.clone(),
+            qualifier: m.qualifier.clone(),
+            rule: m.rule.clone(),
+        };
+        record.mentions.push(MentionRow { kind: "money", text: out.text.clone(), value: format!("{} {}", out.currency, out.amount.normalize()), start: out.start, end: out.end, rule: out.rule.clone() });
+        record.money.push(out);
+    }
+
+    let mut by_sector: BTreeMap<String, (usize, SectorOut)> = BTreeMap::new();
+    for s in sectors::SectorRules::extract(&rules.sectors, text, lang) {
+        record.mentions.push(MentionRow { kind: "sector", text: original(s.span), value: s.sector.clone(), start: base + s.span.start, end: base + s.span.end, rule: s.rule.clone() });
+        let order = by_sector.len();
+        let entry = by_sector.entry(s.sector.clone()).or_insert_with(|| {
+            (
+                order,
+                SectorOut {
+                    id: s.sector.clone(),
+                    label: rules.sectors.labels.get(&s.sector).cloned().unwrap_or_default(),
+                    mentions: 0,
+                    evidence: Vec::new(),
+                    rule: s.rule.clone(),
+                },
+            )
+        });
+        entry.1.mentions += 1;
+        if !entry.1.evidence.contains(&s.term) {
+            entry.1.evidence.push(s.term.clone());
+        }
+    }
+    let mut sector_list: Vec<(usize, SectorOut)> = by_sector.into_values().collect();
+    sector_list.sort_by_key(|(order, _)| *order);
+    record.sectors = sector_list.into_iter().map(|(_, s)| s).collect();
+
+    let mut countries_out: Vec<CountryOut> = Vec::new();
+    for c in &country_mentions {
+        record.mentions.push(MentionRow { kind: "country", text: original(c.span), value: c.code.clone(), start: base + c.span.start, end: base + c.span.end, rule: c.rule.clone() });
+        match countries_out.iter_mut().find(|o| o.code == c.code) {
+            Some(o) => o.mentions += 1,
+            None => countries_out.push(CountryOut {
+                code: c.code.clone(),
+                name: rules.countries.names.get(&c.code).cloned().unwrap_or_default(),
+                mentions: 1,
+            }),
+        }
+    }
+    record.countries = countries_out;
+    record.mentions.sort_by(|a, b| a.start.cmp(&b.start).then(a.end.cmp(&b.end)).then(a.kind.cmp(b.kind)));
+}

@@ -1,0 +1,183 @@
+//! The records, exactly as `spec/RECORDS.md` (in `../shared/spec`) defines them; serialized
+//! as JSON by serde and flattened for CSV by `output::csv`.
+
+use rust_decimal::Decimal;
+use serde::{Serialize, Serializer};
+
+/// One record per story.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Record {
+    /// File stem, or `STEM#N` for the N-th story of a digest.
+    pub id: String,
+    /// Input path relative to the input root.
+    pub source: String,
+    /// 1-based story number within the file.
+    pub story: usize,
+    /// The story's headline.
+    pub title: Option<String>,
+    /// ISO 639-1 code, `und` if unknown.
+    pub language: String,
+    /// The detector's confidence, 0..1.
+    pub language_confidence: f64,
+    /// Publication date printed in the text.
+    pub published: Option<String>,
+    /// Date of the story's main event.
+    pub event_date: Option<String>,
+    /// Every date mention, in text order.
+    pub dates: Vec<DateOut>,
+    /// One entry per person.
+    pub leaders: Vec<LeaderOut>,
+    /// Every money mention, in text order.
+    pub money: Vec<MoneyOut>,
+    /// One entry per sector.
+    pub sectors: Vec<SectorOut>,
+    /// One entry per country.
+    pub countries: Vec<CountryOut>,
+    /// Anything the user should know.
+    pub warnings: Vec<String>,
+    /// Every mention of every kind, for `mentions.csv` (not part of the JSON record).
+    #[serde(skip)]
+    pub mentions: Vec<MentionRow>,
+}
+
+/// A date mention.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct DateOut {
+    /// Text as in the input.
+    pub text: String,
+    /// First character.
+    pub start: usize,
+    /// One past the last character.
+    pub end: usize,
+    /// ISO 8601 value or interval.
+    pub value: String,
+    /// `explicit`, `inferred` or `relative`.
+    pub kind: String,
+    /// `text`, `published`, `context` or `reference`.
+    pub year_source: String,
+    /// Rule id.
+    pub rule: String,
+}
+
+/// A leader: one entry per person.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct LeaderOut {
+    /// Canonical English name.
+    pub name: String,
+    /// First surface form.
+    pub text: String,
+    /// Title as written in the story.
+    pub title: Option<String>,
+    /// ISO 3166-1 alpha-2 code of the state served.
+    pub country: Option<String>,
+    /// Number of mentions.
+    pub mentions: usize,
+    /// Offset of the first mention.
+    pub start: usize,
+    /// End of the first mention.
+    pub end: usize,
+    /// Rule id.
+    pub rule: String,
+}
+
+/// A money mention.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct MoneyOut {
+    /// Text as in the input.
+    pub text: String,
+    /// First character.
+    pub start: usize,
+    /// One past the last character.
+    pub end: usize,
+    /// Fully scaled amount, exact.
+    #[serde(serialize_with = "exact_number")]
+    pub amount: Decimal,
+    /// Upper end of a range.
+    #[serde(serialize_with = "exact_optional_number")]
+    pub amount_max: Option<Decimal>,
+    /// ISO 4217 code.
+    pub currency: String,
+    /// `exact`, `over`, `under`, `about` or `up_to`.
+    pub qualifier: String,
+    /// Rule id.
+    pub rule: String,
+}
+
+/// A sector of the taxonomy.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SectorOut {
+    /// Taxonomy id.
+    pub id: String,
+    /// Label.
+    pub label: String,
+    /// Number of matched terms.
+    pub mentions: usize,
+    /// Distinct matched terms.
+    pub evidence: Vec<String>,
+    /// Rule id.
+    pub rule: String,
+}
+
+/// A country.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct CountryOut {
+    /// ISO 3166-1 alpha-2 code.
+    pub code: String,
+    /// English short name.
+    pub name: String,
+    /// Number of mentions.
+    pub mentions: usize,
+}
+
+/// One mention of any kind, the rows of `mentions.csv`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MentionRow {
+    /// `date`, `leader`, `money`, `sector` or `country`.
+    pub kind: &'static str,
+    /// Text as in the input.
+    pub text: String,
+    /// Normalised value.
+    pub value: String,
+    /// First character.
+    pub start: usize,
+    /// One past the last character.
+    pub end: usize,
+    /// Rule id.
+    pub rule: String,
+}
+
+/// A decimal as a JSON number with all its digits (no floating-point round-off).
+fn exact_number<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+    let n: serde_json::Number = d.normalize().to_string().parse().map_err(serde::ser::Error::custom)?;
+    n.serialize(s)
+}
+
+fn exact_optional_number<S: Serializer>(d: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => exact_number(d, s),
+        None => s.serialize_none(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn amounts_serialize_exactly() {
+        let m = MoneyOut {
+            text: "$9.6 billion".into(),
+            start: 0,
+            end: 12,
+            amount: Decimal::from_str("9600000000.0").unwrap(),
+            amount_max: None,
+            currency: "USD".into(),
+            qualifier: "exact".into(),
+            rule: "r".into(),
+        };
+        let json = serde_json::to_string(&m).unwrap();
+        assert!(json.contains("\"amount\":9600000000,"), "{json}");
+        assert!(json.contains("\"amount_max\":null"));
+    }
+}

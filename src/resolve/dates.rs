@@ -1,0 +1,309 @@
+//! Year inference and normalisation of date mentions: turns each [`DateExpr`] into an ISO 8601
+//! value, says where its year came from, and finds the story's published and event dates.
+
+use chrono::{Datelike, Duration, NaiveDate};
+
+use crate::extract::dates::{DateExpr, DateMention, DateRules, Ymd};
+use crate::text::Span;
+
+/// How a date mention names its year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateKind {
+    /// The text names the year.
+    Explicit,
+    /// Day or month named, year taken from context.
+    Inferred,
+    /// Relative to the anchor date ("last year").
+    Relative,
+}
+
+impl DateKind {
+    /// The name used in the records.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            DateKind::Explicit => "explicit",
+            DateKind::Inferred => "inferred",
+            DateKind::Relative => "relative",
+        }
+    }
+}
+
+/// Where a date's year came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YearSource {
+    /// Written in the mention.
+    Text,
+    /// The story's published date.
+    Published,
+    /// The latest explicit year earlier in the story.
+    Context,
+    /// The `--reference-date`.
+    Reference,
+}
+
+impl YearSource {
+    /// The name used in the records.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            YearSource::Text => "text",
+            YearSource::Published => "published",
+            YearSource::Context => "context",
+            YearSource::Reference => "reference",
+        }
+    }
+}
+
+/// A date mention with its resolved value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedDate {
+    /// Span in the story text.
+    pub span: Span,
+    /// Rule id.
+    pub rule: String,
+    /// ISO 8601 value, `A/B` for ranges.
+    pub value: String,
+    /// How the year is named.
+    pub kind: DateKind,
+    /// Where the year came from.
+    pub year_source: YearSource,
+    /// True when the value is a single day or month (usable as an event date).
+    pub is_point: bool,
+}
+
+/// Resolves the mentions of one story. `published` is the story's publication date, if found.
+pub fn resolve(mentions: &[DateMention], published: Option<NaiveDate>, reference: NaiveDate) -> Vec<ResolvedDate> {
+    let mut last_explicit_year: Option<i32> = None;
+    let (anchor, anchor_source) = match published {
+        Some(p) => (p, YearSource::Published),
+        None => (reference, YearSource::Reference),
+    };
+    mentions
+        .iter()
+        .map(|m| {
+            let (value, kind, year_source, is_point) = match &m.expr {
+                DateExpr::Calendar { start, end } => {
+                    let (year, kind, source) = match start.year.or(end.and_then(|e| e.year)) {
+                        Some(y) => (y, DateKind::Explicit, YearSource::Text),
+                        None => match (published, last_explicit_year) {
+                            (Some(p), _) => (p.year(), DateKind::Inferred, YearSource::Published),
+                            (None, Some(y)) => (y, DateKind::Inferred, YearSource::Context),
+                            (None, None) => (reference.year(), DateKind::Inferred, YearSource::Reference),
+                        },
+                    };
+                    let s = Ymd { year: Some(start.year.unwrap_or(year)), ..*start };
+                    let value = match end {
+                        Some(e) => {
+                            let e = Ymd { year: Some(e.year.unwrap_or(year)), ..*e };
+                            format!("{}/{}", format_ymd(&s), format_ymd(&e))
+                        }
+                        None => format_ymd(&s),
+                    };
+                    if kind == DateKind::Explicit {
+                        last_explicit_year = Some(end.and_then(|e| e.year).unwrap_or(year));
+                    }
+                    (value, kind, source, end.is_none() && start.month.is_some())
+                }
+                DateExpr::RelativeYear { offset, month, end_month } => {
+                    let year = anchor.year() + offset;
+                    let value = match (month, end_month) {
+                        (Some(m), Some(e)) if e != m => format!("{year:04}-{m:02}/{year:04}-{e:02}"),
+                        (Some(m), _) => format!("{year:04}-{m:02}"),
+                        _ => format!("{year:04}"),
+                    };
+                    (value, DateKind::Relative, anchor_source, month.is_some() && end_month.is_none())
+                }
+                DateExpr::RelativeDay { offset } => {
+                    let day = anchor + Duration::days(*offset);
+                    (day.format("%Y-%m-%d").to_string(), DateKind::Relative, anchor_source, true)
+                }
+                DateExpr::Weekday { weekday, direction } => {
+                    let day = weekday_near(anchor, *weekday, *direction);
+                    (day.format("%Y-%m-%d").to_string(), DateKind::Relative, anchor_source, true)
+                }
+            };
+            ResolvedDate {
+                span: m.span,
+                rule: m.rule.clone(),
+                value,
+                kind,
+                year_source,
+                is_point,
+            }
+        })
+        .collect()
+}
+
+fn format_ymd(d: &Ymd) -> String {
+    let y = d.year.unwrap_or(0);
+    match (d.month, d.day) {
+        (Some(m), Some(day)) => format!("{y:04}-{m:02}-{day:02}"),
+        (Some(m), None) => format!("{y:04}-{m:02}"),
+        _ => format!("{y:04}"),
+    }
+}
+
+/// The `weekday` (0 = Monday) nearest `anchor`: -1 strictly before, 1 strictly after, 0 on or before.
+fn weekday_near(anchor: NaiveDate, weekday: u32, direction: i32) -> NaiveDate {
+    let today = anchor.weekday().num_days_from_monday() as i64;
+    let target = weekday as i64;
+    match direction {
+        d if d > 0 => {
+            let ahead = (target - today).rem_euclid(7);
+            anchor + Duration::days(if ahead == 0 { 7 } else { ahead })
+        }
+        d if d < 0 => {
+            let back = (today - target).rem_euclid(7);
+            anchor - Duration::days(if back == 0 { 7 } else { back })
+        }
+        _ => anchor - Duration::days((today - target).rem_euclid(7)),
+    }
+}
+
+/// The publication date: an explicit full date standing alone on a line of the story (a
+/// dateline or byline), apart from the words the rules allow there. `lines` are the story's
+/// line spans; `text` is the story text.
+pub fn published(mentions: &[DateMention], lines: &[Span], text: &str, rules: &DateRules) -> Option<(usize, NaiveDate)> {
+    let chars: Vec<char> = text.chars().collect();
+    for (i, m) in mentions.iter().enumerate() {
+        let DateExpr::Calendar { start: Ymd { year: Some(y), month: Some(mo), day: Some(d) }, end: None } = m.expr else {
+            continue;
+        };
+        let Some(line) = lines.iter().find(|l| l.contains(&m.span)) else { continue };
+        let rest: String = chars[line.start..m.span.start].iter().chain(chars[m.span.end..line.end].iter()).collect();
+        let rest = rest.to_lowercase();
+        let alone = rest
+            .split(|c: char| !c.is_alphabetic())
+            .filter(|w| !w.is_empty())
+            .all(|w| rules.dateline_words.iter().any(|d| d == w));
+        if alone {
+            if let Some(date) = NaiveDate::from_ymd_opt(y, mo, d) {
+                return Some((i, date));
+            }
+        }
+    }
+    None
+}
+
+/// The event date: the first day or month date in the story's lead (its first two sentences
+/// after the title) whose sentence names an event, else the published date.
+pub fn event_date(resolved: &[ResolvedDate], lead: Span, text: &str, rules: &DateRules, published: Option<NaiveDate>) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    for d in resolved.iter().filter(|d| lead.contains(&d.span) && d.is_point) {
+        let sentence = sentence_around(&chars, lead, d.span).to_lowercase();
+        if rules.event_cues.iter().any(|cue| sentence.contains(cue.as_str())) {
+            return Some(d.value.clone());
+        }
+    }
+    published.map(|p| p.format("%Y-%m-%d").to_string())
+}
+
+fn sentence_around(chars: &[char], within: Span, span: Span) -> String {
+    let is_end = |i: usize| matches!(chars[i], '.' | '!' | '?') && chars.get(i + 1).is_none_or(|c| c.is_whitespace());
+    let mut start = span.start;
+    while start > within.start && !is_end(start - 1) {
+        start -= 1;
+    }
+    let mut end = span.end;
+    while end < within.end && !is_end(end) {
+        end += 1;
+    }
+    chars[start..end.min(chars.len())].iter().collect()
+}
+
+/// The story's lead: from the first body line (skipping the title line) through its first
+/// two sentences.
+pub fn lead(text: &str, lines: &[Span], title: Option<Span>) -> Span {
+    let chars: Vec<char> = text.chars().collect();
+    let Some(first) = lines.iter().find(|l| Some(**l) != title && l.len() > 0) else {
+        return Span::new(0, 0);
+    };
+    let mut sentences = 0;
+    let mut i = first.start;
+    let limit = chars.len();
+    while i < limit {
+        if matches!(chars[i], '.' | '!' | '?') && chars.get(i + 1).is_none_or(|c| c.is_whitespace()) {
+            let prev_short = i >= 2 && chars[i - 2].is_whitespace() || i >= 1 && chars[i - 1].is_uppercase() && chars.get(i.wrapping_sub(2)).is_some_and(|c| !c.is_alphabetic());
+            if !prev_short {
+                sentences += 1;
+                if sentences == 2 {
+                    return Span::new(first.start, i + 1);
+                }
+            }
+        }
+        i += 1;
+    }
+    Span::new(first.start, limit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cal(year: Option<i32>, month: Option<u32>, day: Option<u32>) -> DateExpr {
+        DateExpr::Calendar { start: Ymd { year, month, day }, end: None }
+    }
+
+    fn mention(expr: DateExpr) -> DateMention {
+        DateMention { span: Span::new(0, 1), rule: "t".into(), expr }
+    }
+
+    fn reference() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, 2).unwrap()
+    }
+
+    #[test]
+    fn yearless_dates_take_published_then_context_then_reference() {
+        let published = NaiveDate::from_ymd_opt(2024, 6, 14);
+        let ms = [mention(cal(None, Some(3), Some(29)))];
+        let r = resolve(&ms, published, reference());
+        assert_eq!((r[0].value.as_str(), r[0].year_source), ("2024-03-29", YearSource::Published));
+
+        let ms = [mention(cal(Some(2023), Some(9), None)), mention(cal(None, Some(3), None))];
+        let r = resolve(&ms, None, reference());
+        assert_eq!((r[1].value.as_str(), r[1].year_source, r[1].kind), ("2023-03", YearSource::Context, DateKind::Inferred));
+
+        let ms = [mention(cal(None, Some(5), Some(31)))];
+        let r = resolve(&ms, None, reference());
+        assert_eq!((r[0].value.as_str(), r[0].year_source), ("2026-05-31", YearSource::Reference));
+    }
+
+    #[test]
+    fn relative_dates_resolve_against_the_anchor() {
+        let published = NaiveDate::from_ymd_opt(2024, 6, 14);
+        let cases = [
+            (DateExpr::RelativeYear { offset: -1, month: Some(3), end_month: None }, "2023-03"),
+            (DateExpr::RelativeYear { offset: 1, month: None, end_month: None }, "2025"),
+            (DateExpr::RelativeYear { offset: 0, month: Some(1), end_month: Some(6) }, "2024-01/2024-06"),
+            (DateExpr::RelativeDay { offset: -1 }, "2024-06-13"),
+            (DateExpr::Weekday { weekday: 0, direction: -1 }, "2024-06-10"),
+            (DateExpr::Weekday { weekday: 4, direction: -1 }, "2024-06-07"),
+            (DateExpr::Weekday { weekday: 4, direction: 1 }, "2024-06-21"),
+            (DateExpr::Weekday { weekday: 4, direction: 0 }, "2024-06-14"),
+        ];
+        for (expr, want) in cases {
+            let r = resolve(&[mention(expr.clone())], published, reference());
+            assert_eq!(r[0].value, want, "{expr:?}");
+            assert_eq!(r[0].kind, DateKind::Relative);
+        }
+    }
+
+    #[test]
+    fn ranges_share_the_written_year() {
+        let expr = DateExpr::Calendar {
+            start: Ymd { year: Some(2024), month: Some(6), day: Some(13) },
+            end: Some(Ymd { year: Some(2024), month: Some(6), day: Some(15) }),
+        };
+        let r = resolve(&[mention(expr)], None, reference());
+        assert_eq!(r[0].value, "2024-06-13/2024-06-15");
+        assert!(!r[0].is_point);
+    }
+
+    #[test]
+    fn lead_covers_two_sentences_of_the_first_body_line() {
+        let text = "Title Line\nOn 14 June, they met. It was warm. Later more.";
+        let lines = [Span::new(0, 10), Span::new(11, text.chars().count())];
+        let lead = lead(text, &lines, Some(lines[0]));
+        let got: String = text.chars().skip(lead.start).take(lead.len()).collect();
+        assert_eq!(got, "On 14 June, they met. It was warm.");
+    }
+}

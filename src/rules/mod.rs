@@ -1,0 +1,165 @@
+//! The rule set: every file under `rules/` loaded, validated and compiled once into an
+//! immutable, thread-safe value before any article is read. All problems in all files are
+//! collected and reported together.
+
+pub mod diag;
+pub mod pattern;
+pub mod source;
+pub mod terms;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use sha2::{Digest, Sha256};
+
+use crate::extract::countries::{CountryRow, CountryRules};
+use crate::extract::dates::DateRules;
+use crate::extract::leaders::{Gazetteer, LeaderRow, LeaderRules};
+use crate::extract::money::{CurrencyRow, MoneyRules};
+use crate::extract::sectors::{SectorExclusionRow, SectorRow, SectorRules, SectorTermRow};
+use crate::segment::SegmentRules;
+use diag::{Diagnostic, RuleErrors};
+use source::read_csv;
+
+/// The languages that have rule sets.
+pub const LANGUAGES: [&str; 2] = ["en", "de"];
+
+/// The compiled rules of one language.
+#[derive(Debug)]
+pub struct LanguageRules {
+    /// Date patterns and words.
+    pub dates: DateRules,
+    /// Money patterns, currencies and scales.
+    pub money: MoneyRules,
+    /// Title patterns and the gazetteer.
+    pub leaders: LeaderRules,
+    /// Sector terms.
+    pub sectors: SectorRules,
+    /// Country terms.
+    pub countries: CountryRules,
+}
+
+/// Every rule, compiled.
+#[derive(Debug)]
+pub struct RuleSet {
+    /// The rules folder.
+    pub dir: PathBuf,
+    /// SHA-256 over every rule file's path and content.
+    pub digest: String,
+    /// Furniture and story segmentation.
+    pub segment: SegmentRules,
+    /// Per-language rules by ISO 639-1 code.
+    pub languages: BTreeMap<String, LanguageRules>,
+    /// Number of people in the gazetteer.
+    pub gazetteer_size: usize,
+}
+
+impl RuleSet {
+    /// Loads every rule file under `dir`; on any problem returns all of them.
+    pub fn load(dir: &Path) -> Result<RuleSet, RuleErrors> {
+        let mut errors: Vec<Diagnostic> = Vec::new();
+        if !dir.is_dir() {
+            return Err(RuleErrors(vec![Diagnostic::file(dir, "rules folder not found").with_hint("pass --rules DIR pointing at a folder laid out as described in rules/README.md")]));
+        }
+        let common = dir.join("common");
+        let segment = SegmentRules::load(&common.join("furniture.toml"), &mut errors);
+
+        let countries_path = common.join("countries.csv");
+        let (countries_src, countries) = read_csv::<CountryRow>(&countries_path, &["code", "lang", "kind", "term"], &mut errors);
+        let currencies_path = common.join("currencies.csv");
+        let (currencies_src, currencies) = read_csv::<CurrencyRow>(&currencies_path, &["code", "lang", "kind", "term"], &mut errors);
+        check_currencies(&currencies_path, &currencies_src, &currencies, &mut errors);
+        let sectors_path = common.join("sectors.csv");
+        let (_, taxonomy) = read_csv::<SectorRow>(&sectors_path, &["id", "label"], &mut errors);
+        let leaders_path = common.join("leaders.csv");
+        let (leaders_src, leader_rows) = read_csv::<LeaderRow>(
+            &leaders_path,
+            &["name", "country", "office", "role", "valid_from", "valid_to", "aliases", "short_names", "note"],
+            &mut errors,
+        );
+        let gazetteer = Arc::new(Gazetteer::build(&leaders_path, &leaders_src, &leader_rows, &mut errors));
+
+        let mut languages = BTreeMap::new();
+        for lang in LANGUAGES {
+            let d = dir.join(lang);
+            let dates = DateRules::load(&d.join("dates.toml"), &mut errors);
+            let money = MoneyRules::load(&d.join("money.toml"), lang, &currencies, &mut errors);
+            let leaders = LeaderRules::load(&d.join("names.toml"), gazetteer.clone(), &mut errors);
+            let terms_path = d.join("sector_terms.csv");
+            let (terms_src, terms) = read_csv::<SectorTermRow>(&terms_path, &["sector", "term"], &mut errors);
+            let excl_path = d.join("sector_exclusions.csv");
+            let (excl_src, excl) = read_csv::<SectorExclusionRow>(&excl_path, &["sector", "word", "reason"], &mut errors);
+            let org_heads = leaders.as_ref().filter(|l| l.capitalised_names).map(|l| l.org_heads.clone()).unwrap_or_default();
+            let sectors = SectorRules::build(lang, &taxonomy, &terms_path, &terms_src, &terms, &excl_path, &excl_src, &excl, org_heads, &mut errors);
+            let countries = CountryRules::build(&countries_path, &countries_src, &countries, lang, &mut errors);
+            if let (Some(dates), Some(money), Some(leaders), Some(sectors), Some(countries)) = (dates, money, leaders, sectors, countries) {
+                languages.insert(lang.to_owned(), LanguageRules { dates, money, leaders, sectors, countries });
+            }
+        }
+        if !errors.is_empty() {
+            return Err(RuleErrors(errors));
+        }
+        let digest = digest_dir(dir).map_err(|e| RuleErrors(vec![Diagnostic::file(dir, format!("cannot read rules folder: {e}"))]))?;
+        Ok(RuleSet {
+            dir: dir.to_path_buf(),
+            digest,
+            segment: segment.expect("no errors means furniture rules loaded"),
+            languages,
+            gazetteer_size: gazetteer.len(),
+        })
+    }
+}
+
+fn check_currencies(path: &Path, source: &str, rows: &[source::Row<CurrencyRow>], errors: &mut Vec<Diagnostic>) {
+    let mut seen: BTreeMap<(String, String), (String, usize)> = BTreeMap::new();
+    for row in rows {
+        let r = &row.value;
+        let at = |m: String, h: &str| Diagnostic::at(path, source, row.line, 1, m).with_hint(h.to_owned());
+        if r.code.len() != 3 || !r.code.chars().all(|c| c.is_ascii_uppercase()) {
+            errors.push(at(format!("`{}` is not an ISO 4217 code", r.code), "use three upper-case letters, e.g. USD"));
+        }
+        if !["any", "en", "de"].contains(&r.lang.as_str()) {
+            errors.push(at(format!("unknown language `{}`", r.lang), "lang is any, en or de"));
+        }
+        if !["code", "symbol", "name"].contains(&r.kind.as_str()) {
+            errors.push(at(format!("unknown kind `{}`", r.kind), "kind is code, symbol or name"));
+        }
+        let key = (r.lang.clone(), r.term.to_lowercase().split_whitespace().collect::<String>());
+        if let Some((code, line)) = seen.get(&key) {
+            if *code != r.code {
+                errors.push(at(format!("`{}` is listed for {} (line {}) and {}", r.term, code, line, r.code), "a currency term may name one currency only per language"));
+            }
+        } else {
+            seen.insert(key, (r.code.clone(), row.line));
+        }
+    }
+}
+
+/// SHA-256 over the relative path and content of every file under `dir`, in path order.
+fn digest_dir(dir: &Path) -> std::io::Result<String> {
+    let mut files = Vec::new();
+    collect_files(dir, &mut files)?;
+    files.sort();
+    let mut hasher = Sha256::new();
+    for f in files {
+        let rel = f.strip_prefix(dir).unwrap_or(&f).to_string_lossy().replace('\\', "/");
+        hasher.update(rel.as_bytes());
+        hasher.update([0]);
+        hasher.update(std::fs::read(&f)?);
+        hasher.update([0]);
+    }
+    Ok(format!("{:x}", hasher.finalize()))
+}
+
+fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_files(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,282 @@
+//! Pattern templates: regular expressions written in rule files with `{placeholders}` that
+//! expand to word lists from the same file, compiled once and matched with word boundaries.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use regex::{Captures, Regex, RegexSet};
+use serde::Deserialize;
+
+use super::diag::Diagnostic;
+use crate::text::is_word_char;
+
+/// A pattern as written in a rule file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatternSpec {
+    /// Stable rule id reported with every mention, e.g. `date.en.month_day_year`.
+    pub id: String,
+    /// The regular expression with `{placeholders}`.
+    pub regex: toml::Spanned<String>,
+    /// Example sentences the rule must handle; `accord check` and `cargo test` run them.
+    #[serde(default)]
+    pub examples: Vec<Example>,
+}
+
+/// An example sentence with the value a rule must produce, or `""` when it must not fire.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    /// The sentence.
+    pub text: String,
+    /// The expected value (as in the records), or empty for "no mention".
+    pub value: String,
+}
+
+/// A compiled pattern.
+#[derive(Debug)]
+pub struct Pattern {
+    /// Rule id.
+    pub id: String,
+    /// The expanded, compiled regex.
+    pub regex: Regex,
+    /// The rule's examples.
+    pub examples: Vec<Example>,
+}
+
+/// A set of compiled patterns with a prefilter telling which of them can match a text.
+#[derive(Debug)]
+pub struct PatternSet {
+    /// The patterns, in file order (earlier wins ties).
+    pub patterns: Vec<Pattern>,
+    set: RegexSet,
+}
+
+/// A match of one pattern: byte range of the mention and the pattern's index.
+#[derive(Debug)]
+pub struct PatternMatch<'t> {
+    /// Index of the pattern in the set.
+    pub pattern: usize,
+    /// Byte start of the mention (the `m` group if the pattern has one, else the whole match).
+    pub start: usize,
+    /// Byte end of the mention.
+    pub end: usize,
+    /// The captures of the match.
+    pub captures: Captures<'t>,
+}
+
+/// Expands `{name}` placeholders in `template` from `placeholders`; `{{` and `}}` are literal
+/// braces. Unknown names are reported as errors with their byte offset in the template.
+pub fn expand(template: &str, placeholders: &BTreeMap<String, String>) -> Result<String, (usize, String)> {
+    let mut out = String::with_capacity(template.len() * 2);
+    let mut rest = template;
+    let mut offset = 0;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        if let Some(close) = after.find('}') {
+            let name = &after[..close];
+            let is_name = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+            if is_name {
+                match placeholders.get(name) {
+                    Some(value) => out.push_str(value),
+                    None => {
+                        let known: Vec<&str> = placeholders.keys().map(String::as_str).collect();
+                        return Err((offset + open, format!("unknown placeholder `{{{name}}}`; known: {}", known.join(", "))));
+                    }
+                }
+                let consumed = open + 1 + close + 1;
+                offset += consumed;
+                rest = &rest[consumed..];
+                continue;
+            }
+        }
+        out.push('{');
+        offset += open + 1;
+        rest = &rest[open + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// A regex alternation of `words`, longest first, each escaped; wrapped in a named group.
+pub fn alternation(group: &str, words: impl IntoIterator<Item = String>) -> String {
+    let mut words: Vec<String> = words.into_iter().filter(|w| !w.is_empty()).collect();
+    words.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    words.dedup();
+    let body = words
+        .iter()
+        .map(|w| regex::escape(w).replace(' ', r"\s+"))
+        .collect::<Vec<_>>()
+        .join("|");
+    if group.is_empty() {
+        format!("(?:{body})")
+    } else {
+        format!("(?P<{group}>{body})")
+    }
+}
+
+impl PatternSet {
+    /// Compiles `specs`, expanding placeholders; every problem is reported with its location in
+    /// `source`, the text of `path`.
+    pub fn compile(
+        specs: &[PatternSpec],
+        placeholders: &BTreeMap<String, String>,
+        path: &Path,
+        source: &str,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Option<PatternSet> {
+        let before = errors.len();
+        let mut patterns: Vec<Pattern> = Vec::new();
+        for spec in specs {
+            let at = spec.regex.span().start;
+            if spec.id.trim().is_empty() {
+                errors.push(Diagnostic::at_byte(path, source, at, "empty rule id").with_hint("give every pattern a unique `id`"));
+                continue;
+            }
+            if let Some(first) = specs.iter().find(|s| s.id == spec.id && s.regex.span() != spec.regex.span()) {
+                if first.regex.span().start < at {
+                    let (line, _) = super::diag::line_column(source, first.regex.span().start);
+                    errors.push(
+                        Diagnostic::at_byte(path, source, at, format!("duplicate rule id `{}`", spec.id))
+                            .with_hint(format!("first defined at line {line}; rule ids must be unique")),
+                    );
+                    continue;
+                }
+            }
+            let expanded = match expand(spec.regex.get_ref(), placeholders) {
+                Ok(e) => e,
+                Err((offset, message)) => {
+                    errors.push(Diagnostic::at_byte(path, source, at + 1 + offset, message).with_hint("use one of the known placeholders"));
+                    continue;
+                }
+            };
+            let regex = match Regex::new(&expanded) {
+                Ok(r) => r,
+                Err(err) => {
+                    let cause = err.to_string().lines().filter(|l| l.starts_with("error:")).map(|l| l.trim_start_matches("error:").trim().to_owned()).next().unwrap_or_else(|| err.to_string());
+                    errors.push(
+                        Diagnostic::at_byte(path, source, at, format!("invalid regex in `{}`: {cause}", spec.id))
+                            .with_hint("check brackets and escapes; placeholders are written `{name}`"),
+                    );
+                    continue;
+                }
+            };
+            if regex.is_match("") {
+                errors.push(
+                    Diagnostic::at_byte(path, source, at, format!("pattern `{}` matches the empty string", spec.id))
+                        .with_hint("every pattern must require at least one character"),
+                );
+                continue;
+            }
+            patterns.push(Pattern {
+                id: spec.id.clone(),
+                regex,
+                examples: spec.examples.clone(),
+            });
+        }
+        if errors.len() > before {
+            return None;
+        }
+        let set = RegexSet::new(patterns.iter().map(|p| p.regex.as_str())).ok()?;
+        Some(PatternSet { patterns, set })
+    }
+
+    /// Every match of every pattern in `text` whose mention starts and ends at a word
+    /// boundary, overlaps included; callers choose among overlapping matches.
+    pub fn find_all<'t>(&self, text: &'t str) -> Vec<PatternMatch<'t>> {
+        let mut found = Vec::new();
+        for i in self.set.matches(text).iter() {
+            let regex = &self.patterns[i].regex;
+            let mut pos = 0;
+            while pos <= text.len() {
+                let Some(caps) = regex.captures_at(text, pos) else { break };
+                let whole = caps.get(0).expect("group 0");
+                let mention = caps.name("m").unwrap_or(whole);
+                let next = next_char_boundary(text, whole.start());
+                if at_boundaries(text, whole.start(), whole.end()) {
+                    found.push(PatternMatch {
+                        pattern: i,
+                        start: mention.start(),
+                        end: mention.end(),
+                        captures: caps,
+                    });
+                    pos = if whole.end() > whole.start() { whole.end() } else { next };
+                } else {
+                    pos = next;
+                }
+            }
+        }
+        found
+    }
+
+    /// Number of patterns.
+    pub fn len(&self) -> usize {
+        self.patterns.len()
+    }
+
+    /// True when the set has no pattern.
+    pub fn is_empty(&self) -> bool {
+        self.patterns.is_empty()
+    }
+}
+
+fn next_char_boundary(text: &str, byte: usize) -> usize {
+    text[byte..].chars().next().map(|c| byte + c.len_utf8()).unwrap_or(text.len() + 1)
+}
+
+/// True when `text[start..end]` does not begin or end in the middle of a word.
+pub fn at_boundaries(text: &str, start: usize, end: usize) -> bool {
+    let inner_first = text[start..end].chars().next();
+    let inner_last = text[start..end].chars().last();
+    let before = text[..start].chars().last();
+    let after = text[end..].chars().next();
+    let starts_ok = !(inner_first.is_some_and(is_word_char) && before.is_some_and(is_word_char));
+    let ends_ok = !(inner_last.is_some_and(is_word_char) && after.is_some_and(is_word_char));
+    starts_ok && ends_ok
+}
+
+/// Keeps the best of overlapping matches: earliest start, then longest, then earliest pattern.
+pub fn choose_non_overlapping<'t>(mut matches: Vec<PatternMatch<'t>>) -> Vec<PatternMatch<'t>> {
+    matches.sort_by(|a, b| {
+        a.start
+            .cmp(&b.start)
+            .then((b.end - b.start).cmp(&(a.end - a.start)))
+            .then(a.pattern.cmp(&b.pattern))
+    });
+    let mut kept: Vec<PatternMatch<'t>> = Vec::new();
+    for m in matches {
+        if let Some(last) = kept.last() {
+            if m.start < last.end {
+                continue;
+            }
+        }
+        kept.push(m);
+    }
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expands_known_placeholders_and_keeps_repetition_braces() {
+        let mut p = BTreeMap::new();
+        p.insert("year".to_owned(), "(?P<year>\\d{4})".to_owned());
+        assert_eq!(expand("in {year} x{2}", &p).unwrap(), "in (?P<year>\\d{4}) x{2}");
+        assert_eq!(expand("{nope}", &p).unwrap_err().0, 0);
+    }
+
+    #[test]
+    fn alternation_prefers_longer_words() {
+        assert_eq!(alternation("m", ["Jan".to_owned(), "January".to_owned()]), "(?P<m>January|Jan)");
+    }
+
+    #[test]
+    fn boundaries_reject_matches_inside_words() {
+        assert!(at_boundaries("in 2024.", 3, 7));
+        assert!(!at_boundaries("x12024", 2, 6));
+        assert!(at_boundaries("Jan. 5", 0, 4));
+    }
+}

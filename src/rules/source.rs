@@ -1,0 +1,113 @@
+//! Reading rule files: CSV tables and TOML documents, each problem reported with its location.
+
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+
+use super::diag::Diagnostic;
+
+/// A row of a CSV rule file with the line it came from.
+#[derive(Debug, Clone)]
+pub struct Row<T> {
+    /// 1-based line number in the file.
+    pub line: usize,
+    /// The parsed row.
+    pub value: T,
+}
+
+/// Reads a whole rule file, or reports it as missing or unreadable.
+pub fn read_text(path: &Path, errors: &mut Vec<Diagnostic>) -> Option<String> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Some(text),
+        Err(err) => {
+            errors.push(
+                Diagnostic::file(path, format!("cannot read rule file: {err}"))
+                    .with_hint("every rule file listed in rules/README.md must exist and be UTF-8 text"),
+            );
+            None
+        }
+    }
+}
+
+/// Reads a CSV rule file with a header row whose columns must be exactly `columns`;
+/// `#` starts a comment line. Bad rows are reported and skipped, good rows returned.
+pub fn read_csv<T: DeserializeOwned>(
+    path: &Path,
+    columns: &[&str],
+    errors: &mut Vec<Diagnostic>,
+) -> (String, Vec<Row<T>>) {
+    let Some(text) = read_text(path, errors) else {
+        return (String::new(), Vec::new());
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    match reader.headers() {
+        Ok(headers) => {
+            let found: Vec<&str> = headers.iter().collect();
+            if found != columns {
+                let unknown: Vec<&str> = found.iter().copied().filter(|c| !columns.contains(c)).collect();
+                let header_line = text
+                    .lines()
+                    .position(|l| !l.trim_start().starts_with('#'))
+                    .map(|i| i + 1)
+                    .unwrap_or(1);
+                let message = if unknown.is_empty() {
+                    format!("wrong columns: expected `{}`", columns.join(","))
+                } else {
+                    format!("unknown column `{}`: expected `{}`", unknown.join("`, `"), columns.join(","))
+                };
+                errors.push(
+                    Diagnostic::at(path, &text, header_line, 1, message)
+                        .with_hint(format!("the header row must read `{}`", columns.join(","))),
+                );
+                return (text, Vec::new());
+            }
+        }
+        Err(err) => {
+            errors.push(Diagnostic::file(path, format!("cannot read CSV header: {err}")));
+            return (text, Vec::new());
+        }
+    }
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        match record {
+            Ok(record) => {
+                let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+                match record.deserialize::<T>(None) {
+                    Ok(value) => rows.push(Row { line, value }),
+                    Err(err) => errors.push(
+                        Diagnostic::at(path, &text, line, 1, format!("bad row: {err}"))
+                            .with_hint(format!("each row needs the columns `{}`", columns.join(","))),
+                    ),
+                }
+            }
+            Err(err) => {
+                let line = err.position().map(|p| p.line() as usize).unwrap_or(0);
+                errors.push(
+                    Diagnostic::at(path, &text, line, 1, format!("malformed CSV: {err}"))
+                        .with_hint("quote fields that contain commas with double quotes"),
+                );
+            }
+        }
+    }
+    (text, rows)
+}
+
+/// Reads a TOML rule file into `T` (unknown keys are errors when `T` denies them).
+pub fn read_toml<T: DeserializeOwned>(path: &Path, errors: &mut Vec<Diagnostic>) -> Option<(String, T)> {
+    let text = read_text(path, errors)?;
+    match toml::from_str::<T>(&text) {
+        Ok(value) => Some((text, value)),
+        Err(err) => {
+            let byte = err.span().map(|s| s.start).unwrap_or(0);
+            let message = err.message().trim().to_owned();
+            errors.push(
+                Diagnostic::at_byte(path, &text, byte, message)
+                    .with_hint("see rules/README.md for the keys this file takes"),
+            );
+            None
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//! Term matching: one Aho-Corasick automaton over all the terms of a rule table, with
+//! per-term word-boundary rules (whole word, open start for compounds, open or inflected end).
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use crate::text::{is_word_char, CharIndex, Span};
+
+/// How a term may end inside a word.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ending {
+    /// The word must end with the term.
+    Closed,
+    /// Any letters may follow.
+    Open,
+    /// One of these endings (or none) may follow.
+    OneOf(Vec<String>),
+}
+
+/// A term to match.
+#[derive(Debug, Clone)]
+pub struct Term {
+    /// The surface form (lower-cased by the matcher when it is case-insensitive).
+    pub text: String,
+    /// True when letters may precede the term inside the same word (compounds).
+    pub open_start: bool,
+    /// How the term may end.
+    pub ending: Ending,
+}
+
+/// A compiled set of terms.
+#[derive(Debug)]
+pub struct TermMatcher {
+    automaton: AhoCorasick,
+    terms: Vec<Term>,
+    case_insensitive: bool,
+}
+
+/// A term found in a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TermHit {
+    /// Character span, including an allowed ending.
+    pub span: Span,
+    /// Index of the term.
+    pub term: usize,
+}
+
+/// Makes matching text uniform without changing its length in characters: whitespace becomes a
+/// space, typographic apostrophes and dashes their ASCII forms, and (optionally) lower case.
+pub fn normalize_for_matching(text: &str, lowercase: bool) -> String {
+    text.chars()
+        .map(|c| {
+            let c = match c {
+                c if c.is_whitespace() => ' ',
+                '’' | '‘' | 'ʼ' | '`' => '\'',
+                '‐' | '‑' | '–' => '-',
+                c => c,
+            };
+            if lowercase {
+                c.to_lowercase().next().unwrap_or(c)
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+impl TermMatcher {
+    /// Builds the automaton over `terms`.
+    pub fn new(terms: Vec<Term>, case_insensitive: bool) -> Result<TermMatcher, String> {
+        let patterns: Vec<String> = terms.iter().map(|t| normalize_for_matching(&t.text, case_insensitive)).collect();
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&patterns)
+            .map_err(|e| e.to_string())?;
+        Ok(TermMatcher {
+            automaton,
+            terms,
+            case_insensitive,
+        })
+    }
+
+    /// The terms, in the order given.
+    pub fn terms(&self) -> &[Term] {
+        &self.terms
+    }
+
+    /// Every valid, non-overlapping term occurrence in `text`: at equal starts the longest wins,
+    /// and earlier starts win over later ones.
+    pub fn find(&self, text: &str) -> Vec<TermHit> {
+        let norm = normalize_for_matching(text, self.case_insensitive);
+        let index = CharIndex::new(&norm);
+        let chars: Vec<char> = norm.chars().collect();
+        let mut hits = Vec::new();
+        for m in self.automaton.find_overlapping_iter(&norm) {
+            let term = &self.terms[m.pattern().as_usize()];
+            let start = index.char_at(m.start());
+            let mut end = index.char_at(m.end());
+            let before = start.checked_sub(1).map(|i| chars[i]);
+            let first = chars[start];
+            if !term.open_start && is_word_char(first) && before.is_some_and(is_word_char) {
+                continue;
+            }
+            let last = chars[end - 1];
+            if is_word_char(last) {
+                let mut tail_end = end;
+                while tail_end < chars.len() && is_word_char(chars[tail_end]) {
+                    tail_end += 1;
+                }
+                let tail: String = chars[end..tail_end].iter().collect();
+                let ok = match &term.ending {
+                    Ending::Closed => tail.is_empty(),
+                    Ending::Open => true,
+                    Ending::OneOf(endings) => tail.is_empty() || endings.iter().any(|e| *e == tail),
+                };
+                if !ok {
+                    continue;
+                }
+                if !matches!(term.ending, Ending::Open) {
+                    end = tail_end;
+                }
+            }
+            hits.push(TermHit {
+                span: Span::new(start, end),
+                term: m.pattern().as_usize(),
+            });
+        }
+        hits.sort_by(|a, b| a.span.start.cmp(&b.span.start).then(b.span.len().cmp(&a.span.len())).then(a.term.cmp(&b.term)));
+        let mut kept: Vec<TermHit> = Vec::new();
+        for h in hits {
+            if kept.last().is_some_and(|k| h.span.start < k.span.end) {
+                continue;
+            }
+            kept.push(h);
+        }
+        kept
+    }
+}
+
+/// The whole word (letters, digits and inner hyphens excluded) around `span` in `chars`.
+pub fn enclosing_word(chars: &[char], span: Span) -> Span {
+    let mut start = span.start;
+    while start > 0 && is_word_char(chars[start - 1]) {
+        start -= 1;
+    }
+    let mut end = span.end;
+    while end < chars.len() && is_word_char(chars[end]) {
+        end += 1;
+    }
+    Span::new(start, end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn term(text: &str, open_start: bool, ending: Ending) -> Term {
+        Term { text: text.into(), open_start, ending }
+    }
+
+    #[test]
+    fn whole_words_open_compounds_and_inflections() {
+        let m = TermMatcher::new(
+            vec![
+                term("energie", true, Ending::Open),
+                term("usbekisch", false, Ending::OneOf(vec!["e".into(), "en".into()])),
+                term("trade", false, Ending::Closed),
+            ],
+            true,
+        )
+        .unwrap();
+        let text = "Windenergiewirtschaft, usbekischen, usbekischem, trader, Trade";
+        let hits: Vec<usize> = m.find(text).iter().map(|h| h.term).collect();
+        assert_eq!(hits, vec![0, 1, 2]);
+        let spans: Vec<Span> = m.find(text).iter().map(|h| h.span).collect();
+        assert_eq!(spans[1], Span::new(23, 34));
+    }
+
+    #[test]
+    fn longest_term_wins_at_a_position() {
+        let m = TermMatcher::new(vec![term("security", true, Ending::Open), term("cybersecurity", false, Ending::Closed)], true).unwrap();
+        let hits = m.find("a cybersecurity centre");
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].term, 1);
+    }
+}
