@@ -442,6 +442,11 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
         let mut last_non_name = last;
         if j < toks.len() && toks[j].joined && rules.joiners.iter().any(|w| *w == toks[j].text) {
             while j < toks.len() && toks[j].joined && (rules.joiners.iter().any(|w| *w == toks[j].text) || toks[j].text.chars().next().is_some_and(|c| c.is_uppercase())) {
+                let coordinated_title = (toks[j].text == "and" || toks[j].text == "und")
+                    && toks.get(j + 1).is_some_and(|n| in_title(n) || rules.modifiers.iter().any(|m| *m == n.text));
+                if coordinated_title {
+                    break;
+                }
                 if phrase_country.is_none() {
                     phrase_country = country_at(&toks[j]);
                 }
@@ -450,6 +455,14 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
                 }
                 j += 1;
             }
+        }
+        while j > last + 1 && rules.joiners.iter().any(|w| *w == toks[j - 1].text) {
+            j -= 1;
+        }
+        if let Some(k) = (last + 1..j).rev().find(|&k| !nameish[k]) {
+            last_non_name = k;
+        } else if j == last + 1 {
+            last_non_name = last;
         }
         let title_end_tok = last_non_name;
         let title_text_full: String = chars[title_start..toks[title_end_tok].span.end].iter().collect();

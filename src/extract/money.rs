@@ -111,7 +111,10 @@ impl MoneyRules {
         let prefix_terms = || mine.iter().filter(|r| r.kind != "name").map(|r| r.term.clone());
         let spaced = |t: String| {
             let esc = regex::escape(&t);
-            esc.replace(r"\$", r"\s?\$")
+            match esc.strip_prefix(r"\$") {
+                Some(rest) => format!(r"\${}", rest.replace(r"\$", r"\s?\$")),
+                None => esc.replace(r"\$", r"\s?\$"),
+            }
         };
         let spaced_alt = |group: &str, terms: Vec<String>| {
             let mut terms = terms;

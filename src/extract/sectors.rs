@@ -50,7 +50,7 @@ pub struct SectorMention {
     pub span: Span,
     /// Taxonomy id.
     pub sector: String,
-    /// The term as written in the rules.
+    /// The matched text, lower-cased (the whole word for open-ended terms).
     pub term: String,
     /// Rule id (`sector.<lang>.<id>`).
     pub rule: String,
@@ -167,7 +167,7 @@ impl SectorRules {
             .find(text)
             .into_iter()
             .filter_map(|hit| {
-                let (sector, term) = &self.sectors[hit.term];
+                let (sector, _term) = &self.sectors[hit.term];
                 let word_span = enclosing_word(&chars, hit.span);
                 let word: String = chars[word_span.start..word_span.end].iter().collect::<String>().to_lowercase();
                 let excluded = self.exclusions.iter().any(|(s, w, prefix)| s == sector && if *prefix { word.starts_with(w.as_str()) } else { word == *w });
@@ -177,7 +177,7 @@ impl SectorRules {
                 Some(SectorMention {
                     span: hit.span,
                     sector: sector.clone(),
-                    term: term.trim_matches('*').to_lowercase(),
+                    term: chars[hit.span.start..hit.span.end].iter().collect::<String>().to_lowercase(),
                     rule: format!("sector.{lang}.{sector}"),
                 })
             })

@@ -93,7 +93,7 @@ impl TermMatcher {
         let mut hits = Vec::new();
         for m in self.automaton.find_overlapping_iter(&norm) {
             let term = &self.terms[m.pattern().as_usize()];
-            let start = index.char_at(m.start());
+            let mut start = index.char_at(m.start());
             let mut end = index.char_at(m.end());
             let before = start.checked_sub(1).map(|i| chars[i]);
             let first = chars[start];
@@ -115,8 +115,11 @@ impl TermMatcher {
                 if !ok {
                     continue;
                 }
-                if !matches!(term.ending, Ending::Open) {
-                    end = tail_end;
+                end = tail_end;
+            }
+            if term.open_start {
+                while start > 0 && is_word_char(chars[start - 1]) {
+                    start -= 1;
                 }
             }
             hits.push(TermHit {
