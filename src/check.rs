@@ -22,7 +22,11 @@ pub struct ExampleFailure {
 
 /// True when `value` matches `pattern`, where `X` in the pattern stands for any digit.
 pub fn matches_with_wildcards(pattern: &str, value: &str) -> bool {
-    pattern.len() == value.len() && pattern.chars().zip(value.chars()).all(|(p, v)| p == v || (p == 'X' && v.is_ascii_digit()))
+    pattern.len() == value.len()
+        && pattern
+            .chars()
+            .zip(value.chars())
+            .all(|(p, v)| p == v || (p == 'X' && v.is_ascii_digit()))
 }
 
 /// Runs every example of every pattern rule.
@@ -34,7 +38,11 @@ pub fn run_examples(rules: &RuleSet) -> Vec<ExampleFailure> {
             for ex in &p.examples {
                 let found = dates::extract(&ex.text, &lr.dates);
                 let resolved = resolve(&found, None, reference);
-                let got: Vec<String> = resolved.iter().filter(|d| d.rule == p.id).map(|d| d.value.clone()).collect();
+                let got: Vec<String> = resolved
+                    .iter()
+                    .filter(|d| d.rule == p.id)
+                    .map(|d| d.value.clone())
+                    .collect();
                 check_one(&p.id, &ex.text, &ex.value, got, &mut failures);
             }
         }
@@ -53,9 +61,18 @@ pub fn run_examples(rules: &RuleSet) -> Vec<ExampleFailure> {
 }
 
 fn check_one(rule: &str, text: &str, expected: &str, got: Vec<String>, failures: &mut Vec<ExampleFailure>) {
-    let ok = if expected.is_empty() { got.is_empty() } else { got.iter().any(|g| matches_with_wildcards(expected, g)) };
+    let ok = if expected.is_empty() {
+        got.is_empty()
+    } else {
+        got.iter().any(|g| matches_with_wildcards(expected, g))
+    };
     if !ok {
-        failures.push(ExampleFailure { rule: rule.to_owned(), text: text.to_owned(), expected: expected.to_owned(), got });
+        failures.push(ExampleFailure {
+            rule: rule.to_owned(),
+            text: text.to_owned(),
+            expected: expected.to_owned(),
+            got,
+        });
     }
 }
 

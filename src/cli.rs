@@ -19,7 +19,11 @@ pub const EXIT_SKIPPED: i32 = 3;
 
 /// accord: news articles in, structured records out.
 #[derive(Debug, Parser)]
-#[command(name = "accord", version, about = "Turns news articles about diplomacy and economic cooperation into structured records (CSV, JSON).")]
+#[command(
+    name = "accord",
+    version,
+    about = "Turns news articles about diplomacy and economic cooperation into structured records (CSV, JSON)."
+)]
 pub struct Cli {
     /// What to do; without a command, `run` with its defaults.
     #[command(subcommand)]
@@ -83,7 +87,8 @@ impl RunArgs {
     /// Validates the arguments into a run configuration.
     pub fn into_config(self) -> Result<RunConfig, String> {
         let reference_date = match &self.reference_date {
-            Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("--reference-date: `{s}` is not a date; write YYYY-MM-DD"))?,
+            Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map_err(|_| format!("--reference-date: `{s}` is not a date; write YYYY-MM-DD"))?,
             None => chrono::Local::now().date_naive(),
         };
         let mut formats = self.format;

@@ -113,7 +113,8 @@ mod tests {
 
     #[test]
     fn detects_english_and_german() {
-        let en = detect("The presidents discussed trade, investment and energy cooperation during the visit to Tashkent.");
+        let en =
+            detect("The presidents discussed trade, investment and energy cooperation during the visit to Tashkent.");
         assert_eq!(en.code, "en");
         let de = detect("Die Präsidenten erörterten Fragen der Zusammenarbeit im Handel und in der Energiewirtschaft.");
         assert_eq!(de.code, "de");

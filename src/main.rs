@@ -54,7 +54,11 @@ fn describe(s: &RunSummary, out: &str) -> String {
         "accord: {} articles -> {} records ({}); mentions: {}; {} files skipped; {} ms; written to {}/",
         s.inputs,
         s.records,
-        if langs.is_empty() { "none".to_owned() } else { langs.join(", ") },
+        if langs.is_empty() {
+            "none".to_owned()
+        } else {
+            langs.join(", ")
+        },
         kinds.join(", "),
         s.skipped.len(),
         s.timings_ms.get("total").copied().unwrap_or(0),
@@ -77,7 +81,17 @@ fn check_command(dir: &std::path::Path) -> i32 {
         EXIT_OK
     } else {
         for f in &failures {
-            eprintln!("example failed: {}: {:?} expected {:?}, got {:?}", f.rule, f.text, if f.expected.is_empty() { "no mention" } else { &f.expected }, f.got);
+            eprintln!(
+                "example failed: {}: {:?} expected {:?}, got {:?}",
+                f.rule,
+                f.text,
+                if f.expected.is_empty() {
+                    "no mention"
+                } else {
+                    &f.expected
+                },
+                f.got
+            );
         }
         eprintln!("{} rule example(s) failed", failures.len());
         EXIT_USAGE

@@ -105,12 +105,20 @@ pub fn run(config: &RunConfig) -> Result<RunSummary, RunError> {
         .num_threads(config.threads)
         .build()
         .map_err(|e| RunError::Threads(e.to_string()))?;
-    let out_err = |source: std::io::Error| RunError::Output { path: config.out.clone(), source };
+    let out_err = |source: std::io::Error| RunError::Output {
+        path: config.out.clone(),
+        source,
+    };
     let mut writer = Writer::create(&config.out, &config.formats).map_err(out_err)?;
-    let settings = Settings { reference_date: config.reference_date };
+    let settings = Settings {
+        reference_date: config.reference_date,
+    };
     let mut skipped: Vec<Skipped> = Vec::new();
     let mut by_language: BTreeMap<String, usize> = BTreeMap::new();
-    let mut mentions: BTreeMap<String, usize> = ["date", "leader", "money", "sector", "country"].iter().map(|k| (k.to_string(), 0)).collect();
+    let mut mentions: BTreeMap<String, usize> = ["date", "leader", "money", "sector", "country"]
+        .iter()
+        .map(|k| (k.to_string(), 0))
+        .collect();
     let mut records = 0;
     let chunk = FILES_PER_THREAD_PER_CHUNK * pool.current_num_threads().max(1);
     let processing = Instant::now();
@@ -142,7 +150,13 @@ pub fn run(config: &RunConfig) -> Result<RunSummary, RunError> {
         records,
         by_language,
         mentions,
-        skipped: skipped.iter().map(|s| SkippedOut { source: s.source.clone(), reason: s.reason.clone() }).collect(),
+        skipped: skipped
+            .iter()
+            .map(|s| SkippedOut {
+                source: s.source.clone(),
+                reason: s.reason.clone(),
+            })
+            .collect(),
         timings_ms: BTreeMap::new(),
         written: Vec::new(),
     };

@@ -46,7 +46,13 @@ pub fn process_bytes(source: &str, bytes: &[u8], rules: &RuleSet, settings: Sett
 }
 
 /// Processes decoded text.
-pub fn process_text(source: &str, text: &str, warnings: Vec<String>, rules: &RuleSet, settings: Settings) -> Vec<Record> {
+pub fn process_text(
+    source: &str,
+    text: &str,
+    warnings: Vec<String>,
+    rules: &RuleSet,
+    settings: Settings,
+) -> Vec<Record> {
     let stem = source.rsplit('/').next().unwrap_or(source);
     let stem = stem.strip_suffix(".txt").unwrap_or(stem).to_owned();
     let chars: Vec<char> = text.chars().collect();
@@ -56,7 +62,11 @@ pub fn process_text(source: &str, text: &str, warnings: Vec<String>, rules: &Rul
         .stories
         .iter()
         .map(|story| {
-            let id = if digest { format!("{stem}#{}", story.number) } else { stem.clone() };
+            let id = if digest {
+                format!("{stem}#{}", story.number)
+            } else {
+                stem.clone()
+            };
             let mut record = Record {
                 id,
                 source: source.to_owned(),
@@ -90,7 +100,14 @@ pub fn process_text(source: &str, text: &str, warnings: Vec<String>, rules: &Rul
         .collect()
 }
 
-fn extract_story(record: &mut Record, story: &Story, chars: &[char], rules: &LanguageRules, lang: &str, settings: Settings) {
+fn extract_story(
+    record: &mut Record,
+    story: &Story,
+    chars: &[char],
+    rules: &LanguageRules,
+    lang: &str,
+    settings: Settings,
+) {
     let text = story.text.as_str();
     let base = story.range.start;
     let original = |span: Span| -> String { chars[base + span.start..base + span.end].iter().collect() };
@@ -99,7 +116,10 @@ fn extract_story(record: &mut Record, story: &Story, chars: &[char], rules: &Lan
     let published = resolve_dates::published(&date_mentions, &story.lines, text, &rules.dates);
     let published_date = published.map(|(_, d)| d);
     let resolved = resolve_dates::resolve(&date_mentions, published_date, settings.reference_date);
-    let title_line = story.title.as_ref().map(|(_, s)| Span::new(s.start - base, s.end - base));
+    let title_line = story
+        .title
+        .as_ref()
+        .map(|(_, s)| Span::new(s.start - base, s.end - base));
     let lead = resolve_dates::lead(text, &story.lines, title_line);
     record.published = published_date.map(|d| d.format("%Y-%m-%d").to_string());
     record.event_date = resolve_dates::event_date(&resolved, lead, text, &rules.dates, published_date);
@@ -113,7 +133,14 @@ fn extract_story(record: &mut Record, story: &Story, chars: &[char], rules: &Lan
             year_source: d.year_source.as_str().into(),
             rule: d.rule.clone(),
         };
-        record.mentions.push(MentionRow { kind: "date", text: out.text.clone(), value: out.value.clone(), start: out.start, end: out.end, rule: out.rule.clone() });
+        record.mentions.push(MentionRow {
+            kind: "date",
+            text: out.text.clone(),
+            value: out.value.clone(),
+            start: out.start,
+            end: out.end,
+            rule: out.rule.clone(),
+        });
         record.dates.push(out);
     }
 
@@ -136,7 +163,14 @@ fn extract_story(record: &mut Record, story: &Story, chars: &[char], rules: &Lan
             end: base + l.span.end,
             rule: l.rule.clone(),
         };
-        record.mentions.push(MentionRow { kind: "leader", text: out.text.clone(), value: out.name.clone(), start: out.start, end: out.end, rule: out.rule.clone() });
+        record.mentions.push(MentionRow {
+            kind: "leader",
+            text: out.text.clone(),
+            value: out.name.clone(),
+            start: out.start,
+            end: out.end,
+            rule: out.rule.clone(),
+        });
         record.leaders.push(out);
     }
 
@@ -151,13 +185,27 @@ fn extract_story(record: &mut Record, story: &Story, chars: &[char], rules: &Lan
             qualifier: m.qualifier.clone(),
             rule: m.rule.clone(),
         };
-        record.mentions.push(MentionRow { kind: "money", text: out.text.clone(), value: format!("{} {}", out.currency, out.amount.normalize()), start: out.start, end: out.end, rule: out.rule.clone() });
+        record.mentions.push(MentionRow {
+            kind: "money",
+            text: out.text.clone(),
+            value: format!("{} {}", out.currency, out.amount.normalize()),
+            start: out.start,
+            end: out.end,
+            rule: out.rule.clone(),
+        });
         record.money.push(out);
     }
 
     let mut by_sector: BTreeMap<String, (usize, SectorOut)> = BTreeMap::new();
     for s in sectors::SectorRules::extract(&rules.sectors, text, lang) {
-        record.mentions.push(MentionRow { kind: "sector", text: original(s.span), value: s.sector.clone(), start: base + s.span.start, end: base + s.span.end, rule: s.rule.clone() });
+        record.mentions.push(MentionRow {
+            kind: "sector",
+            text: original(s.span),
+            value: s.sector.clone(),
+            start: base + s.span.start,
+            end: base + s.span.end,
+            rule: s.rule.clone(),
+        });
         let order = by_sector.len();
         let entry = by_sector.entry(s.sector.clone()).or_insert_with(|| {
             (
@@ -182,7 +230,14 @@ fn extract_story(record: &mut Record, story: &Story, chars: &[char], rules: &Lan
 
     let mut countries_out: Vec<CountryOut> = Vec::new();
     for c in &country_mentions {
-        record.mentions.push(MentionRow { kind: "country", text: original(c.span), value: c.code.clone(), start: base + c.span.start, end: base + c.span.end, rule: c.rule.clone() });
+        record.mentions.push(MentionRow {
+            kind: "country",
+            text: original(c.span),
+            value: c.code.clone(),
+            start: base + c.span.start,
+            end: base + c.span.end,
+            rule: c.rule.clone(),
+        });
         match countries_out.iter_mut().find(|o| o.code == c.code) {
             Some(o) => o.mentions += 1,
             None => countries_out.push(CountryOut {
@@ -193,5 +248,7 @@ fn extract_story(record: &mut Record, story: &Story, chars: &[char], rules: &Lan
         }
     }
     record.countries = countries_out;
-    record.mentions.sort_by(|a, b| a.start.cmp(&b.start).then(a.end.cmp(&b.end)).then(a.kind.cmp(b.kind)));
+    record
+        .mentions
+        .sort_by(|a, b| a.start.cmp(&b.start).then(a.end.cmp(&b.end)).then(a.kind.cmp(b.kind)));
 }

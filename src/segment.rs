@@ -76,20 +76,38 @@ impl SegmentRules {
         for p in &file.lines {
             if let Err(err) = Regex::new(p.regex.get_ref()) {
                 errors.push(
-                    Diagnostic::at_byte(path, &source, p.regex.span().start, format!("invalid regex in `{}`: {}", p.id, first_line(&err.to_string())))
-                        .with_hint("fix the pattern; see the regex crate's syntax"),
+                    Diagnostic::at_byte(
+                        path,
+                        &source,
+                        p.regex.span().start,
+                        format!("invalid regex in `{}`: {}", p.id, first_line(&err.to_string())),
+                    )
+                    .with_hint("fix the pattern; see the regex crate's syntax"),
                 );
                 continue;
             }
             if Regex::new(p.regex.get_ref()).map(|r| r.is_match("")).unwrap_or(false) {
                 errors.push(
-                    Diagnostic::at_byte(path, &source, p.regex.span().start, format!("pattern `{}` matches an empty line", p.id))
-                        .with_hint("require at least one character, e.g. use `+` instead of `*`"),
+                    Diagnostic::at_byte(
+                        path,
+                        &source,
+                        p.regex.span().start,
+                        format!("pattern `{}` matches an empty line", p.id),
+                    )
+                    .with_hint("require at least one character, e.g. use `+` instead of `*`"),
                 );
                 continue;
             }
             if ids.contains(&p.id) {
-                errors.push(Diagnostic::at_byte(path, &source, p.regex.span().start, format!("duplicate rule id `{}`", p.id)).with_hint("rule ids must be unique"));
+                errors.push(
+                    Diagnostic::at_byte(
+                        path,
+                        &source,
+                        p.regex.span().start,
+                        format!("duplicate rule id `{}`", p.id),
+                    )
+                    .with_hint("rule ids must be unique"),
+                );
                 continue;
             }
             ids.push(p.id.clone());
@@ -194,7 +212,10 @@ pub fn segment(text: &str, rules: &SegmentRules) -> Segmented {
     let content: Vec<usize> = (0..lines.len())
         .filter(|&i| lines[i].furniture.is_none() && !line_text(&lines[i]).trim().is_empty())
         .collect();
-    let headline: Vec<bool> = content.iter().map(|&i| rules.is_headline(line_text(&lines[i]))).collect();
+    let headline: Vec<bool> = content
+        .iter()
+        .map(|&i| rules.is_headline(line_text(&lines[i])))
+        .collect();
 
     let digest_starts = digest_headlines(&headline, rules.headline.max_digest_paragraphs);
     let mut stories = Vec::new();
@@ -204,7 +225,11 @@ pub fn segment(text: &str, rules: &SegmentRules) -> Segmented {
             let last_k = starts.get(n + 1).map(|&next| next - 1).unwrap_or(content.len() - 1);
             let last = content[last_k];
             let range = Span::new(lines[first].span.start, lines[last].span.end);
-            let title = Some(clean_title(line_text(&lines[first]), lines[first].span, &rules.headline));
+            let title = Some(clean_title(
+                line_text(&lines[first]),
+                lines[first].span,
+                &rules.headline,
+            ));
             stories.push(build_story(text, &index, &lines, range, n + 1, title));
         }
     } else if !content.is_empty() {
@@ -254,7 +279,14 @@ fn clean_title(line: &str, span: Span, shape: &HeadlineShape) -> (String, Span) 
     (words.join(" "), span)
 }
 
-fn build_story(text: &str, index: &CharIndex, lines: &[Line], range: Span, number: usize, title: Option<(String, Span)>) -> Story {
+fn build_story(
+    text: &str,
+    index: &CharIndex,
+    lines: &[Line],
+    range: Span,
+    number: usize,
+    title: Option<(String, Span)>,
+) -> Story {
     let mut masked = String::with_capacity(text.len());
     let slice = &text[index.byte_at(range.start)..index.byte_at(range.end)];
     masked.push_str(slice);
@@ -335,7 +367,10 @@ mod tests {
         let text = format!("Uzbekistan and Slovakia Sign Agreements\n\n{BODY_EN}\n{BODY_EN}\n");
         let s = segment(&text, &rules());
         assert_eq!(s.stories.len(), 1);
-        assert_eq!(s.stories[0].title.as_ref().unwrap().0, "Uzbekistan and Slovakia Sign Agreements");
+        assert_eq!(
+            s.stories[0].title.as_ref().unwrap().0,
+            "Uzbekistan and Slovakia Sign Agreements"
+        );
     }
 
     #[test]
@@ -343,7 +378,10 @@ mod tests {
         let text = format!("{BODY_EN}\n{BODY_EN}\nUzbek-Slovak centre discussed in Samarkand\nFound a mistake?\n");
         let s = segment(&text, &rules());
         assert_eq!(s.stories.len(), 1);
-        assert_eq!(s.stories[0].title.as_ref().unwrap().0, "Uzbek-Slovak centre discussed in Samarkand");
+        assert_eq!(
+            s.stories[0].title.as_ref().unwrap().0,
+            "Uzbek-Slovak centre discussed in Samarkand"
+        );
     }
 
     #[test]
@@ -362,7 +400,10 @@ mod tests {
         let s = segment(&text, &rules());
         assert_eq!(s.stories.len(), 3);
         assert_eq!(s.stories[1].number, 2);
-        assert_eq!(s.stories[2].title.as_ref().unwrap().0, "Turkmenistan and USA Set to Strengthen Ties");
+        assert_eq!(
+            s.stories[2].title.as_ref().unwrap().0,
+            "Turkmenistan and USA Set to Strengthen Ties"
+        );
         assert!(!s.stories[0].text.contains("KZT"));
     }
 

@@ -85,9 +85,7 @@ impl CharIndex {
 /// A text lower-cased character by character, so that it has exactly as many characters as
 /// the original and character offsets carry over unchanged.
 pub fn lowercase_same_length(text: &str) -> String {
-    text.chars()
-        .map(|c| c.to_lowercase().next().unwrap_or(c))
-        .collect()
+    text.chars().map(|c| c.to_lowercase().next().unwrap_or(c)).collect()
 }
 
 /// The characters `span` covers in `text`, found through `index`.
@@ -118,10 +116,7 @@ mod tests {
     #[test]
     fn lowercasing_keeps_character_count() {
         for text in ["İstanbul", "ÄÖÜ Straße", "ΣΑΣ", "Ǆ"] {
-            assert_eq!(
-                lowercase_same_length(text).chars().count(),
-                text.chars().count()
-            );
+            assert_eq!(lowercase_same_length(text).chars().count(), text.chars().count());
         }
     }
 }

@@ -53,7 +53,13 @@ pub struct CountryRules {
 
 impl CountryRules {
     /// Builds the matcher for `lang` from the table's rows; checks codes and kinds.
-    pub fn build(path: &Path, source: &str, rows: &[Row<CountryRow>], lang: &str, errors: &mut Vec<Diagnostic>) -> Option<CountryRules> {
+    pub fn build(
+        path: &Path,
+        source: &str,
+        rows: &[Row<CountryRow>],
+        lang: &str,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Option<CountryRules> {
         let before = errors.len();
         let mut names = BTreeMap::new();
         let mut seen: BTreeMap<String, (String, usize)> = BTreeMap::new();
@@ -62,19 +68,37 @@ impl CountryRules {
         for row in rows {
             let r = &row.value;
             if r.code.len() != 2 || !r.code.chars().all(|c| c.is_ascii_uppercase()) {
-                errors.push(Diagnostic::at(path, source, row.line, 1, format!("`{}` is not an ISO 3166-1 alpha-2 code", r.code)).with_hint("use two upper-case letters, e.g. UZ"));
+                errors.push(
+                    Diagnostic::at(
+                        path,
+                        source,
+                        row.line,
+                        1,
+                        format!("`{}` is not an ISO 3166-1 alpha-2 code", r.code),
+                    )
+                    .with_hint("use two upper-case letters, e.g. UZ"),
+                );
                 continue;
             }
             if !KINDS.contains(&r.kind.as_str()) {
-                errors.push(Diagnostic::at(path, source, row.line, 1, format!("unknown kind `{}`", r.kind)).with_hint("kind is one of name, alias, adjective, demonym"));
+                errors.push(
+                    Diagnostic::at(path, source, row.line, 1, format!("unknown kind `{}`", r.kind))
+                        .with_hint("kind is one of name, alias, adjective, demonym"),
+                );
                 continue;
             }
             if r.lang != "en" && r.lang != "de" {
-                errors.push(Diagnostic::at(path, source, row.line, 1, format!("unknown language `{}`", r.lang)).with_hint("lang is en or de"));
+                errors.push(
+                    Diagnostic::at(path, source, row.line, 1, format!("unknown language `{}`", r.lang))
+                        .with_hint("lang is en or de"),
+                );
                 continue;
             }
             if r.term.trim().is_empty() {
-                errors.push(Diagnostic::at(path, source, row.line, 1, "empty term").with_hint("write the name as it appears in text"));
+                errors.push(
+                    Diagnostic::at(path, source, row.line, 1, "empty term")
+                        .with_hint("write the name as it appears in text"),
+                );
                 continue;
             }
             if r.lang == "en" && r.kind == "name" {
@@ -86,8 +110,17 @@ impl CountryRules {
             if let Some((other, line)) = seen.get(&r.term) {
                 if *other != r.code {
                     errors.push(
-                        Diagnostic::at(path, source, row.line, 1, format!("`{}` is listed for both {} (line {}) and {}", r.term, other, line, r.code))
-                            .with_hint("a term may name only one country per language"),
+                        Diagnostic::at(
+                            path,
+                            source,
+                            row.line,
+                            1,
+                            format!(
+                                "`{}` is listed for both {} (line {}) and {}",
+                                r.term, other, line, r.code
+                            ),
+                        )
+                        .with_hint("a term may name only one country per language"),
                     );
                 }
                 continue;
@@ -95,7 +128,11 @@ impl CountryRules {
             seen.insert(r.term.clone(), (r.code.clone(), row.line));
             let german = lang == "de";
             let mut add = |text: String, ending: Ending| {
-                terms.push(Term { text, open_start: false, ending });
+                terms.push(Term {
+                    text,
+                    open_start: false,
+                    ending,
+                });
                 codes.push((r.code.clone(), format!("country.{lang}.{}", r.kind)));
             };
             match (german, r.kind.as_str()) {
@@ -123,14 +160,19 @@ impl CountryRules {
         }
         for code in codes.iter().map(|(c, _)| c) {
             if !names.contains_key(code) {
-                errors.push(Diagnostic::file(path, format!("country {code} has no English `name` row")).with_hint("add a row `CODE,en,name,Short Name`"));
+                errors.push(
+                    Diagnostic::file(path, format!("country {code} has no English `name` row"))
+                        .with_hint("add a row `CODE,en,name,Short Name`"),
+                );
                 break;
             }
         }
         if errors.len() > before {
             return None;
         }
-        let matcher = TermMatcher::new(terms, false).map_err(|e| errors.push(Diagnostic::file(path, e))).ok()?;
+        let matcher = TermMatcher::new(terms, false)
+            .map_err(|e| errors.push(Diagnostic::file(path, e)))
+            .ok()?;
         Some(CountryRules { matcher, codes, names })
     }
 

@@ -119,10 +119,28 @@ impl DateRules {
         let (source, file) = read_toml::<DatesFile>(path, errors)?;
         let before = errors.len();
         if file.months.len() != 12 {
-            errors.push(Diagnostic::at(path, &source, 1, 1, format!("`months` must list 12 months, found {}", file.months.len())).with_hint("one list of names per month, January first"));
+            errors.push(
+                Diagnostic::at(
+                    path,
+                    &source,
+                    1,
+                    1,
+                    format!("`months` must list 12 months, found {}", file.months.len()),
+                )
+                .with_hint("one list of names per month, January first"),
+            );
         }
         if file.weekdays.len() != 7 {
-            errors.push(Diagnostic::at(path, &source, 1, 1, format!("`weekdays` must list 7 days, found {}", file.weekdays.len())).with_hint("one list of names per weekday, Monday first"));
+            errors.push(
+                Diagnostic::at(
+                    path,
+                    &source,
+                    1,
+                    1,
+                    format!("`weekdays` must list 7 days, found {}", file.weekdays.len()),
+                )
+                .with_hint("one list of names per weekday, Monday first"),
+            );
         }
         if errors.len() > before {
             return None;
@@ -143,20 +161,33 @@ impl DateRules {
         let mut ph = BTreeMap::new();
         ph.insert("month".into(), alternation("month", all_months()));
         ph.insert("month2".into(), alternation("month2", all_months()));
-        ph.insert("weekday".into(), alternation("weekday", file.weekdays.iter().flatten().cloned()));
+        ph.insert(
+            "weekday".into(),
+            alternation("weekday", file.weekdays.iter().flatten().cloned()),
+        );
         ph.insert("day".into(), r"(?P<day>3[01]|[12]\d|0?[1-9])".into());
         ph.insert("day2".into(), r"(?P<day2>3[01]|[12]\d|0?[1-9])".into());
         ph.insert("mm".into(), r"(?P<mnum>1[0-2]|0?[1-9])".into());
         ph.insert("mm2".into(), r"(?P<mnum2>1[0-2]|0?[1-9])".into());
         ph.insert("year".into(), r"(?P<year>1[89]\d\d|20\d\d)".into());
         ph.insert("year2".into(), r"(?P<year2>1[89]\d\d|20\d\d)".into());
-        ph.insert("rel_year".into(), alternation("rel_year", file.relative_years.keys().cloned()));
-        ph.insert("rel_day".into(), alternation("rel_day", file.relative_days.keys().cloned()));
-        ph.insert("rel_week".into(), alternation("rel_week", file.relative_weeks.keys().cloned()));
+        ph.insert(
+            "rel_year".into(),
+            alternation("rel_year", file.relative_years.keys().cloned()),
+        );
+        ph.insert(
+            "rel_day".into(),
+            alternation("rel_day", file.relative_days.keys().cloned()),
+        );
+        ph.insert(
+            "rel_week".into(),
+            alternation("rel_week", file.relative_weeks.keys().cloned()),
+        );
         ph.insert("quarter".into(), alternation("quarter", file.ordinals.keys().cloned()));
         ph.insert("half".into(), alternation("half", file.ordinals.keys().cloned()));
         let patterns = PatternSet::compile(&file.patterns, &ph, path, &source, errors)?;
-        let lower_map = |m: &BTreeMap<String, i32>| m.iter().map(|(k, v)| (lower_key(k), *v)).collect::<BTreeMap<_, _>>();
+        let lower_map =
+            |m: &BTreeMap<String, i32>| m.iter().map(|(k, v)| (lower_key(k), *v)).collect::<BTreeMap<_, _>>();
         Some(DateRules {
             patterns,
             months,
@@ -187,7 +218,9 @@ impl DateRules {
 
     fn ordinal(&self, caps: &Captures, name: &str) -> Option<u32> {
         let text = caps.name(name)?.as_str();
-        text.parse().ok().or_else(|| self.ordinals.get(&lower_key(text)).copied())
+        text.parse()
+            .ok()
+            .or_else(|| self.ordinals.get(&lower_key(text)).copied())
     }
 
     /// Reads one match into a date expression; `None` when the captures make no valid date.
@@ -230,13 +263,21 @@ impl DateRules {
         }
         let year = self.number(caps, "year").map(|y| y as i32);
         let day = self.number(caps, "day");
-        let start = Ymd { year, month: first_month, day };
+        let start = Ymd {
+            year,
+            month: first_month,
+            day,
+        };
         let year2 = self.number(caps, "year2").map(|y| y as i32);
         let day2 = self.number(caps, "day2");
         let end = if year2.is_some() || day2.is_some() || last_month.is_some() {
             Some(Ymd {
                 year: year2.or(year),
-                month: last_month.or(if year2.is_some() && day2.is_none() { None } else { first_month }),
+                month: last_month.or(if year2.is_some() && day2.is_none() {
+                    None
+                } else {
+                    first_month
+                }),
                 day: day2,
             })
         } else {

@@ -41,7 +41,13 @@ pub struct LeaderRow {
 }
 
 /// Allowed roles.
-pub const ROLES: [&str; 5] = ["head_of_state", "head_of_government", "foreign_minister", "org_head", "other"];
+pub const ROLES: [&str; 5] = [
+    "head_of_state",
+    "head_of_government",
+    "foreign_minister",
+    "org_head",
+    "other",
+];
 
 /// `rules/<lang>/names.toml` as written.
 #[derive(Debug, Deserialize)]
@@ -107,16 +113,23 @@ impl Gazetteer {
         let mut by_name: HashMap<String, usize> = HashMap::new();
         for row in rows {
             let r = &row.value;
-            let at = |msg: String, hint: &str| Diagnostic::at(path, source, row.line, 1, msg).with_hint(hint.to_owned());
+            let at =
+                |msg: String, hint: &str| Diagnostic::at(path, source, row.line, 1, msg).with_hint(hint.to_owned());
             if r.name.trim().is_empty() {
                 errors.push(at("empty name".into(), "every row needs the canonical name"));
                 continue;
             }
             if !ROLES.contains(&r.role.as_str()) {
-                errors.push(at(format!("unknown role `{}`", r.role), "role is one of head_of_state, head_of_government, foreign_minister, org_head, other"));
+                errors.push(at(
+                    format!("unknown role `{}`", r.role),
+                    "role is one of head_of_state, head_of_government, foreign_minister, org_head, other",
+                ));
             }
             if !r.country.is_empty() && (r.country.len() != 2 || !r.country.chars().all(|c| c.is_ascii_uppercase())) {
-                errors.push(at(format!("`{}` is not an ISO 3166-1 alpha-2 code", r.country), "use two upper-case letters or leave it empty"));
+                errors.push(at(
+                    format!("`{}` is not an ISO 3166-1 alpha-2 code", r.country),
+                    "use two upper-case letters or leave it empty",
+                ));
             }
             for d in [&r.valid_from, &r.valid_to] {
                 if !d.is_empty() && !valid_partial_date(d) {
@@ -138,8 +151,16 @@ impl Gazetteer {
                 if let Some((other, line)) = owner.get(&key) {
                     if *other != r.name {
                         errors.push(
-                            Diagnostic::at(path, source, row.line, 1, format!("`{form}` names both {other} (line {line}) and {}", r.name))
-                                .with_hint("an alias or short name may belong to one person only; remove it from one of them"),
+                            Diagnostic::at(
+                                path,
+                                source,
+                                row.line,
+                                1,
+                                format!("`{form}` names both {other} (line {line}) and {}", r.name),
+                            )
+                            .with_hint(
+                                "an alias or short name may belong to one person only; remove it from one of them",
+                            ),
                         );
                     }
                     return;
@@ -203,10 +224,20 @@ pub fn name_key(name: &str) -> String {
     if letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase()) && !name.contains(' ') {
         return format!("#{}", name.to_lowercase());
     }
-    let folded: String = name.nfkd().filter(|c| !unicode_normalization::char::is_combining_mark(*c)).collect::<String>().to_lowercase();
+    let folded: String = name
+        .nfkd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .collect::<String>()
+        .to_lowercase();
     let mut s: String = folded
         .chars()
-        .map(|c| if c == '-' || c == '\'' || c == '’' || c == '.' { ' ' } else { c })
+        .map(|c| {
+            if c == '-' || c == '\'' || c == '’' || c == '.' {
+                ' '
+            } else {
+                c
+            }
+        })
         .filter(|c| c.is_alphanumeric() || *c == ' ')
         .collect();
     for (from, to) in [
@@ -241,10 +272,21 @@ pub fn name_key(name: &str) -> String {
 
 impl LeaderRules {
     /// Loads `rules/<lang>/names.toml` and joins it with the shared gazetteer.
-    pub fn load(path: &Path, gazetteer: std::sync::Arc<Gazetteer>, errors: &mut Vec<Diagnostic>) -> Option<LeaderRules> {
+    pub fn load(
+        path: &Path,
+        gazetteer: std::sync::Arc<Gazetteer>,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Option<LeaderRules> {
         let (_source, file) = read_toml::<NamesFile>(path, errors)?;
         let titles = TermMatcher::new(
-            file.titles.iter().map(|t| Term { text: t.clone(), open_start: false, ending: Ending::Closed }).collect(),
+            file.titles
+                .iter()
+                .map(|t| Term {
+                    text: t.clone(),
+                    open_start: false,
+                    ending: Ending::Closed,
+                })
+                .collect(),
             false,
         )
         .map_err(|e| errors.push(Diagnostic::file(path, e)))
@@ -310,7 +352,11 @@ fn tokenize(chars: &[char]) -> Vec<Tok> {
             i += 1;
         } else if c.is_alphanumeric() {
             let start = i;
-            while i < chars.len() && (chars[i].is_alphanumeric() || ((chars[i] == '-' || chars[i] == '\'' || chars[i] == '’') && chars.get(i + 1).is_some_and(|n| n.is_alphabetic()))) {
+            while i < chars.len()
+                && (chars[i].is_alphanumeric()
+                    || ((chars[i] == '-' || chars[i] == '\'' || chars[i] == '’')
+                        && chars.get(i + 1).is_some_and(|n| n.is_alphabetic())))
+            {
                 i += 1;
             }
             let mut text: String = chars[start..i].iter().collect();
@@ -321,10 +367,18 @@ fn tokenize(chars: &[char]) -> Vec<Tok> {
                     end -= 2;
                 }
             }
-            out.push(Tok { span: Span::new(start, end), text, joined: !broken });
+            out.push(Tok {
+                span: Span::new(start, end),
+                text,
+                joined: !broken,
+            });
             broken = false;
         } else {
-            out.push(Tok { span: Span::new(i, i + 1), text: c.to_string(), joined: !broken });
+            out.push(Tok {
+                span: Span::new(i, i + 1),
+                text: c.to_string(),
+                joined: !broken,
+            });
             broken = false;
             i += 1;
         }
@@ -347,7 +401,12 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
     let chars: Vec<char> = text.chars().collect();
     let toks = tokenize(&chars);
     let title_hits = rules.titles.find(text);
-    let country_at = |t: &Tok| countries.iter().find(|c| c.span.overlaps(&t.span)).map(|c| c.code.clone());
+    let country_at = |t: &Tok| {
+        countries
+            .iter()
+            .find(|c| c.span.overlaps(&t.span))
+            .map(|c| c.code.clone())
+    };
     let in_title = |t: &Tok| title_hits.iter().any(|h| h.span.overlaps(&t.span));
     let nameish: Vec<bool> = toks
         .iter()
@@ -357,9 +416,9 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
             let acronym = upper_count >= 2 && upper_count * 2 >= t.text.chars().filter(|c| c.is_alphabetic()).count();
             first.is_uppercase()
                 && !acronym
-                && !rules.not_name.iter().any(|w| *w == t.text)
-                && !rules.org_heads.iter().any(|w| *w == t.text)
-                && !rules.modifiers.iter().any(|w| *w == t.text)
+                && !rules.not_name.contains(&t.text)
+                && !rules.org_heads.contains(&t.text)
+                && !rules.modifiers.contains(&t.text)
                 && !in_title(t)
                 && country_at(t).is_none()
         })
@@ -373,7 +432,10 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
         if nameish[i] {
             let start = i;
             let mut end = i + 1;
-            while end < toks.len() && toks[end].joined && (nameish[end] || (particle(end) && end + 1 < toks.len() && nameish[end + 1] && toks[end + 1].joined)) {
+            while end < toks.len()
+                && toks[end].joined
+                && (nameish[end] || (particle(end) && end + 1 < toks.len() && nameish[end + 1] && toks[end + 1].joined))
+            {
                 end += 1;
             }
             runs.push((start, end));
@@ -394,7 +456,11 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
             let mut hit = None;
             for e in (k + 1..=(k + 5).min(b)).rev() {
                 let key = name_key(&run_text(k, e));
-                let person = if e - k >= 2 { rules.gazetteer.full(&key) } else { rules.gazetteer.short(&key) };
+                let person = if e - k >= 2 {
+                    rules.gazetteer.full(&key)
+                } else {
+                    rules.gazetteer.short(&key)
+                };
                 if let Some(p) = person {
                     hit = Some((e, p));
                     break;
@@ -441,9 +507,15 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
         let mut phrase_country = None;
         let mut last_non_name = last;
         if j < toks.len() && toks[j].joined && rules.joiners.iter().any(|w| *w == toks[j].text) {
-            while j < toks.len() && toks[j].joined && (rules.joiners.iter().any(|w| *w == toks[j].text) || toks[j].text.chars().next().is_some_and(|c| c.is_uppercase())) {
+            while j < toks.len()
+                && toks[j].joined
+                && (rules.joiners.iter().any(|w| *w == toks[j].text)
+                    || toks[j].text.chars().next().is_some_and(|c| c.is_uppercase()))
+            {
                 let coordinated_title = (toks[j].text == "and" || toks[j].text == "und")
-                    && toks.get(j + 1).is_some_and(|n| in_title(n) || rules.modifiers.iter().any(|m| *m == n.text));
+                    && toks
+                        .get(j + 1)
+                        .is_some_and(|n| in_title(n) || rules.modifiers.contains(&n.text));
                 if coordinated_title {
                     break;
                 }
@@ -477,7 +549,11 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
         }
         // Or a name right before: "Rashid Meredov, Minister of ...".
         if candidate.is_none() && lo >= 2 {
-            let comma = if country.is_some() { lo.checked_sub(2) } else { lo.checked_sub(1) };
+            let comma = if country.is_some() {
+                lo.checked_sub(2)
+            } else {
+                lo.checked_sub(1)
+            };
             if let Some(c) = comma.filter(|&c| c >= 1 && toks[c].text == ",") {
                 candidate = runs.iter().find(|r| r.1 == c).copied();
             }
@@ -486,13 +562,20 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
         if b - a > 4 {
             continue;
         }
-        let country = country
-            .or(phrase_country)
-            .or_else(|| rules.title_countries.iter().find(|(t, _)| title_text_full.contains(t.as_str())).map(|(_, c)| c.clone()));
+        let country = country.or(phrase_country).or_else(|| {
+            rules
+                .title_countries
+                .iter()
+                .find(|(t, _)| title_text_full.contains(t.as_str()))
+                .map(|(_, c)| c.clone())
+        });
         let title: Option<String> = Some(chars[title_start..hit.span.end].iter().collect());
         let _ = &title_text;
         let span = run_span(a, b);
-        if let Some(f) = found.iter_mut().find(|f| span.contains(&f.span) || f.span.contains(&span)) {
+        if let Some(f) = found
+            .iter_mut()
+            .find(|f| span.contains(&f.span) || f.span.contains(&span))
+        {
             if f.title.is_none() {
                 f.title = title;
             }
@@ -553,9 +636,9 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
         }
         let surname = p.name.rsplit(' ').next().unwrap_or("").to_owned();
         for &(a, b) in &runs {
-            for k in a..b {
-                if toks[k].text == surname && !spans[i].iter().any(|s| s.overlaps(&toks[k].span)) {
-                    spans[i].push(toks[k].span);
+            for tok in &toks[a..b] {
+                if tok.text == surname && !spans[i].iter().any(|s| s.overlaps(&tok.span)) {
+                    spans[i].push(tok.span);
                 }
             }
         }

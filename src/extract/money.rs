@@ -79,7 +79,10 @@ pub struct MoneyRules {
 
 /// Normalised lookup key for a currency or scale term: lower case, no spaces.
 fn key(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect()
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// Allowed qualifier names.
@@ -87,21 +90,36 @@ pub const QUALIFIERS: [&str; 5] = ["exact", "over", "under", "about", "up_to"];
 
 impl MoneyRules {
     /// Loads `path` for language `lang`, using the currency rows for `lang` and `any`.
-    pub fn load(path: &Path, lang: &str, currencies: &[Row<CurrencyRow>], errors: &mut Vec<Diagnostic>) -> Option<MoneyRules> {
+    pub fn load(
+        path: &Path,
+        lang: &str,
+        currencies: &[Row<CurrencyRow>],
+        errors: &mut Vec<Diagnostic>,
+    ) -> Option<MoneyRules> {
         let (source, file) = read_toml::<MoneyFile>(path, errors)?;
         let before = errors.len();
         if file.decimal_separator != '.' && file.decimal_separator != ',' {
-            errors.push(Diagnostic::at(path, &source, 1, 1, "`decimal_separator` must be \".\" or \",\"").with_hint("English uses \".\", German \",\""));
+            errors.push(
+                Diagnostic::at(path, &source, 1, 1, "`decimal_separator` must be \".\" or \",\"")
+                    .with_hint("English uses \".\", German \",\""),
+            );
         }
         for q in file.qualifiers.keys() {
             if !QUALIFIERS.contains(&q.as_str()) || q == "exact" {
-                errors.push(Diagnostic::at(path, &source, 1, 1, format!("unknown qualifier `{q}`")).with_hint("qualifiers are over, under, about, up_to"));
+                errors.push(
+                    Diagnostic::at(path, &source, 1, 1, format!("unknown qualifier `{q}`"))
+                        .with_hint("qualifiers are over, under, about, up_to"),
+                );
             }
         }
         if errors.len() > before {
             return None;
         }
-        let mine: Vec<&CurrencyRow> = currencies.iter().map(|r| &r.value).filter(|r| r.lang == lang || r.lang == "any").collect();
+        let mine: Vec<&CurrencyRow> = currencies
+            .iter()
+            .map(|r| &r.value)
+            .filter(|r| r.lang == lang || r.lang == "any")
+            .collect();
         let mut lookup = BTreeMap::new();
         for r in &mine {
             lookup.insert(key(&r.term), r.code.clone());
@@ -120,11 +138,17 @@ impl MoneyRules {
             let mut terms = terms;
             terms.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
             terms.dedup();
-            format!("(?i:(?P<{group}>{}))", terms.into_iter().map(spaced).collect::<Vec<_>>().join("|"))
+            format!(
+                "(?i:(?P<{group}>{}))",
+                terms.into_iter().map(spaced).collect::<Vec<_>>().join("|")
+            )
         };
         ph.insert("cur_pre".into(), spaced_alt("cur", prefix_terms().collect()));
         ph.insert("cur_pre2".into(), spaced_alt("cur2", prefix_terms().collect()));
-        ph.insert("cur".into(), spaced_alt("cur", mine.iter().map(|r| r.term.clone()).collect()));
+        ph.insert(
+            "cur".into(),
+            spaced_alt("cur", mine.iter().map(|r| r.term.clone()).collect()),
+        );
         let number = |g: &str| {
             let words = alternation("", file.number_words.keys().cloned());
             format!(r"(?P<{g}>\d{{1,3}}(?:[,.'’ ]\d{{3}})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?|(?i:{words}(?:[\s-]+{words})*))")
@@ -134,8 +158,14 @@ impl MoneyRules {
         ph.insert("plus_num".into(), number("plus_num"));
         ph.insert("scale".into(), ci(alternation("scale", file.scales.keys().cloned())));
         ph.insert("scale2".into(), ci(alternation("scale2", file.scales.keys().cloned())));
-        ph.insert("plus_scale".into(), ci(alternation("plus_scale", file.scales.keys().cloned())));
-        ph.insert("qualifier".into(), ci(alternation("qualifier", file.qualifiers.values().flatten().cloned())));
+        ph.insert(
+            "plus_scale".into(),
+            ci(alternation("plus_scale", file.scales.keys().cloned())),
+        );
+        ph.insert(
+            "qualifier".into(),
+            ci(alternation("qualifier", file.qualifiers.values().flatten().cloned())),
+        );
         let patterns = PatternSet::compile(&file.patterns, &ph, path, &source, errors)?;
         let mut qualifiers = BTreeMap::new();
         for (q, phrases) in &file.qualifiers {
@@ -167,7 +197,10 @@ impl MoneyRules {
         }
         let mut total: u64 = 0;
         let mut current: u64 = 0;
-        for word in t.split(|c: char| c.is_whitespace() || c == '-').filter(|w| !w.is_empty()) {
+        for word in t
+            .split(|c: char| c.is_whitespace() || c == '-')
+            .filter(|w| !w.is_empty())
+        {
             let w = key(word);
             if w == "and" || w == "und" {
                 continue;
@@ -218,11 +251,18 @@ impl MoneyRules {
             .unwrap_or_else(|| "exact".to_owned());
         let before = text[..start].trim_end();
         let after = text[end..].trim_start();
-        if before.ends_with('=') || after.starts_with('=') || (after.starts_with('/') && after[1..].starts_with(|c: char| c.is_ascii_uppercase())) {
+        if before.ends_with('=')
+            || after.starts_with('=')
+            || (after.starts_with('/') && after[1..].starts_with(|c: char| c.is_ascii_uppercase()))
+        {
             return None;
         }
-        let prev_word = before.rsplit(|c: char| c.is_whitespace()).next().unwrap_or("").to_lowercase();
-        if self.vague_before.iter().any(|v| *v == prev_word) {
+        let prev_word = before
+            .rsplit(|c: char| c.is_whitespace())
+            .next()
+            .unwrap_or("")
+            .to_lowercase();
+        if self.vague_before.contains(&prev_word) {
             return None;
         }
         Some(MoneyMention {
@@ -242,7 +282,11 @@ pub fn parse_digits(text: &str, decimal: char) -> Option<Decimal> {
     let has_dot = text.contains('.');
     let has_comma = text.contains(',');
     let dec = if has_dot && has_comma {
-        if text.rfind('.') > text.rfind(',') { '.' } else { ',' }
+        if text.rfind('.') > text.rfind(',') {
+            '.'
+        } else {
+            ','
+        }
     } else {
         decimal
     };

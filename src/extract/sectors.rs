@@ -84,7 +84,10 @@ impl SectorRules {
         errors: &mut Vec<Diagnostic>,
     ) -> Option<SectorRules> {
         let before = errors.len();
-        let labels: BTreeMap<String, String> = taxonomy.iter().map(|r| (r.value.id.clone(), r.value.label.clone())).collect();
+        let labels: BTreeMap<String, String> = taxonomy
+            .iter()
+            .map(|r| (r.value.id.clone(), r.value.label.clone()))
+            .collect();
         let mut compiled = Vec::new();
         let mut sectors = Vec::new();
         let mut seen = BTreeMap::new();
@@ -92,8 +95,17 @@ impl SectorRules {
             let r = &row.value;
             if !labels.contains_key(&r.sector) {
                 errors.push(
-                    Diagnostic::at(terms_path, terms_source, row.line, 1, format!("unknown sector id `{}`", r.sector))
-                        .with_hint(format!("use one of: {}", labels.keys().cloned().collect::<Vec<_>>().join(", "))),
+                    Diagnostic::at(
+                        terms_path,
+                        terms_source,
+                        row.line,
+                        1,
+                        format!("unknown sector id `{}`", r.sector),
+                    )
+                    .with_hint(format!(
+                        "use one of: {}",
+                        labels.keys().cloned().collect::<Vec<_>>().join(", ")
+                    )),
                 );
                 continue;
             }
@@ -102,8 +114,14 @@ impl SectorRules {
             let text = r.term.trim_matches('*').to_owned();
             if text.chars().filter(|c| c.is_alphabetic()).count() < 3 || text.contains('*') {
                 errors.push(
-                    Diagnostic::at(terms_path, terms_source, row.line, 1, format!("term `{}` is too short or has an inner `*`", r.term))
-                        .with_hint("a term needs at least three letters; `*` only at its start or end"),
+                    Diagnostic::at(
+                        terms_path,
+                        terms_source,
+                        row.line,
+                        1,
+                        format!("term `{}` is too short or has an inner `*`", r.term),
+                    )
+                    .with_hint("a term needs at least three letters; `*` only at its start or end"),
                 );
                 continue;
             }
@@ -111,8 +129,17 @@ impl SectorRules {
             if let Some((other, line)) = seen.get(&key) {
                 if *other != r.sector {
                     errors.push(
-                        Diagnostic::at(terms_path, terms_source, row.line, 1, format!("term `{}` is listed for `{}` (line {}) and `{}`", r.term, other, line, r.sector))
-                            .with_hint("a term may belong to one sector only"),
+                        Diagnostic::at(
+                            terms_path,
+                            terms_source,
+                            row.line,
+                            1,
+                            format!(
+                                "term `{}` is listed for `{}` (line {}) and `{}`",
+                                r.term, other, line, r.sector
+                            ),
+                        )
+                        .with_hint("a term may belong to one sector only"),
                     );
                 }
                 continue;
@@ -129,7 +156,16 @@ impl SectorRules {
         for row in exclusions {
             let r = &row.value;
             if !labels.contains_key(&r.sector) {
-                errors.push(Diagnostic::at(excl_path, excl_source, row.line, 1, format!("unknown sector id `{}`", r.sector)).with_hint("use an id from rules/common/sectors.csv"));
+                errors.push(
+                    Diagnostic::at(
+                        excl_path,
+                        excl_source,
+                        row.line,
+                        1,
+                        format!("unknown sector id `{}`", r.sector),
+                    )
+                    .with_hint("use an id from rules/common/sectors.csv"),
+                );
                 continue;
             }
             let prefix = r.word.ends_with('*');
@@ -138,7 +174,9 @@ impl SectorRules {
         if errors.len() > before {
             return None;
         }
-        let matcher = TermMatcher::new(compiled, true).map_err(|e| errors.push(Diagnostic::file(terms_path, e))).ok()?;
+        let matcher = TermMatcher::new(compiled, true)
+            .map_err(|e| errors.push(Diagnostic::file(terms_path, e)))
+            .ok()?;
         let _ = lang;
         Some(SectorRules {
             matcher,
@@ -169,15 +207,28 @@ impl SectorRules {
             .filter_map(|hit| {
                 let (sector, _term) = &self.sectors[hit.term];
                 let word_span = enclosing_word(&chars, hit.span);
-                let word: String = chars[word_span.start..word_span.end].iter().collect::<String>().to_lowercase();
-                let excluded = self.exclusions.iter().any(|(s, w, prefix)| s == sector && if *prefix { word.starts_with(w.as_str()) } else { word == *w });
+                let word: String = chars[word_span.start..word_span.end]
+                    .iter()
+                    .collect::<String>()
+                    .to_lowercase();
+                let excluded = self.exclusions.iter().any(|(s, w, prefix)| {
+                    s == sector
+                        && if *prefix {
+                            word.starts_with(w.as_str())
+                        } else {
+                            word == *w
+                        }
+                });
                 if excluded || self.in_organisation_name(&chars, hit.span) {
                     return None;
                 }
                 Some(SectorMention {
                     span: hit.span,
                     sector: sector.clone(),
-                    term: chars[hit.span.start..hit.span.end].iter().collect::<String>().to_lowercase(),
+                    term: chars[hit.span.start..hit.span.end]
+                        .iter()
+                        .collect::<String>()
+                        .to_lowercase(),
                     rule: format!("sector.{lang}.{sector}"),
                 })
             })
@@ -191,18 +242,32 @@ impl SectorRules {
             return false;
         }
         let tokens = tokenize(chars);
-        let Some(pos) = tokens.iter().position(|t| t.span.overlaps(&span)) else { return false };
+        let Some(pos) = tokens.iter().position(|t| t.span.overlaps(&span)) else {
+            return false;
+        };
         let is_cap = |t: &Tok| t.text.chars().next().is_some_and(|c| c.is_uppercase());
-        let is_joiner = |t: &Tok| matches!(t.text.as_str(), "of" | "and" | "for" | "the" | "&" | "," | "-" | "de" | "on");
+        let is_joiner = |t: &Tok| {
+            matches!(
+                t.text.as_str(),
+                "of" | "and" | "for" | "the" | "&" | "," | "-" | "de" | "on"
+            )
+        };
         let mut lo = pos;
-        while lo > 0 && tokens[lo].same_line && (is_cap(&tokens[lo - 1]) || (is_joiner(&tokens[lo - 1]) && lo >= 2 && is_cap(&tokens[lo - 2]))) {
+        while lo > 0
+            && tokens[lo].same_line
+            && (is_cap(&tokens[lo - 1]) || (is_joiner(&tokens[lo - 1]) && lo >= 2 && is_cap(&tokens[lo - 2])))
+        {
             lo -= 1;
         }
         let mut hi = pos;
-        while hi + 1 < tokens.len() && tokens[hi + 1].same_line && (is_cap(&tokens[hi + 1]) || (is_joiner(&tokens[hi + 1]) && tokens.get(hi + 2).is_some_and(|t| is_cap(t) || t.text == "the"))) {
+        while hi + 1 < tokens.len()
+            && tokens[hi + 1].same_line
+            && (is_cap(&tokens[hi + 1])
+                || (is_joiner(&tokens[hi + 1]) && tokens.get(hi + 2).is_some_and(|t| is_cap(t) || t.text == "the")))
+        {
             hi += 1;
         }
-        tokens[lo..=hi].iter().any(|t| self.org_heads.iter().any(|h| *h == t.text))
+        tokens[lo..=hi].iter().any(|t| self.org_heads.contains(&t.text))
     }
 }
 
@@ -218,7 +283,8 @@ fn tokenize(chars: &[char]) -> Vec<Tok> {
     let mut newline_before = false;
     while i < chars.len() {
         let c = chars[i];
-        if c == '\n' || c == '.' || c == ';' || c == ':' || c == '(' || c == ')' || c == '"' || c == '“' || c == '”' {
+        if c == '\n' || c == '.' || c == ';' || c == ':' || c == '(' || c == ')' || c == '"' || c == '“' || c == '”'
+        {
             newline_before = true;
             i += 1;
         } else if c.is_whitespace() {
@@ -228,10 +294,18 @@ fn tokenize(chars: &[char]) -> Vec<Tok> {
             while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '\'' || chars[i] == '’') {
                 i += 1;
             }
-            tokens.push(Tok { span: Span::new(start, i), text: chars[start..i].iter().collect(), same_line: !newline_before });
+            tokens.push(Tok {
+                span: Span::new(start, i),
+                text: chars[start..i].iter().collect(),
+                same_line: !newline_before,
+            });
             newline_before = false;
         } else {
-            tokens.push(Tok { span: Span::new(i, i + 1), text: c.to_string(), same_line: !newline_before });
+            tokens.push(Tok {
+                span: Span::new(i, i + 1),
+                text: c.to_string(),
+                same_line: !newline_before,
+            });
             newline_before = false;
             i += 1;
         }

@@ -5,8 +5,21 @@ use crate::record::Record;
 
 /// Columns of `records.csv`, in order.
 pub const RECORD_COLUMNS: [&str; 15] = [
-    "id", "source", "story", "title", "language", "language_confidence", "published", "event_date", "leaders",
-    "leader_countries", "countries", "money", "sectors", "dates", "warnings",
+    "id",
+    "source",
+    "story",
+    "title",
+    "language",
+    "language_confidence",
+    "published",
+    "event_date",
+    "leaders",
+    "leader_countries",
+    "countries",
+    "money",
+    "sectors",
+    "dates",
+    "warnings",
 ];
 
 /// Columns of `mentions.csv`, in order.
@@ -34,9 +47,19 @@ pub fn record_row(r: &Record) -> Vec<String> {
         r.published.clone().unwrap_or_default(),
         r.event_date.clone().unwrap_or_default(),
         join(r.leaders.iter().map(|l| l.name.clone()).collect()),
-        join(r.leaders.iter().map(|l| l.country.clone().unwrap_or_default()).collect()),
+        join(
+            r.leaders
+                .iter()
+                .map(|l| l.country.clone().unwrap_or_default())
+                .collect(),
+        ),
         join(r.countries.iter().map(|c| c.code.clone()).collect()),
-        join(r.money.iter().map(|m| format!("{} {}", m.currency, m.amount.normalize())).collect()),
+        join(
+            r.money
+                .iter()
+                .map(|m| format!("{} {}", m.currency, m.amount.normalize()))
+                .collect(),
+        ),
         join(r.sectors.iter().map(|s| s.id.clone()).collect()),
         join(r.dates.iter().map(|d| d.value.clone()).collect()),
         join(r.warnings.clone()),

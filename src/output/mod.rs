@@ -32,8 +32,14 @@ struct Pending {
 
 impl Pending {
     fn new(dir: &Path, name: &str) -> std::io::Result<Pending> {
-        let tmp = tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".tmp").tempfile_in(dir)?;
-        Ok(Pending { file: BufWriter::new(tmp), target: dir.join(name) })
+        let tmp = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".tmp")
+            .tempfile_in(dir)?;
+        Ok(Pending {
+            file: BufWriter::new(tmp),
+            target: dir.join(name),
+        })
     }
 
     fn commit(self) -> std::io::Result<PathBuf> {
@@ -69,7 +75,9 @@ impl Writer {
     pub fn create(dir: &Path, formats: &[Format]) -> std::io::Result<Writer> {
         std::fs::create_dir_all(dir)?;
         let has = |f: Format| formats.contains(&f);
-        let mut json = has(Format::Json).then(|| Pending::new(dir, "records.json")).transpose()?;
+        let mut json = has(Format::Json)
+            .then(|| Pending::new(dir, "records.json"))
+            .transpose()?;
         if let Some(j) = json.as_mut() {
             j.write_all(b"[")?;
         }
@@ -89,7 +97,9 @@ impl Writer {
         };
         Ok(Writer {
             json,
-            jsonl: has(Format::Jsonl).then(|| Pending::new(dir, "records.jsonl")).transpose()?,
+            jsonl: has(Format::Jsonl)
+                .then(|| Pending::new(dir, "records.jsonl"))
+                .transpose()?,
             records_csv,
             mentions_csv,
             skipped: Pending::new(dir, "skipped.csv")?,
@@ -130,7 +140,10 @@ impl Writer {
         if let Some(j) = self.jsonl.take() {
             done.push(j);
         }
-        for w in [self.records_csv.take(), self.mentions_csv.take()].into_iter().flatten() {
+        for w in [self.records_csv.take(), self.mentions_csv.take()]
+            .into_iter()
+            .flatten()
+        {
             done.push(w.into_inner().map_err(|e| e.into_error())?);
         }
         {

@@ -90,10 +90,16 @@ pub fn resolve(mentions: &[DateMention], published: Option<NaiveDate>, reference
                             (None, None) => (reference.year(), DateKind::Inferred, YearSource::Reference),
                         },
                     };
-                    let s = Ymd { year: Some(start.year.unwrap_or(year)), ..*start };
+                    let s = Ymd {
+                        year: Some(start.year.unwrap_or(year)),
+                        ..*start
+                    };
                     let value = match end {
                         Some(e) => {
-                            let e = Ymd { year: Some(e.year.unwrap_or(year)), ..*e };
+                            let e = Ymd {
+                                year: Some(e.year.unwrap_or(year)),
+                                ..*e
+                            };
                             format!("{}/{}", format_ymd(&s), format_ymd(&e))
                         }
                         None => format_ymd(&s),
@@ -103,22 +109,41 @@ pub fn resolve(mentions: &[DateMention], published: Option<NaiveDate>, reference
                     }
                     (value, kind, source, end.is_none() && start.month.is_some())
                 }
-                DateExpr::RelativeYear { offset, month, end_month } => {
+                DateExpr::RelativeYear {
+                    offset,
+                    month,
+                    end_month,
+                } => {
                     let year = anchor.year() + offset;
                     let value = match (month, end_month) {
                         (Some(m), Some(e)) if e != m => format!("{year:04}-{m:02}/{year:04}-{e:02}"),
                         (Some(m), _) => format!("{year:04}-{m:02}"),
                         _ => format!("{year:04}"),
                     };
-                    (value, DateKind::Relative, anchor_source, month.is_some() && end_month.is_none())
+                    (
+                        value,
+                        DateKind::Relative,
+                        anchor_source,
+                        month.is_some() && end_month.is_none(),
+                    )
                 }
                 DateExpr::RelativeDay { offset } => {
                     let day = anchor + Duration::days(*offset);
-                    (day.format("%Y-%m-%d").to_string(), DateKind::Relative, anchor_source, true)
+                    (
+                        day.format("%Y-%m-%d").to_string(),
+                        DateKind::Relative,
+                        anchor_source,
+                        true,
+                    )
                 }
                 DateExpr::Weekday { weekday, direction } => {
                     let day = weekday_near(anchor, *weekday, *direction);
-                    (day.format("%Y-%m-%d").to_string(), DateKind::Relative, anchor_source, true)
+                    (
+                        day.format("%Y-%m-%d").to_string(),
+                        DateKind::Relative,
+                        anchor_source,
+                        true,
+                    )
                 }
             };
             ResolvedDate {
@@ -162,14 +187,33 @@ fn weekday_near(anchor: NaiveDate, weekday: u32, direction: i32) -> NaiveDate {
 /// The publication date: an explicit full date standing alone on a line of the story (a
 /// dateline or byline), apart from the words the rules allow there. `lines` are the story's
 /// line spans; `text` is the story text.
-pub fn published(mentions: &[DateMention], lines: &[Span], text: &str, rules: &DateRules) -> Option<(usize, NaiveDate)> {
+pub fn published(
+    mentions: &[DateMention],
+    lines: &[Span],
+    text: &str,
+    rules: &DateRules,
+) -> Option<(usize, NaiveDate)> {
     let chars: Vec<char> = text.chars().collect();
     for (i, m) in mentions.iter().enumerate() {
-        let DateExpr::Calendar { start: Ymd { year: Some(y), month: Some(mo), day: Some(d) }, end: None } = m.expr else {
+        let DateExpr::Calendar {
+            start:
+                Ymd {
+                    year: Some(y),
+                    month: Some(mo),
+                    day: Some(d),
+                },
+            end: None,
+        } = m.expr
+        else {
             continue;
         };
-        let Some(line) = lines.iter().find(|l| l.contains(&m.span)) else { continue };
-        let rest: String = chars[line.start..m.span.start].iter().chain(chars[m.span.end..line.end].iter()).collect();
+        let Some(line) = lines.iter().find(|l| l.contains(&m.span)) else {
+            continue;
+        };
+        let rest: String = chars[line.start..m.span.start]
+            .iter()
+            .chain(chars[m.span.end..line.end].iter())
+            .collect();
         let rest = rest.to_lowercase();
         let alone = rest
             .split(|c: char| !c.is_alphabetic())
@@ -186,7 +230,13 @@ pub fn published(mentions: &[DateMention], lines: &[Span], text: &str, rules: &D
 
 /// The event date: the first day or month date in the story's lead (its first two sentences
 /// after the title) whose sentence names an event, else the published date.
-pub fn event_date(resolved: &[ResolvedDate], lead: Span, text: &str, rules: &DateRules, published: Option<NaiveDate>) -> Option<String> {
+pub fn event_date(
+    resolved: &[ResolvedDate],
+    lead: Span,
+    text: &str,
+    rules: &DateRules,
+    published: Option<NaiveDate>,
+) -> Option<String> {
     let chars: Vec<char> = text.chars().collect();
     for d in resolved.iter().filter(|d| lead.contains(&d.span) && d.is_point) {
         let sentence = sentence_around(&chars, lead, d.span).to_lowercase();
@@ -214,7 +264,7 @@ fn sentence_around(chars: &[char], within: Span, span: Span) -> String {
 /// two sentences.
 pub fn lead(text: &str, lines: &[Span], title: Option<Span>) -> Span {
     let chars: Vec<char> = text.chars().collect();
-    let Some(first) = lines.iter().find(|l| Some(**l) != title && l.len() > 0) else {
+    let Some(first) = lines.iter().find(|l| Some(**l) != title && !l.is_empty()) else {
         return Span::new(0, 0);
     };
     let mut sentences = 0;
@@ -222,7 +272,10 @@ pub fn lead(text: &str, lines: &[Span], title: Option<Span>) -> Span {
     let limit = chars.len();
     while i < limit {
         if matches!(chars[i], '.' | '!' | '?') && chars.get(i + 1).is_none_or(|c| c.is_whitespace()) {
-            let prev_short = i >= 2 && chars[i - 2].is_whitespace() || i >= 1 && chars[i - 1].is_uppercase() && chars.get(i.wrapping_sub(2)).is_some_and(|c| !c.is_alphabetic());
+            let prev_short = i >= 2 && chars[i - 2].is_whitespace()
+                || i >= 1
+                    && chars[i - 1].is_uppercase()
+                    && chars.get(i.wrapping_sub(2)).is_some_and(|c| !c.is_alphabetic());
             if !prev_short {
                 sentences += 1;
                 if sentences == 2 {
@@ -240,11 +293,18 @@ mod tests {
     use super::*;
 
     fn cal(year: Option<i32>, month: Option<u32>, day: Option<u32>) -> DateExpr {
-        DateExpr::Calendar { start: Ymd { year, month, day }, end: None }
+        DateExpr::Calendar {
+            start: Ymd { year, month, day },
+            end: None,
+        }
     }
 
     fn mention(expr: DateExpr) -> DateMention {
-        DateMention { span: Span::new(0, 1), rule: "t".into(), expr }
+        DateMention {
+            span: Span::new(0, 1),
+            rule: "t".into(),
+            expr,
+        }
     }
 
     fn reference() -> NaiveDate {
@@ -256,29 +316,86 @@ mod tests {
         let published = NaiveDate::from_ymd_opt(2024, 6, 14);
         let ms = [mention(cal(None, Some(3), Some(29)))];
         let r = resolve(&ms, published, reference());
-        assert_eq!((r[0].value.as_str(), r[0].year_source), ("2024-03-29", YearSource::Published));
+        assert_eq!(
+            (r[0].value.as_str(), r[0].year_source),
+            ("2024-03-29", YearSource::Published)
+        );
 
-        let ms = [mention(cal(Some(2023), Some(9), None)), mention(cal(None, Some(3), None))];
+        let ms = [
+            mention(cal(Some(2023), Some(9), None)),
+            mention(cal(None, Some(3), None)),
+        ];
         let r = resolve(&ms, None, reference());
-        assert_eq!((r[1].value.as_str(), r[1].year_source, r[1].kind), ("2023-03", YearSource::Context, DateKind::Inferred));
+        assert_eq!(
+            (r[1].value.as_str(), r[1].year_source, r[1].kind),
+            ("2023-03", YearSource::Context, DateKind::Inferred)
+        );
 
         let ms = [mention(cal(None, Some(5), Some(31)))];
         let r = resolve(&ms, None, reference());
-        assert_eq!((r[0].value.as_str(), r[0].year_source), ("2026-05-31", YearSource::Reference));
+        assert_eq!(
+            (r[0].value.as_str(), r[0].year_source),
+            ("2026-05-31", YearSource::Reference)
+        );
     }
 
     #[test]
     fn relative_dates_resolve_against_the_anchor() {
         let published = NaiveDate::from_ymd_opt(2024, 6, 14);
         let cases = [
-            (DateExpr::RelativeYear { offset: -1, month: Some(3), end_month: None }, "2023-03"),
-            (DateExpr::RelativeYear { offset: 1, month: None, end_month: None }, "2025"),
-            (DateExpr::RelativeYear { offset: 0, month: Some(1), end_month: Some(6) }, "2024-01/2024-06"),
+            (
+                DateExpr::RelativeYear {
+                    offset: -1,
+                    month: Some(3),
+                    end_month: None,
+                },
+                "2023-03",
+            ),
+            (
+                DateExpr::RelativeYear {
+                    offset: 1,
+                    month: None,
+                    end_month: None,
+                },
+                "2025",
+            ),
+            (
+                DateExpr::RelativeYear {
+                    offset: 0,
+                    month: Some(1),
+                    end_month: Some(6),
+                },
+                "2024-01/2024-06",
+            ),
             (DateExpr::RelativeDay { offset: -1 }, "2024-06-13"),
-            (DateExpr::Weekday { weekday: 0, direction: -1 }, "2024-06-10"),
-            (DateExpr::Weekday { weekday: 4, direction: -1 }, "2024-06-07"),
-            (DateExpr::Weekday { weekday: 4, direction: 1 }, "2024-06-21"),
-            (DateExpr::Weekday { weekday: 4, direction: 0 }, "2024-06-14"),
+            (
+                DateExpr::Weekday {
+                    weekday: 0,
+                    direction: -1,
+                },
+                "2024-06-10",
+            ),
+            (
+                DateExpr::Weekday {
+                    weekday: 4,
+                    direction: -1,
+                },
+                "2024-06-07",
+            ),
+            (
+                DateExpr::Weekday {
+                    weekday: 4,
+                    direction: 1,
+                },
+                "2024-06-21",
+            ),
+            (
+                DateExpr::Weekday {
+                    weekday: 4,
+                    direction: 0,
+                },
+                "2024-06-14",
+            ),
         ];
         for (expr, want) in cases {
             let r = resolve(&[mention(expr.clone())], published, reference());
@@ -290,8 +407,16 @@ mod tests {
     #[test]
     fn ranges_share_the_written_year() {
         let expr = DateExpr::Calendar {
-            start: Ymd { year: Some(2024), month: Some(6), day: Some(13) },
-            end: Some(Ymd { year: Some(2024), month: Some(6), day: Some(15) }),
+            start: Ymd {
+                year: Some(2024),
+                month: Some(6),
+                day: Some(13),
+            },
+            end: Some(Ymd {
+                year: Some(2024),
+                month: Some(6),
+                day: Some(15),
+            }),
         };
         let r = resolve(&[mention(expr)], None, reference());
         assert_eq!(r[0].value, "2024-06-13/2024-06-15");

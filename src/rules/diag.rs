@@ -132,8 +132,13 @@ mod tests {
     #[test]
     fn prints_location_source_line_caret_and_hint() {
         let src = "a = 1\nregex = '(x'\n";
-        let d = Diagnostic::at_byte(Path::new("rules/en/dates.toml"), src, 14, "invalid regex: unclosed group")
-            .with_hint("close the group with `)`");
+        let d = Diagnostic::at_byte(
+            Path::new("rules/en/dates.toml"),
+            src,
+            14,
+            "invalid regex: unclosed group",
+        )
+        .with_hint("close the group with `)`");
         let text = d.to_string();
         assert_eq!(
             text,
@@ -143,6 +148,6 @@ mod tests {
 
     #[test]
     fn line_column_counts_characters() {
-        assert_eq!(line_column("ä\nöx", 4), (2, 2));
+        assert_eq!(line_column("ä\nöx", 5), (2, 2));
     }
 }

@@ -60,22 +60,37 @@ impl RuleSet {
     pub fn load(dir: &Path) -> Result<RuleSet, RuleErrors> {
         let mut errors: Vec<Diagnostic> = Vec::new();
         if !dir.is_dir() {
-            return Err(RuleErrors(vec![Diagnostic::file(dir, "rules folder not found").with_hint("pass --rules DIR pointing at a folder laid out as described in rules/README.md")]));
+            return Err(RuleErrors(vec![Diagnostic::file(dir, "rules folder not found")
+                .with_hint(
+                    "pass --rules DIR pointing at a folder laid out as described in rules/README.md",
+                )]));
         }
         let common = dir.join("common");
         let segment = SegmentRules::load(&common.join("furniture.toml"), &mut errors);
 
         let countries_path = common.join("countries.csv");
-        let (countries_src, countries) = read_csv::<CountryRow>(&countries_path, &["code", "lang", "kind", "term"], &mut errors);
+        let (countries_src, countries) =
+            read_csv::<CountryRow>(&countries_path, &["code", "lang", "kind", "term"], &mut errors);
         let currencies_path = common.join("currencies.csv");
-        let (currencies_src, currencies) = read_csv::<CurrencyRow>(&currencies_path, &["code", "lang", "kind", "term"], &mut errors);
+        let (currencies_src, currencies) =
+            read_csv::<CurrencyRow>(&currencies_path, &["code", "lang", "kind", "term"], &mut errors);
         check_currencies(&currencies_path, &currencies_src, &currencies, &mut errors);
         let sectors_path = common.join("sectors.csv");
         let (_, taxonomy) = read_csv::<SectorRow>(&sectors_path, &["id", "label"], &mut errors);
         let leaders_path = common.join("leaders.csv");
         let (leaders_src, leader_rows) = read_csv::<LeaderRow>(
             &leaders_path,
-            &["name", "country", "office", "role", "valid_from", "valid_to", "aliases", "short_names", "note"],
+            &[
+                "name",
+                "country",
+                "office",
+                "role",
+                "valid_from",
+                "valid_to",
+                "aliases",
+                "short_names",
+                "note",
+            ],
             &mut errors,
         );
         let gazetteer = Arc::new(Gazetteer::build(&leaders_path, &leaders_src, &leader_rows, &mut errors));
@@ -89,18 +104,46 @@ impl RuleSet {
             let terms_path = d.join("sector_terms.csv");
             let (terms_src, terms) = read_csv::<SectorTermRow>(&terms_path, &["sector", "term"], &mut errors);
             let excl_path = d.join("sector_exclusions.csv");
-            let (excl_src, excl) = read_csv::<SectorExclusionRow>(&excl_path, &["sector", "word", "reason"], &mut errors);
-            let org_heads = leaders.as_ref().filter(|l| l.capitalised_names).map(|l| l.org_heads.clone()).unwrap_or_default();
-            let sectors = SectorRules::build(lang, &taxonomy, &terms_path, &terms_src, &terms, &excl_path, &excl_src, &excl, org_heads, &mut errors);
+            let (excl_src, excl) =
+                read_csv::<SectorExclusionRow>(&excl_path, &["sector", "word", "reason"], &mut errors);
+            let org_heads = leaders
+                .as_ref()
+                .filter(|l| l.capitalised_names)
+                .map(|l| l.org_heads.clone())
+                .unwrap_or_default();
+            let sectors = SectorRules::build(
+                lang,
+                &taxonomy,
+                &terms_path,
+                &terms_src,
+                &terms,
+                &excl_path,
+                &excl_src,
+                &excl,
+                org_heads,
+                &mut errors,
+            );
             let countries = CountryRules::build(&countries_path, &countries_src, &countries, lang, &mut errors);
-            if let (Some(dates), Some(money), Some(leaders), Some(sectors), Some(countries)) = (dates, money, leaders, sectors, countries) {
-                languages.insert(lang.to_owned(), LanguageRules { dates, money, leaders, sectors, countries });
+            if let (Some(dates), Some(money), Some(leaders), Some(sectors), Some(countries)) =
+                (dates, money, leaders, sectors, countries)
+            {
+                languages.insert(
+                    lang.to_owned(),
+                    LanguageRules {
+                        dates,
+                        money,
+                        leaders,
+                        sectors,
+                        countries,
+                    },
+                );
             }
         }
         if !errors.is_empty() {
             return Err(RuleErrors(errors));
         }
-        let digest = digest_dir(dir).map_err(|e| RuleErrors(vec![Diagnostic::file(dir, format!("cannot read rules folder: {e}"))]))?;
+        let digest = digest_dir(dir)
+            .map_err(|e| RuleErrors(vec![Diagnostic::file(dir, format!("cannot read rules folder: {e}"))]))?;
         Ok(RuleSet {
             dir: dir.to_path_buf(),
             digest,
@@ -117,7 +160,10 @@ fn check_currencies(path: &Path, source: &str, rows: &[source::Row<CurrencyRow>]
         let r = &row.value;
         let at = |m: String, h: &str| Diagnostic::at(path, source, row.line, 1, m).with_hint(h.to_owned());
         if r.code.len() != 3 || !r.code.chars().all(|c| c.is_ascii_uppercase()) {
-            errors.push(at(format!("`{}` is not an ISO 4217 code", r.code), "use three upper-case letters, e.g. USD"));
+            errors.push(at(
+                format!("`{}` is not an ISO 4217 code", r.code),
+                "use three upper-case letters, e.g. USD",
+            ));
         }
         if !["any", "en", "de"].contains(&r.lang.as_str()) {
             errors.push(at(format!("unknown language `{}`", r.lang), "lang is any, en or de"));
@@ -125,10 +171,16 @@ fn check_currencies(path: &Path, source: &str, rows: &[source::Row<CurrencyRow>]
         if !["code", "symbol", "name"].contains(&r.kind.as_str()) {
             errors.push(at(format!("unknown kind `{}`", r.kind), "kind is code, symbol or name"));
         }
-        let key = (r.lang.clone(), r.term.to_lowercase().split_whitespace().collect::<String>());
+        let key = (
+            r.lang.clone(),
+            r.term.to_lowercase().split_whitespace().collect::<String>(),
+        );
         if let Some((code, line)) = seen.get(&key) {
             if *code != r.code {
-                errors.push(at(format!("`{}` is listed for {} (line {}) and {}", r.term, code, line, r.code), "a currency term may name one currency only per language"));
+                errors.push(at(
+                    format!("`{}` is listed for {} (line {}) and {}", r.term, code, line, r.code),
+                    "a currency term may name one currency only per language",
+                ));
             }
         } else {
             seen.insert(key, (r.code.clone(), row.line));

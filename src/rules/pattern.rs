@@ -76,13 +76,18 @@ pub fn expand(template: &str, placeholders: &BTreeMap<String, String>) -> Result
         let after = &rest[open + 1..];
         if let Some(close) = after.find('}') {
             let name = &after[..close];
-            let is_name = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+            let is_name = !name.is_empty()
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
             if is_name {
                 match placeholders.get(name) {
                     Some(value) => out.push_str(value),
                     None => {
                         let known: Vec<&str> = placeholders.keys().map(String::as_str).collect();
-                        return Err((offset + open, format!("unknown placeholder `{{{name}}}`; known: {}", known.join(", "))));
+                        return Err((
+                            offset + open,
+                            format!("unknown placeholder `{{{name}}}`; known: {}", known.join(", ")),
+                        ));
                     }
                 }
                 let consumed = open + 1 + close + 1;
@@ -131,10 +136,16 @@ impl PatternSet {
         for spec in specs {
             let at = spec.regex.span().start;
             if spec.id.trim().is_empty() {
-                errors.push(Diagnostic::at_byte(path, source, at, "empty rule id").with_hint("give every pattern a unique `id`"));
+                errors.push(
+                    Diagnostic::at_byte(path, source, at, "empty rule id")
+                        .with_hint("give every pattern a unique `id`"),
+                );
                 continue;
             }
-            if let Some(first) = specs.iter().find(|s| s.id == spec.id && s.regex.span() != spec.regex.span()) {
+            if let Some(first) = specs
+                .iter()
+                .find(|s| s.id == spec.id && s.regex.span() != spec.regex.span())
+            {
                 if first.regex.span().start < at {
                     let (line, _) = super::diag::line_column(source, first.regex.span().start);
                     errors.push(
@@ -147,14 +158,23 @@ impl PatternSet {
             let expanded = match expand(spec.regex.get_ref(), placeholders) {
                 Ok(e) => e,
                 Err((offset, message)) => {
-                    errors.push(Diagnostic::at_byte(path, source, at + 1 + offset, message).with_hint("use one of the known placeholders"));
+                    errors.push(
+                        Diagnostic::at_byte(path, source, at + 1 + offset, message)
+                            .with_hint("use one of the known placeholders"),
+                    );
                     continue;
                 }
             };
             let regex = match Regex::new(&expanded) {
                 Ok(r) => r,
                 Err(err) => {
-                    let cause = err.to_string().lines().filter(|l| l.starts_with("error:")).map(|l| l.trim_start_matches("error:").trim().to_owned()).next().unwrap_or_else(|| err.to_string());
+                    let cause = err
+                        .to_string()
+                        .lines()
+                        .filter(|l| l.starts_with("error:"))
+                        .map(|l| l.trim_start_matches("error:").trim().to_owned())
+                        .next()
+                        .unwrap_or_else(|| err.to_string());
                     errors.push(
                         Diagnostic::at_byte(path, source, at, format!("invalid regex in `{}`: {cause}", spec.id))
                             .with_hint("check brackets and escapes; placeholders are written `{name}`"),
@@ -164,8 +184,13 @@ impl PatternSet {
             };
             if regex.is_match("") {
                 errors.push(
-                    Diagnostic::at_byte(path, source, at, format!("pattern `{}` matches the empty string", spec.id))
-                        .with_hint("every pattern must require at least one character"),
+                    Diagnostic::at_byte(
+                        path,
+                        source,
+                        at,
+                        format!("pattern `{}` matches the empty string", spec.id),
+                    )
+                    .with_hint("every pattern must require at least one character"),
                 );
                 continue;
             }
@@ -190,7 +215,9 @@ impl PatternSet {
             let regex = &self.patterns[i].regex;
             let mut pos = 0;
             while pos <= text.len() {
-                let Some(caps) = regex.captures_at(text, pos) else { break };
+                let Some(caps) = regex.captures_at(text, pos) else {
+                    break;
+                };
                 let whole = caps.get(0).expect("group 0");
                 let mention = caps.name("m").unwrap_or(whole);
                 let next = next_char_boundary(text, whole.start());
@@ -222,7 +249,11 @@ impl PatternSet {
 }
 
 fn next_char_boundary(text: &str, byte: usize) -> usize {
-    text[byte..].chars().next().map(|c| byte + c.len_utf8()).unwrap_or(text.len() + 1)
+    text[byte..]
+        .chars()
+        .next()
+        .map(|c| byte + c.len_utf8())
+        .unwrap_or(text.len() + 1)
 }
 
 /// True when `text[start..end]` does not begin or end in the middle of a word.
@@ -270,7 +301,10 @@ mod tests {
 
     #[test]
     fn alternation_prefers_longer_words() {
-        assert_eq!(alternation("m", ["Jan".to_owned(), "January".to_owned()]), "(?P<m>January|Jan)");
+        assert_eq!(
+            alternation("m", ["Jan".to_owned(), "January".to_owned()]),
+            "(?P<m>January|Jan)"
+        );
     }
 
     #[test]

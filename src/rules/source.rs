@@ -56,7 +56,11 @@ pub fn read_csv<T: DeserializeOwned>(
                 let message = if unknown.is_empty() {
                     format!("wrong columns: expected `{}`", columns.join(","))
                 } else {
-                    format!("unknown column `{}`: expected `{}`", unknown.join("`, `"), columns.join(","))
+                    format!(
+                        "unknown column `{}`: expected `{}`",
+                        unknown.join("`, `"),
+                        columns.join(",")
+                    )
                 };
                 errors.push(
                     Diagnostic::at(path, &text, header_line, 1, message)

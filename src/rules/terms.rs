@@ -67,7 +67,10 @@ pub fn normalize_for_matching(text: &str, lowercase: bool) -> String {
 impl TermMatcher {
     /// Builds the automaton over `terms`.
     pub fn new(terms: Vec<Term>, case_insensitive: bool) -> Result<TermMatcher, String> {
-        let patterns: Vec<String> = terms.iter().map(|t| normalize_for_matching(&t.text, case_insensitive)).collect();
+        let patterns: Vec<String> = terms
+            .iter()
+            .map(|t| normalize_for_matching(&t.text, case_insensitive))
+            .collect();
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
             .build(&patterns)
@@ -110,7 +113,7 @@ impl TermMatcher {
                 let ok = match &term.ending {
                     Ending::Closed => tail.is_empty(),
                     Ending::Open => true,
-                    Ending::OneOf(endings) => tail.is_empty() || endings.iter().any(|e| *e == tail),
+                    Ending::OneOf(endings) => tail.is_empty() || endings.contains(&tail),
                 };
                 if !ok {
                     continue;
@@ -127,7 +130,15 @@ impl TermMatcher {
                 term: m.pattern().as_usize(),
             });
         }
-        hits.sort_by(|a, b| a.span.start.cmp(&b.span.start).then(b.span.len().cmp(&a.span.len())).then(a.term.cmp(&b.term)));
+        let term_len = |h: &TermHit| self.terms[h.term].text.chars().count();
+        hits.sort_by(|a, b| {
+            a.span
+                .start
+                .cmp(&b.span.start)
+                .then(b.span.len().cmp(&a.span.len()))
+                .then(term_len(b).cmp(&term_len(a)))
+                .then(a.term.cmp(&b.term))
+        });
         let mut kept: Vec<TermHit> = Vec::new();
         for h in hits {
             if kept.last().is_some_and(|k| h.span.start < k.span.end) {
@@ -157,7 +168,11 @@ mod tests {
     use super::*;
 
     fn term(text: &str, open_start: bool, ending: Ending) -> Term {
-        Term { text: text.into(), open_start, ending }
+        Term {
+            text: text.into(),
+            open_start,
+            ending,
+        }
     }
 
     #[test]
@@ -180,7 +195,14 @@ mod tests {
 
     #[test]
     fn longest_term_wins_at_a_position() {
-        let m = TermMatcher::new(vec![term("security", true, Ending::Open), term("cybersecurity", false, Ending::Closed)], true).unwrap();
+        let m = TermMatcher::new(
+            vec![
+                term("security", true, Ending::Open),
+                term("cybersecurity", false, Ending::Closed),
+            ],
+            true,
+        )
+        .unwrap();
         let hits = m.find("a cybersecurity centre");
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].term, 1);

@@ -1,0 +1,264 @@
+//! Integration tests that run the `accord` binary on the sample articles and on invented inputs.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn accord() -> Command {
+    let mut cmd = Command::cargo_bin("accord").unwrap();
+    cmd.current_dir(root());
+    cmd
+}
+
+fn run_into(out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+    accord()
+        .args([
+            "run",
+            "--input",
+            "data/articles",
+            "--reference-date",
+            "2026-12-02",
+            "--out",
+        ])
+        .arg(out)
+        .args(extra)
+        .assert()
+}
+
+fn records(out: &Path) -> Vec<Value> {
+    serde_json::from_str(&fs::read_to_string(out.join("records.json")).unwrap()).unwrap()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn sample_articles_produce_records_that_follow_the_contract() {
+    let out = tempfile::tempdir().unwrap();
+    run_into(out.path(), &[]).success();
+    let recs = records(out.path());
+    assert_eq!(recs.len(), 10, "five files, one of them a digest of six stories");
+    for r in &recs {
+        for field in [
+            "id",
+            "source",
+            "story",
+            "title",
+            "language",
+            "language_confidence",
+            "published",
+            "event_date",
+            "dates",
+            "leaders",
+            "money",
+            "sectors",
+            "countries",
+            "warnings",
+        ] {
+            assert!(r.get(field).is_some(), "{field} missing in {}", r["id"]);
+        }
+        let source = r["source"].as_str().unwrap();
+        let text = fs::read_to_string(root().join("data/articles").join(source)).unwrap();
+        let chars: Vec<char> = text.chars().collect();
+        let check_span = |m: &Value| {
+            let (s, e) = (
+                m["start"].as_u64().unwrap() as usize,
+                m["end"].as_u64().unwrap() as usize,
+            );
+            let slice: String = chars[s..e].iter().collect();
+            assert_eq!(slice, m["text"].as_str().unwrap(), "offsets of {m}");
+            assert!(!m["rule"].as_str().unwrap().is_empty(), "rule id of {m}");
+        };
+        for kind in ["dates", "leaders", "money"] {
+            r[kind].as_array().unwrap().iter().for_each(check_span);
+        }
+        for c in r["countries"].as_array().unwrap() {
+            let code = c["code"].as_str().unwrap();
+            assert!(
+                code.len() == 2 && code.chars().all(|c| c.is_ascii_uppercase()),
+                "{code}"
+            );
+        }
+        for m in r["money"].as_array().unwrap() {
+            assert_eq!(m["currency"].as_str().unwrap().len(), 3);
+            assert!(m["amount"].is_number());
+        }
+        for l in r["leaders"].as_array().unwrap() {
+            if let Some(c) = l["country"].as_str() {
+                assert_eq!(c.len(), 2);
+            }
+        }
+        let lang = r["language"].as_str().unwrap();
+        assert!(lang == "en" || lang == "de", "{lang}");
+    }
+    let digest: Vec<&str> = recs
+        .iter()
+        .filter(|r| r["source"] == "002_778632ee5206e600.txt")
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(digest[0], "002_778632ee5206e600#1");
+    assert_eq!(digest.len(), 6);
+    let with_dateline = recs.iter().find(|r| r["id"] == "001_5f4aca19b6791de1").unwrap();
+    assert_eq!(with_dateline["published"], "2024-06-14");
+    let money = &with_dateline["money"][2];
+    assert_eq!(money["amount"].to_string(), "9600000000");
+    for name in [
+        "records.json",
+        "records.jsonl",
+        "records.csv",
+        "mentions.csv",
+        "skipped.csv",
+        "run.json",
+    ] {
+        assert!(out.path().join(name).is_file(), "{name}");
+    }
+    let csv = fs::read_to_string(out.path().join("records.csv")).unwrap();
+    assert!(csv.starts_with("id,source,story,title,language,language_confidence,published,event_date,leaders,leader_countries,countries,money,sectors,dates,warnings\n"));
+    assert!(csv.contains("USD 9600000000"));
+}
+
+#[test]
+fn output_is_identical_for_one_and_two_threads() {
+    let one = tempfile::tempdir().unwrap();
+    let two = tempfile::tempdir().unwrap();
+    run_into(one.path(), &["--threads", "1"]).success();
+    run_into(two.path(), &["--threads", "2"]).success();
+    for name in ["records.json", "records.jsonl", "records.csv", "mentions.csv"] {
+        let a = fs::read(one.path().join(name)).unwrap();
+        let b = fs::read(two.path().join(name)).unwrap();
+        assert!(a == b, "{name} differs between thread counts");
+    }
+}
+
+#[test]
+fn unreadable_files_are_skipped_and_listed_and_the_rest_is_written() {
+    let input = tempfile::tempdir().unwrap();
+    fs::copy(
+        root().join("data/articles/003_a56670e1651dc7f0.txt"),
+        input.path().join("good.txt"),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(input.path().join("missing-target"), input.path().join("broken.txt")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let assert = accord()
+        .args(["run", "--reference-date", "2026-12-02", "--input"])
+        .arg(input.path())
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .code(3);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(stderr.contains("skipped broken.txt"), "{stderr}");
+    assert_eq!(records(out.path()).len(), 1);
+    let skipped = fs::read_to_string(out.path().join("skipped.csv")).unwrap();
+    assert!(skipped.lines().nth(1).unwrap().starts_with("broken.txt,"), "{skipped}");
+}
+
+#[test]
+fn a_broken_rule_file_fails_with_its_location_and_leaves_the_output_untouched() {
+    let out = tempfile::tempdir().unwrap();
+    run_into(out.path(), &[]).success();
+    let before = fs::read(out.path().join("records.json")).unwrap();
+
+    let rules = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("rules"), rules.path());
+    let dates = rules.path().join("en/dates.toml");
+    let text = fs::read_to_string(&dates).unwrap();
+    let broken = text.replacen("regex = '{year}-(?P<mnum>", "regex = '({year}-(?P<mnum>", 1);
+    assert_ne!(text, broken);
+    fs::write(&dates, &broken).unwrap();
+    let line = broken.lines().position(|l| l.starts_with("regex = '({year}")).unwrap() + 1;
+
+    let assert = run_into(out.path(), &["--rules", rules.path().to_str().unwrap()]).code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(stderr.contains("invalid regex in `date.en.iso`"), "{stderr}");
+    assert!(stderr.contains(&format!("en/dates.toml:{line}:9")), "{stderr}");
+    assert_eq!(fs::read(out.path().join("records.json")).unwrap(), before);
+}
+
+#[test]
+fn an_edited_rule_copy_changes_the_output() {
+    let rules = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("rules"), rules.path());
+    let terms = rules.path().join("en/sector_terms.csv");
+    let mut text = fs::read_to_string(&terms).unwrap();
+    text.push_str("security,ancient city\n");
+    fs::write(&terms, text).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    run_into(out.path(), &["--rules", rules.path().to_str().unwrap()]).success();
+    let recs = records(out.path());
+    let first = recs.iter().find(|r| r["id"] == "000_4b5751c9fc12c3c1").unwrap();
+    let security = first["sectors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "security")
+        .expect("new term matched");
+    assert_eq!(security["evidence"][0], "ancient city");
+}
+
+#[test]
+fn a_missing_input_is_a_usage_error() {
+    let out = tempfile::tempdir().unwrap();
+    accord()
+        .args(["run", "--input", "no/such/folder", "--out"])
+        .arg(out.path())
+        .assert()
+        .code(2);
+    assert!(!out.path().join("records.json").exists());
+}
+
+#[test]
+fn invalid_utf8_and_foreign_languages_still_give_records_with_warnings() {
+    let input = tempfile::tempdir().unwrap();
+    fs::write(
+        input.path().join("latin1.txt"),
+        b"Die Pr\xe4sidenten trafen sich am 29. M\xe4rz in Taschkent und sprachen \xfcber Handel und Energie.\n",
+    )
+    .unwrap();
+    fs::write(
+        input.path().join("russian.txt"),
+        "Президенты Узбекистана и Казахстана обсудили вопросы торгово-экономического сотрудничества.\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    accord()
+        .args(["run", "--reference-date", "2026-12-02", "--input"])
+        .arg(input.path())
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .success();
+    let recs = records(out.path());
+    let latin = recs.iter().find(|r| r["id"] == "latin1").unwrap();
+    assert!(latin["warnings"][0].as_str().unwrap().contains("Windows-1252"));
+    assert_eq!(latin["dates"][0]["value"], "2026-03-29");
+    let ru = recs.iter().find(|r| r["id"] == "russian").unwrap();
+    assert_eq!(ru["language"], "ru");
+    assert_eq!(ru["warnings"][0], "unsupported language: ru");
+}
+
+#[test]
+fn check_reports_rules_and_passes_their_examples() {
+    let assert = accord().args(["check"]).assert().success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    assert!(stdout.contains("all rule examples pass"), "{stdout}");
+    assert!(stdout.contains("en: "), "{stdout}");
+}
