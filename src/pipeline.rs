@@ -58,6 +58,30 @@ pub enum RunError {
     Threads(String),
 }
 
+/// Counts kept while records are written.
+#[derive(Default)]
+struct Tally {
+    records: usize,
+    by_language: BTreeMap<String, usize>,
+    mentions: BTreeMap<String, usize>,
+    skipped: Vec<Skipped>,
+}
+
+impl Tally {
+    fn count(&mut self, r: &crate::record::Record) {
+        if self.mentions.is_empty() {
+            for kind in ["date", "leader", "money", "sector", "country"] {
+                self.mentions.insert(kind.to_string(), 0);
+            }
+        }
+        self.records += 1;
+        *self.by_language.entry(r.language.clone()).or_default() += 1;
+        for m in &r.mentions {
+            *self.mentions.entry(m.kind.to_string()).or_default() += 1;
+        }
+    }
+}
+
 /// What a run did, also written as `run.json`.
 #[derive(Debug, Clone, Serialize)]
 pub struct RunSummary {
@@ -109,37 +133,51 @@ pub fn run(config: &RunConfig) -> Result<RunSummary, RunError> {
         path: config.out.clone(),
         source,
     };
-    let mut writer = Writer::create(&config.out, &config.formats).map_err(out_err)?;
+    let writer = Writer::create(&config.out, &config.formats).map_err(out_err)?;
     let settings = Settings {
         reference_date: config.reference_date,
     };
-    let mut skipped: Vec<Skipped> = Vec::new();
-    let mut by_language: BTreeMap<String, usize> = BTreeMap::new();
-    let mut mentions: BTreeMap<String, usize> = ["date", "leader", "money", "sector", "country"]
-        .iter()
-        .map(|k| (k.to_string(), 0))
-        .collect();
-    let mut records = 0;
     let chunk = FILES_PER_THREAD_PER_CHUNK * pool.current_num_threads().max(1);
     let processing = Instant::now();
-    for batch in files.chunks(chunk) {
-        let results: Vec<_> = pool.install(|| batch.par_iter().map(|f| process_file(f, &rules, settings)).collect());
-        for result in results {
-            match result {
-                Ok(recs) => {
-                    for r in &recs {
-                        writer.write(r).map_err(out_err)?;
-                        records += 1;
-                        *by_language.entry(r.language.clone()).or_default() += 1;
-                        for m in &r.mentions {
-                            *mentions.entry(m.kind.to_string()).or_default() += 1;
+    // Workers process one chunk while the writer thread writes the previous one; the channel
+    // holds at most two chunks, so memory stays bounded whatever the corpus size.
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Result<Vec<crate::record::Record>, Skipped>>>(2);
+    let written = std::thread::scope(|scope| {
+        let writing = scope.spawn(move || -> std::io::Result<(Writer, Tally)> {
+            let mut writer = writer;
+            let mut tally = Tally::default();
+            for results in receiver {
+                for result in results {
+                    match result {
+                        Ok(recs) => {
+                            for r in &recs {
+                                writer.write(r)?;
+                                tally.count(r);
+                            }
                         }
+                        Err(s) => tally.skipped.push(s),
                     }
                 }
-                Err(s) => skipped.push(s),
+            }
+            Ok((writer, tally))
+        });
+        for batch in files.chunks(chunk) {
+            let results: Vec<_> =
+                pool.install(|| batch.par_iter().map(|f| process_file(f, &rules, settings)).collect());
+            if sender.send(results).is_err() {
+                break;
             }
         }
-    }
+        drop(sender);
+        writing.join().expect("writer thread panicked")
+    });
+    let (writer, tally) = written.map_err(out_err)?;
+    let Tally {
+        records,
+        by_language,
+        mentions,
+        skipped,
+    } = tally;
     let processing_ms = processing.elapsed().as_millis();
     let mut summary = RunSummary {
         tool: "accord",

@@ -29,6 +29,10 @@ pub struct DatesFile {
     pub relative_weeks: BTreeMap<String, i32>,
     /// Ordinal words for quarters and halves ("first" = 1).
     pub ordinals: BTreeMap<String, u32>,
+    /// Days of the month (and month numbers) written as words ("first" = 1,
+    /// "twenty-third" = 23), for the `{day_word}`, `{day2_word}` and `{month_word}` placeholders.
+    #[serde(default)]
+    pub day_words: BTreeMap<String, u32>,
     /// Words that mark a sentence as describing the story's main event.
     pub event_cues: Vec<String>,
     /// Words that may stand on a dateline besides the date ("Published", "Updated").
@@ -103,6 +107,7 @@ pub struct DateRules {
     relative_days: BTreeMap<String, i64>,
     relative_weeks: BTreeMap<String, i32>,
     ordinals: BTreeMap<String, u32>,
+    day_words: BTreeMap<String, u32>,
     /// Lower-case event cue words.
     pub event_cues: Vec<String>,
     /// Lower-case dateline words.
@@ -185,6 +190,18 @@ impl DateRules {
         );
         ph.insert("quarter".into(), alternation("quarter", file.ordinals.keys().cloned()));
         ph.insert("half".into(), alternation("half", file.ordinals.keys().cloned()));
+        ph.insert("day_word".into(), alternation("day", file.day_words.keys().cloned()));
+        ph.insert("day2_word".into(), alternation("day2", file.day_words.keys().cloned()));
+        ph.insert(
+            "month_word".into(),
+            alternation(
+                "mnum",
+                file.day_words
+                    .keys()
+                    .filter(|k| (1..=12).contains(&file.day_words[*k]))
+                    .cloned(),
+            ),
+        );
         let patterns = PatternSet::compile(&file.patterns, &ph, path, &source, errors)?;
         let lower_map =
             |m: &BTreeMap<String, i32>| m.iter().map(|(k, v)| (lower_key(k), *v)).collect::<BTreeMap<_, _>>();
@@ -196,6 +213,7 @@ impl DateRules {
             relative_days: file.relative_days.iter().map(|(k, v)| (lower_key(k), *v)).collect(),
             relative_weeks: lower_map(&file.relative_weeks),
             ordinals: file.ordinals.iter().map(|(k, v)| (lower_key(k), *v)).collect(),
+            day_words: file.day_words.iter().map(|(k, v)| (lower_key(k), *v)).collect(),
             event_cues: file.event_cues.iter().map(|w| w.to_lowercase()).collect(),
             dateline_words: file.dateline_words.iter().map(|w| w.to_lowercase()).collect(),
         })
@@ -206,8 +224,12 @@ impl DateRules {
         &self.patterns
     }
 
+    /// A number written in digits, or a day/month word from `day_words`.
     fn number(&self, caps: &Captures, name: &str) -> Option<u32> {
-        caps.name(name).and_then(|m| m.as_str().parse().ok())
+        let text = caps.name(name)?.as_str();
+        text.parse()
+            .ok()
+            .or_else(|| self.day_words.get(&lower_key(text)).copied())
     }
 
     fn month(&self, caps: &Captures, name: &str, numeric: &str) -> Option<u32> {
@@ -229,7 +251,9 @@ impl DateRules {
             let offset = *self.relative_days.get(&lower_key(word.as_str()))?;
             return Some(DateExpr::RelativeDay { offset });
         }
-        if let Some(day) = caps.name("weekday") {
+        // A weekday written next to a calendar date ("Friday, June 14") only decorates it.
+        let has_calendar = ["month", "mnum", "year"].iter().any(|g| caps.name(g).is_some());
+        if let Some(day) = caps.name("weekday").filter(|_| !has_calendar) {
             let weekday = *self.weekdays.get(&lower_key(day.as_str()))?;
             let direction = match caps.name("rel_week") {
                 Some(w) => *self.relative_weeks.get(&lower_key(w.as_str()))?,
@@ -287,6 +311,9 @@ impl DateRules {
             return None;
         }
         for ymd in std::iter::once(&start).chain(end.iter()) {
+            if ymd.month.is_some_and(|m| !(1..=12).contains(&m)) {
+                return None;
+            }
             if ymd.day.is_some() && ymd.month.is_none() {
                 return None;
             }

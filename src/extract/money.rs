@@ -238,6 +238,14 @@ impl MoneyRules {
         if caps.name("plus_num").is_some() {
             amount += self.scaled(caps, "plus_num", "plus_scale", None)?;
         }
+        // Subunits written after the currency: "13 Euro und 45 Cent".
+        if let Some(c) = caps.name("cents") {
+            let cents = self.parse_number(c.as_str())?;
+            if cents >= Decimal::from(100) {
+                return None;
+            }
+            amount += cents / Decimal::from(100);
+        }
         let amount_max = match caps.name("num2") {
             Some(_) => Some(self.scaled(caps, "num2", "scale2", caps.name("scale").map(|m| m.as_str()))?),
             None => None,

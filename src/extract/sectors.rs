@@ -201,6 +201,11 @@ impl SectorRules {
     /// organisation's name.
     pub fn extract(&self, text: &str, lang: &str) -> Vec<SectorMention> {
         let chars: Vec<char> = text.chars().collect();
+        let tokens = if self.org_heads.is_empty() {
+            Vec::new()
+        } else {
+            tokenize(&chars)
+        };
         self.matcher
             .find(text)
             .into_iter()
@@ -219,7 +224,7 @@ impl SectorRules {
                             word == *w
                         }
                 });
-                if excluded || self.in_organisation_name(&chars, hit.span) {
+                if excluded || self.in_organisation_name(&chars, &tokens, hit.span) {
                     return None;
                 }
                 Some(SectorMention {
@@ -237,11 +242,10 @@ impl SectorRules {
 
     /// True when `span` is part of a run of capitalised words (joined by of/and/for/the,
     /// commas or hyphens) that contains an organisation word.
-    fn in_organisation_name(&self, chars: &[char], span: Span) -> bool {
+    fn in_organisation_name(&self, chars: &[char], tokens: &[Tok], span: Span) -> bool {
         if self.org_heads.is_empty() || !chars[span.start].is_uppercase() {
             return false;
         }
-        let tokens = tokenize(chars);
         let Some(pos) = tokens.iter().position(|t| t.span.overlaps(&span)) else {
             return false;
         };

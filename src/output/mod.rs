@@ -45,6 +45,11 @@ impl Pending {
     fn commit(self) -> std::io::Result<PathBuf> {
         let tmp = self.file.into_inner().map_err(|e| e.into_error())?;
         tmp.as_file().sync_all()?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
+        }
         tmp.persist(&self.target).map_err(|e| e.error)?;
         Ok(self.target)
     }
