@@ -79,7 +79,7 @@ impl SegmentRules {
                     Diagnostic::at_byte(
                         path,
                         &source,
-                        p.regex.span().start,
+                        crate::rules::pattern::string_content_start(&source, p.regex.span().start),
                         format!("invalid regex in `{}`: {}", p.id, first_line(&err.to_string())),
                     )
                     .with_hint("fix the pattern; see the regex crate's syntax"),
@@ -91,7 +91,7 @@ impl SegmentRules {
                     Diagnostic::at_byte(
                         path,
                         &source,
-                        p.regex.span().start,
+                        crate::rules::pattern::string_content_start(&source, p.regex.span().start),
                         format!("pattern `{}` matches an empty line", p.id),
                     )
                     .with_hint("require at least one character, e.g. use `+` instead of `*`"),
@@ -103,7 +103,7 @@ impl SegmentRules {
                     Diagnostic::at_byte(
                         path,
                         &source,
-                        p.regex.span().start,
+                        crate::rules::pattern::string_content_start(&source, p.regex.span().start),
                         format!("duplicate rule id `{}`", p.id),
                     )
                     .with_hint("rule ids must be unique"),

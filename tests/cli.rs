@@ -189,7 +189,7 @@ fn a_broken_rule_file_fails_with_its_location_and_leaves_the_output_untouched() 
     let assert = run_into(out.path(), &["--rules", rules.path().to_str().unwrap()]).code(2);
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
     assert!(stderr.contains("invalid regex in `date.en.iso`"), "{stderr}");
-    assert!(stderr.contains(&format!("en/dates.toml:{line}:9")), "{stderr}");
+    assert!(stderr.contains(&format!("en/dates.toml:{line}:10")), "{stderr}");
     assert_eq!(fs::read(out.path().join("records.json")).unwrap(), before);
 }
 

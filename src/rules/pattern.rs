@@ -134,7 +134,7 @@ impl PatternSet {
         let before = errors.len();
         let mut patterns: Vec<Pattern> = Vec::new();
         for spec in specs {
-            let at = spec.regex.span().start;
+            let at = string_content_start(source, spec.regex.span().start);
             if spec.id.trim().is_empty() {
                 errors.push(
                     Diagnostic::at_byte(path, source, at, "empty rule id")
@@ -246,6 +246,16 @@ impl PatternSet {
     pub fn is_empty(&self) -> bool {
         self.patterns.is_empty()
     }
+}
+
+/// The byte where the content of a TOML string starting at `start` begins (after its quotes).
+pub fn string_content_start(source: &str, start: usize) -> usize {
+    let rest = &source[start..];
+    ["'''", "\"\"\"", "'", "\""]
+        .iter()
+        .find(|q| rest.starts_with(**q))
+        .map(|q| start + q.len())
+        .unwrap_or(start)
 }
 
 fn next_char_boundary(text: &str, byte: usize) -> usize {
