@@ -202,3 +202,47 @@ impl CountryRules {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// (language, text, expected codes in text order).
+    const CASES: &[(&str, &str, &[&str])] = &[
+        (
+            "en",
+            "Uzbekistan and the Republic of Korea signed; Uzbek-Korean ties",
+            &["UZ", "KR", "UZ", "KR"],
+        ),
+        (
+            "en",
+            "Türkiye, Turkey and the U.S. and the US",
+            &["TR", "TR", "US", "US"],
+        ),
+        ("en", "North Korea and South Korea", &["KP", "KR"]),
+        ("en", "Central Asia, Tashkent, the UN and the EU", &[]),
+        (
+            "de",
+            "Usbekistans Präsident und die usbekisch-kasachischen Beziehungen",
+            &["UZ", "UZ", "KZ"],
+        ),
+        (
+            "de",
+            "die Türkei, Südkorea und die deutschen Firmen",
+            &["TR", "KR", "DE"],
+        ),
+        ("de", "Zentralasien und Taschkent", &[]),
+    ];
+
+    #[test]
+    fn table_of_english_and_german_countries() {
+        let rules = crate::rules::test_rules();
+        for (lang, text, want) in CASES {
+            let got: Vec<String> = rules.languages[*lang]
+                .countries
+                .extract(text)
+                .into_iter()
+                .map(|c| c.code)
+                .collect();
+            assert_eq!(got, *want, "{lang}: {text}");
+        }
+    }
+}

@@ -368,3 +368,90 @@ pub fn extract(text: &str, rules: &DateRules) -> Vec<DateMention> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resolve::dates::resolve;
+    use chrono::NaiveDate;
+
+    /// (language, text, expected values in text order), resolved against 2024-06-14 as the
+    /// published date so that relative and yearless dates are checkable.
+    const CASES: &[(&str, &str, &[&str])] = &[
+        (
+            "en",
+            "The talks were held on June 14, 2024 in Tashkent.",
+            &["2024-06-14"],
+        ),
+        (
+            "en",
+            "Signed on 14 June 2024 and on the 5th of December, 2019.",
+            &["2024-06-14", "2019-12-05"],
+        ),
+        (
+            "en",
+            "The visit began on June 13 and will end on June 15.",
+            &["2024-06-13", "2024-06-15"],
+        ),
+        ("en", "The summit, June 13-15, 2024, ended.", &["2024-06-13/2024-06-15"]),
+        (
+            "en",
+            "The programme for 2026-2030 and from 2023 to 2027.",
+            &["2026/2030", "2023/2027"],
+        ),
+        (
+            "en",
+            "In March of last year the forum met; next year another one.",
+            &["2023-03", "2025"],
+        ),
+        ("en", "Yesterday the ministers met.", &["2024-06-13"]),
+        (
+            "en",
+            "Growth in the third quarter of 2022 was strong.",
+            &["2022-07/2022-09"],
+        ),
+        ("en", "On 31 May, the delegations met in Washington.", &["2024-05-31"]),
+        ("en", "In 2027, the 90th anniversary will be celebrated.", &["2027"]),
+        ("en", "for the next three years at the 43rd session", &[]),
+        ("en", "over 700 enterprises, 1.5-fold growth, at 10:30 am", &[]),
+        ("en", "You may go this spring.", &[]),
+        ("de", "Am 29. März fand in Almaty ein Treffen statt.", &["2024-03-29"]),
+        (
+            "de",
+            "Am 5. Dezember 2019 und am 14.06.2024 wurde unterzeichnet.",
+            &["2019-12-05", "2024-06-14"],
+        ),
+        (
+            "de",
+            "Vom 5. bis 7. Dezember tagte das Forum.",
+            &["2024-12-05/2024-12-07"],
+        ),
+        (
+            "de",
+            "Das Programm 2026 bis 2030 beginnt Anfang 2025.",
+            &["2026/2030", "2025"],
+        ),
+        (
+            "de",
+            "Im vergangenen Jahr und im Juni dieses Jahres",
+            &["2023", "2024-06"],
+        ),
+        ("de", "Gestern trafen sich die Minister.", &["2024-06-13"]),
+        ("de", "seit 14 Jahren, um 14 Prozent, über 2000 Projekte", &[]),
+    ];
+
+    #[test]
+    fn table_of_english_and_german_dates() {
+        let rules = crate::rules::test_rules();
+        let published = NaiveDate::from_ymd_opt(2024, 6, 14);
+        let reference = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        for (lang, text, want) in CASES {
+            let found = extract(text, &rules.languages[*lang].dates);
+            let values: Vec<String> = resolve(&found, published, reference)
+                .into_iter()
+                .map(|d| d.value)
+                .collect();
+            assert_eq!(values, *want, "{lang}: {text}");
+        }
+    }
+}

@@ -663,4 +663,48 @@ mod tests {
         assert_eq!(name_key("Yoon"), name_key("Yun"));
         assert_ne!(name_key("Putin"), name_key("Merkel"));
     }
+
+    /// (language, text, expected (name, country) in order of first mention).
+    const CASES: &[(&str, &str, &[(&str, Option<&str>)])] = &[
+        ("en", "The President of Uzbekistan, Shavkat Mirziyoyev, met the President of Slovakia, Peter Pellegrini.", &[("Shavkat Mirziyoyev", Some("UZ")), ("Peter Pellegrini", Some("SK"))]),
+        ("en", "Kazakhstan First Deputy Foreign Minister Akan Rakhmetullin spoke. Rakhmetullin added more.", &[("Akan Rakhmetullin", Some("KZ"))]),
+        ("en", "Delegations led by Ana Petrova, Minister of Foreign Affairs of Bulgaria, and others met.", &[("Ana Petrova", Some("BG"))]),
+        ("en", "the former Ambassador of the Republic of Korea to Kazakhstan Baek Ju-hyeon said", &[("Baek Ju-hyeon", Some("KR"))]),
+        ("en", "The visit of the President of South Korea, Yun Sok Yel, began.", &[("Yoon Suk Yeol", Some("KR"))]),
+        ("en", "President Tokayev declared reforms.", &[("Kassym-Jomart Tokayev", Some("KZ"))]),
+        ("en", "The President of Uzbekistan noted the contribution of Cengiz Holding.", &[]),
+        ("en", "The Korean side and the press service of the President welcomed it.", &[]),
+        ("de", "Treffen zwischen dem Präsidenten der Republik Usbekistan Shavkat Mirziyoyev und dem Präsidenten der Republik Kasachstan Kassym-Schomart Tokajew.", &[("Shavkat Mirziyoyev", Some("UZ")), ("Kassym-Jomart Tokayev", Some("KZ"))]),
+        ("de", "Tokajew dankte Schawkat Mirsijojew für den Besuch.", &[("Kassym-Jomart Tokayev", Some("KZ")), ("Shavkat Mirziyoyev", Some("UZ"))]),
+        ("de", "Die Präsidenten gaben Anweisungen an die Delegationen.", &[]),
+    ];
+
+    #[test]
+    fn table_of_english_and_german_leaders() {
+        let rules = crate::rules::test_rules();
+        for (lang, text, want) in CASES {
+            let lr = &rules.languages[*lang];
+            let countries = lr.countries.extract(text);
+            let got: Vec<(String, Option<String>)> = extract(text, &lr.leaders, &countries, lang)
+                .into_iter()
+                .map(|l| (l.name, l.country))
+                .collect();
+            let want: Vec<(String, Option<String>)> = want
+                .iter()
+                .map(|(n, c)| (n.to_string(), c.map(str::to_owned)))
+                .collect();
+            assert_eq!(got, want, "{lang}: {text}");
+        }
+    }
+
+    #[test]
+    fn surname_mentions_are_counted() {
+        let rules = crate::rules::test_rules();
+        let text = "President Kassym-Jomart Tokayev arrived. Tokayev then met the press; Tokayev left.";
+        let lr = &rules.languages["en"];
+        let leaders = extract(text, &lr.leaders, &lr.countries.extract(text), "en");
+        assert_eq!(leaders.len(), 1);
+        assert_eq!(leaders[0].mentions, 3);
+        assert_eq!(leaders[0].title.as_deref(), Some("President"));
+    }
 }

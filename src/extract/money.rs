@@ -346,3 +346,58 @@ mod tests {
         assert_eq!(parse_digits("1.234,5", '.'), Some(d("1234.5")));
     }
 }
+
+#[cfg(test)]
+mod table_tests {
+    use super::*;
+
+    /// (language, text, expected "CUR amount[-max] qualifier" in text order).
+    const CASES: &[(&str, &str, &[&str])] = &[
+        ("en", "a portfolio worth $9.6 billion", &["USD 9600000000 exact"]),
+        ("en", "investments now exceed $7.5 billion", &["USD 7500000000 over"]),
+        (
+            "en",
+            "around €4.5m and up to US$1.2 million",
+            &["EUR 4500000 about", "USD 1200000 up_to"],
+        ),
+        ("en", "between $5-6 billion", &["USD 5000000000-6000000000 exact"]),
+        ("en", "to five billion dollars in trade", &["USD 5000000000 exact"]),
+        (
+            "en",
+            "2 trillion won and 1.5 trillion soums",
+            &["KRW 2000000000000 exact", "UZS 1500000000000 exact"],
+        ),
+        (
+            "en",
+            "USD 300 million in loans; $25bn more",
+            &["USD 300000000 exact", "USD 25000000000 exact"],
+        ),
+        ("en", "KZT/USD = 0.00211 and 60,000 units, 14 percent", &[]),
+        ("en", "a multibillion-dollar deal, several billion dollars", &[]),
+        ("de", "mehr als 4 Milliarden US-Dollar", &["USD 4000000000 over"]),
+        (
+            "de",
+            "6,1 Milliarden US-Dollar und 500 Mio. Euro",
+            &["USD 6100000000 exact", "EUR 500000000 exact"],
+        ),
+        ("de", "rund 1.500 Euro", &["EUR 1500 about"]),
+        ("de", "zwei Billionen Won", &["KRW 2000000000000 exact"]),
+        ("de", "5 bis 6 Milliarden Euro", &["EUR 5000000000-6000000000 exact"]),
+        ("de", "mehrere zehn Milliarden Dollar und 14 Prozent", &[]),
+    ];
+
+    #[test]
+    fn table_of_english_and_german_amounts() {
+        let rules = crate::rules::test_rules();
+        for (lang, text, want) in CASES {
+            let got: Vec<String> = extract(text, &rules.languages[*lang].money)
+                .into_iter()
+                .map(|m| {
+                    let max = m.amount_max.map(|x| format!("-{x}")).unwrap_or_default();
+                    format!("{} {}{} {}", m.currency, m.amount, max, m.qualifier)
+                })
+                .collect();
+            assert_eq!(got, *want, "{lang}: {text}");
+        }
+    }
+}

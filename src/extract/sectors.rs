@@ -316,3 +316,57 @@ fn tokenize(chars: &[char]) -> Vec<Tok> {
     }
     tokens
 }
+
+#[cfg(test)]
+mod tests {
+    /// (language, text, expected sector ids in text order, duplicates removed).
+    const CASES: &[(&str, &str, &[&str])] = &[
+        (
+            "en",
+            "cooperation in pharmaceuticals, agricultural products and green energy",
+            &["pharmaceuticals", "agriculture", "energy"],
+        ),
+        (
+            "en",
+            "a joint centre for cybersecurity in the banking sector",
+            &["digital", "finance"],
+        ),
+        ("en", "labor migration and qualified personnel", &["labor"]),
+        (
+            "en",
+            "the Export-Import Bank of Korea and Aksa Energy, Cengiz Holding",
+            &[],
+        ),
+        ("en", "trade and investment projects, economic cooperation", &["trade"]),
+        (
+            "de",
+            "Energiewirtschaft, Maschinenbau und Landwirtschaft",
+            &["energy", "industry", "agriculture"],
+        ),
+        (
+            "de",
+            "Die Verhandlungen über Investitionsprojekten wurden gebildet",
+            &[],
+        ),
+        (
+            "de",
+            "Pharmaindustrie und landwirtschaftlichen Betriebe",
+            &["pharmaceuticals", "industry", "agriculture"],
+        ),
+        ("de", "Handelsumsatz und Wasserstoffanlage", &["trade", "energy"]),
+    ];
+
+    #[test]
+    fn table_of_english_and_german_sectors() {
+        let rules = crate::rules::test_rules();
+        for (lang, text, want) in CASES {
+            let mut got: Vec<String> = Vec::new();
+            for m in rules.languages[*lang].sectors.extract(text, lang) {
+                if !got.contains(&m.sector) {
+                    got.push(m.sector);
+                }
+            }
+            assert_eq!(got, *want, "{lang}: {text}");
+        }
+    }
+}

@@ -93,16 +93,18 @@ impl TermMatcher {
         let norm = normalize_for_matching(text, self.case_insensitive);
         let index = CharIndex::new(&norm);
         let chars: Vec<char> = norm.chars().collect();
-        let mut hits = Vec::new();
+        // (span matched by the term itself, reported span extended to the word, term index)
+        let mut hits: Vec<(Span, TermHit)> = Vec::new();
         for m in self.automaton.find_overlapping_iter(&norm) {
             let term = &self.terms[m.pattern().as_usize()];
-            let mut start = index.char_at(m.start());
+            let start = index.char_at(m.start());
             let mut end = index.char_at(m.end());
             let before = start.checked_sub(1).map(|i| chars[i]);
             let first = chars[start];
             if !term.open_start && is_word_char(first) && before.is_some_and(is_word_char) {
                 continue;
             }
+            let raw_end = end;
             let last = chars[end - 1];
             if is_word_char(last) {
                 let mut tail_end = end;
@@ -120,31 +122,44 @@ impl TermMatcher {
                 }
                 end = tail_end;
             }
+            let mut word_start = start;
             if term.open_start {
-                while start > 0 && is_word_char(chars[start - 1]) {
-                    start -= 1;
+                while word_start > 0 && is_word_char(chars[word_start - 1]) {
+                    word_start -= 1;
                 }
             }
-            hits.push(TermHit {
-                span: Span::new(start, end),
-                term: m.pattern().as_usize(),
-            });
+            let raw = Span::new(
+                start,
+                if matches!(term.ending, Ending::Open) {
+                    raw_end
+                } else {
+                    end
+                },
+            );
+            hits.push((
+                raw,
+                TermHit {
+                    span: Span::new(word_start, end),
+                    term: m.pattern().as_usize(),
+                },
+            ));
         }
-        let term_len = |h: &TermHit| self.terms[h.term].text.chars().count();
-        hits.sort_by(|a, b| {
-            a.span
-                .start
-                .cmp(&b.span.start)
-                .then(b.span.len().cmp(&a.span.len()))
-                .then(term_len(b).cmp(&term_len(a)))
-                .then(a.term.cmp(&b.term))
+        // Among overlapping term matches the earliest wins, then the longest; terms that match
+        // different parts of one compound ("Pharma|industrie") are all kept.
+        hits.sort_by(|(a, ha), (b, hb)| {
+            a.start
+                .cmp(&b.start)
+                .then(b.len().cmp(&a.len()))
+                .then(ha.term.cmp(&hb.term))
         });
         let mut kept: Vec<TermHit> = Vec::new();
-        for h in hits {
-            if kept.last().is_some_and(|k| h.span.start < k.span.end) {
+        let mut last_end = 0;
+        for (raw, hit) in hits {
+            if !kept.is_empty() && raw.start < last_end {
                 continue;
             }
-            kept.push(h);
+            last_end = raw.end;
+            kept.push(hit);
         }
         kept
     }
