@@ -9,6 +9,9 @@
 
 pub mod check;
 pub mod cli;
+pub mod diff;
+pub mod eval;
+pub mod explain;
 pub mod extract;
 pub mod input;
 pub mod lang;
@@ -20,3 +23,30 @@ pub mod resolve;
 pub mod rules;
 pub mod segment;
 pub mod text;
+
+/// Why a command other than `run` failed as a whole.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    /// Bad arguments or bad rule files (exit status 2).
+    #[error("{0}")]
+    Usage(String),
+    /// A file could not be read or parsed (exit status 1).
+    #[error("error: {0}")]
+    Failed(String),
+}
+
+impl CommandError {
+    /// The exit status for this error.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CommandError::Usage(_) => cli::EXIT_USAGE,
+            CommandError::Failed(_) => cli::EXIT_FAILURE,
+        }
+    }
+}
+
+impl From<rules::diag::RuleErrors> for CommandError {
+    fn from(e: rules::diag::RuleErrors) -> Self {
+        CommandError::Usage(e.to_string())
+    }
+}

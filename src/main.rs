@@ -12,8 +12,22 @@ fn main() -> ExitCode {
     let code = match cli.command.unwrap_or(Command::Run(RunArgs::default())) {
         Command::Run(args) => run_command(args),
         Command::Check(args) => check_command(&args.rules),
+        Command::Explain(args) => report(accord::explain::run(&args)),
+        Command::Eval(args) => report(accord::eval::run(&args)),
+        Command::Diff(args) => report(accord::diff::run(&args)),
     };
     ExitCode::from(code as u8)
+}
+
+/// Maps a command's outcome to an exit status, printing its error.
+fn report(outcome: Result<i32, accord::CommandError>) -> i32 {
+    match outcome {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("{err}");
+            err.exit_code()
+        }
+    }
 }
 
 fn run_command(args: RunArgs) -> i32 {

@@ -58,6 +58,9 @@ pub enum RunError {
     Threads(String),
 }
 
+/// The results of one chunk of files, in input order.
+type Batch = Vec<Result<Vec<crate::record::Record>, Skipped>>;
+
 /// Counts kept while records are written.
 #[derive(Default)]
 struct Tally {
@@ -141,7 +144,7 @@ pub fn run(config: &RunConfig) -> Result<RunSummary, RunError> {
     let processing = Instant::now();
     // Workers process one chunk while the writer thread writes the previous one; the channel
     // holds at most two chunks, so memory stays bounded whatever the corpus size.
-    let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Result<Vec<crate::record::Record>, Skipped>>>(2);
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Batch>(2);
     let written = std::thread::scope(|scope| {
         let writing = scope.spawn(move || -> std::io::Result<(Writer, Tally)> {
             let mut writer = writer;

@@ -163,14 +163,16 @@ fn extract_story(
             end: base + l.span.end,
             rule: l.rule.clone(),
         };
-        record.mentions.push(MentionRow {
-            kind: "leader",
-            text: out.text.clone(),
-            value: out.name.clone(),
-            start: out.start,
-            end: out.end,
-            rule: out.rule.clone(),
-        });
+        for span in &l.spans {
+            record.mentions.push(MentionRow {
+                kind: "leader",
+                text: original(*span),
+                value: out.name.clone(),
+                start: base + span.start,
+                end: base + span.end,
+                rule: out.rule.clone(),
+            });
+        }
         record.leaders.push(out);
     }
 

@@ -327,6 +327,8 @@ pub struct LeaderMention {
     pub country: Option<String>,
     /// Number of mentions, surname-only ones included.
     pub mentions: usize,
+    /// Spans of every mention, in text order.
+    pub spans: Vec<Span>,
     /// Rule id.
     pub rule: String,
 }
@@ -623,6 +625,7 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
                     title: f.title.clone(),
                     country: f.country.clone(),
                     mentions: 0,
+                    spans: Vec::new(),
                     rule: f.rule.clone(),
                 });
                 spans.push(vec![f.span]);
@@ -643,9 +646,12 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
             }
         }
     }
-    for (p, s) in people.iter_mut().zip(&spans) {
+    for (p, s) in people.iter_mut().zip(spans) {
+        let mut s = s;
+        s.sort();
         p.mentions = s.len();
-        p.span = *s.iter().min().expect("at least one mention");
+        p.span = s[0];
+        p.spans = s;
     }
     people.sort_by_key(|p| p.span.start);
     people
@@ -665,7 +671,13 @@ mod tests {
     }
 
     /// (language, text, expected (name, country) in order of first mention).
-    const CASES: &[(&str, &str, &[(&str, Option<&str>)])] = &[
+    type Case = (
+        &'static str,
+        &'static str,
+        &'static [(&'static str, Option<&'static str>)],
+    );
+
+    const CASES: &[Case] = &[
         ("en", "The President of Uzbekistan, Shavkat Mirziyoyev, met the President of Slovakia, Peter Pellegrini.", &[("Shavkat Mirziyoyev", Some("UZ")), ("Peter Pellegrini", Some("SK"))]),
         ("en", "Kazakhstan First Deputy Foreign Minister Akan Rakhmetullin spoke. Rakhmetullin added more.", &[("Akan Rakhmetullin", Some("KZ"))]),
         ("en", "Delegations led by Ana Petrova, Minister of Foreign Affairs of Bulgaria, and others met.", &[("Ana Petrova", Some("BG"))]),

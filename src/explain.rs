@@ -1,0 +1,209 @@
+//! `accord explain FILE`: the article with every mention marked (colour on a terminal, plain
+//! brackets otherwise), then a table of the mentions with their kind, value and the rule that
+//! produced each — so a rule editor can see why accord extracted what it did.
+
+use std::fmt::Write as _;
+use std::io::IsTerminal;
+
+use crate::cli::{reference_date, ExplainArgs, EXIT_OK};
+use crate::input::InputFile;
+use crate::process::{process_file, Settings};
+use crate::record::{MentionRow, Record};
+use crate::rules::RuleSet;
+use crate::CommandError;
+
+/// The mention kinds, in the order used for colours.
+pub const KINDS: [&str; 5] = ["date", "leader", "money", "sector", "country"];
+
+/// Runs `accord explain`; prints to standard output.
+pub fn run(args: &ExplainArgs) -> Result<i32, CommandError> {
+    if let Some(kind) = &args.kind {
+        if !KINDS.contains(&kind.as_str()) {
+            return Err(CommandError::Usage(format!(
+                "--kind: unknown kind `{kind}`; use one of {}",
+                KINDS.join(", ")
+            )));
+        }
+    }
+    let colour = match args.color.as_str() {
+        "always" => true,
+        "never" => false,
+        "auto" => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        other => {
+            return Err(CommandError::Usage(format!(
+                "--color: `{other}` is not one of auto, always, never"
+            )))
+        }
+    };
+    let reference = reference_date(&args.reference_date).map_err(CommandError::Usage)?;
+    let rules = RuleSet::load(&args.rules)?;
+    let text = std::fs::read(&args.file)
+        .map_err(|e| CommandError::Failed(format!("cannot read {}: {e}", args.file.display())))?;
+    let decoded = crate::input::decode(&text);
+    let source = args
+        .file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let file = InputFile {
+        path: args.file.clone(),
+        source,
+    };
+    let records = process_file(
+        &file,
+        &rules,
+        Settings {
+            reference_date: reference,
+        },
+    )
+    .map_err(|s| CommandError::Failed(s.reason))?;
+    print!("{}", render(&decoded.text, &records, args.kind.as_deref(), colour));
+    Ok(EXIT_OK)
+}
+
+fn colour_of(kind: &str) -> &'static str {
+    match kind {
+        "date" => "\x1b[1;34m",
+        "leader" => "\x1b[1;35m",
+        "money" => "\x1b[1;32m",
+        "sector" => "\x1b[33m",
+        _ => "\x1b[36m",
+    }
+}
+
+const RESET: &str = "\x1b[0m";
+
+/// The article text with the mentions of `records` marked, followed by one table per record.
+/// Mentions are numbered in text order; a mention nested in another is listed but not marked.
+pub fn render(text: &str, records: &[Record], kind: Option<&str>, colour: bool) -> String {
+    let mut mentions: Vec<(&Record, &MentionRow)> = records
+        .iter()
+        .flat_map(|r| r.mentions.iter().map(move |m| (r, m)))
+        .filter(|(_, m)| kind.is_none_or(|k| m.kind == k))
+        .collect();
+    mentions.sort_by(|a, b| a.1.start.cmp(&b.1.start).then(b.1.end.cmp(&a.1.end)));
+    let mut out = String::new();
+    let chars: Vec<char> = text.chars().collect();
+    let mut pos = 0;
+    let mut open_until = 0;
+    for (n, (_, m)) in mentions.iter().enumerate() {
+        if m.start < open_until || m.start < pos {
+            continue;
+        }
+        out.extend(&chars[pos..m.start]);
+        let body: String = chars[m.start..m.end].iter().collect();
+        if colour {
+            let _ = write!(out, "{}{body}{RESET}\x1b[2m{}{RESET}", colour_of(m.kind), n + 1);
+        } else {
+            let _ = write!(out, "[{body}]{}", n + 1);
+        }
+        pos = m.end;
+        open_until = m.end;
+    }
+    out.extend(&chars[pos.min(chars.len())..]);
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    for r in records {
+        let _ = writeln!(
+            out,
+            "\n== {} (story {}, {} {:.2}){}{}{}",
+            r.id,
+            r.story,
+            r.language,
+            r.language_confidence,
+            r.title.as_ref().map(|t| format!(" \"{t}\"")).unwrap_or_default(),
+            r.published
+                .as_ref()
+                .map(|d| format!(" published {d}"))
+                .unwrap_or_default(),
+            r.event_date.as_ref().map(|d| format!(" event {d}")).unwrap_or_default(),
+        );
+        for w in &r.warnings {
+            let _ = writeln!(out, "warning: {w}");
+        }
+        let rows: Vec<(usize, &MentionRow)> = mentions
+            .iter()
+            .enumerate()
+            .filter(|(_, (rec, _))| std::ptr::eq(*rec, r))
+            .map(|(i, (_, m))| (i + 1, *m))
+            .collect();
+        if rows.is_empty() {
+            let _ = writeln!(out, "(no mentions)");
+            continue;
+        }
+        let width = |f: &dyn Fn(&MentionRow) -> usize, header: usize| {
+            rows.iter().map(|(_, m)| f(m)).max().unwrap_or(0).max(header)
+        };
+        let wt = width(&|m| m.text.chars().count().min(40), 4);
+        let wv = width(&|m| m.value.chars().count().min(30), 5);
+        let _ = writeln!(
+            out,
+            "{:>4}  {:<7}  {:<wt$}  {:<wv$}  {:<13}  rule",
+            "#", "kind", "text", "value", "chars"
+        );
+        for (n, m) in rows {
+            let clip = |s: &str, w: usize| {
+                if s.chars().count() > w {
+                    s.chars().take(w - 1).collect::<String>() + "…"
+                } else {
+                    s.to_owned()
+                }
+            };
+            let _ = writeln!(
+                out,
+                "{:>4}  {:<7}  {:<wt$}  {:<wv$}  {:<13}  {}",
+                n,
+                m.kind,
+                clip(&m.text.replace('\n', " "), 40),
+                clip(&m.value, 30),
+                format!("{}-{}", m.start, m.end),
+                m.rule
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::process::process_text;
+    use chrono::NaiveDate;
+
+    fn records(text: &str) -> Vec<Record> {
+        let settings = Settings {
+            reference_date: NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(),
+        };
+        process_text("t.txt", text, Vec::new(), crate::rules::test_rules(), settings)
+    }
+
+    #[test]
+    fn marks_mentions_with_brackets_and_lists_their_rules() {
+        let text = "On June 14, 2024 the presidents of Uzbekistan and Korea signed trade agreements worth $9.6 billion in Tashkent.";
+        let out = render(text, &records(text), None, false);
+        assert!(
+            out.starts_with("On [June 14, 2024]1 the presidents of [Uzbekistan]2"),
+            "{out}"
+        );
+        assert!(out.contains("[$9.6 billion]"), "{out}");
+        assert!(out.contains("money.en.symbol_first"), "{out}");
+        assert!(out.contains("date.en.month_day_year"), "{out}");
+    }
+
+    #[test]
+    fn kind_filter_keeps_one_kind() {
+        let text = "Am 29. März trafen sich die Präsidenten von Usbekistan und Kasachstan in Almaty zu Gesprächen über Handel.";
+        let out = render(text, &records(text), Some("country"), false);
+        assert!(out.contains("[Usbekistan]1"), "{out}");
+        assert!(!out.contains("[29. März]"), "{out}");
+        assert!(!out.contains("date.de."), "{out}");
+    }
+
+    #[test]
+    fn colour_uses_escape_codes() {
+        let text = "On June 14, 2024 the presidents of Uzbekistan and Korea met in Tashkent for talks on energy.";
+        let out = render(text, &records(text), None, true);
+        assert!(out.contains("\x1b[1;34mJune 14, 2024\x1b[0m"), "{out}");
+    }
+}
