@@ -10,6 +10,7 @@ use crate::input::{decode, InputFile};
 use crate::lang;
 use crate::record::{CountryOut, DateOut, LeaderOut, MentionRow, MoneyOut, Record, SectorOut};
 use crate::resolve::dates as resolve_dates;
+use crate::resolve::leaders as resolve_leaders;
 use crate::rules::{LanguageRules, RuleSet};
 use crate::segment::{segment, Story};
 use crate::text::Span;
@@ -151,7 +152,20 @@ fn extract_story(
         .into_iter()
         .filter(|c| !money_mentions.iter().any(|m| m.span.contains(&c.span)))
         .collect();
-    let found_leaders = leaders::extract(text, &rules.leaders, &country_mentions, lang);
+    let found = leaders::extract(text, &rules.leaders, &country_mentions, lang);
+    let mut found_leaders = found.people;
+    let story_date = published_date.or_else(|| {
+        resolved
+            .iter()
+            .find(|d| d.is_point && d.year_source == resolve_dates::YearSource::Text)
+            .and_then(|d| NaiveDate::parse_from_str(&format!("{}-01", &d.value[..7]), "%Y-%m-%d").ok())
+    });
+    resolve_leaders::resolve_offices(
+        &mut found_leaders,
+        &found.offices,
+        rules.leaders.gazetteer(),
+        story_date,
+    );
     for l in &found_leaders {
         let out = LeaderOut {
             name: l.name.clone(),

@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+use chrono::NaiveDate;
 use serde::Deserialize;
 use unicode_normalization::UnicodeNormalization;
 
@@ -70,6 +71,10 @@ pub struct NamesFile {
     /// Titles that imply a country when the story gives none.
     #[serde(default)]
     pub title_countries: BTreeMap<String, String>,
+    /// Titles that name an office of the gazetteer (`President` = `head_of_state`), so that a
+    /// bare office ("the Korean president") resolves to its holder on the story's date.
+    #[serde(default)]
+    pub title_roles: BTreeMap<String, String>,
 }
 
 /// A person of the gazetteer.
@@ -95,14 +100,31 @@ pub struct LeaderRules {
     /// Whether capitalisation marks names in this language.
     pub capitalised_names: bool,
     title_countries: BTreeMap<String, String>,
+    title_roles: BTreeMap<String, String>,
 }
 
-/// The gazetteer: people and the keys of their names.
+/// One term of office from the gazetteer.
+#[derive(Debug, Clone)]
+pub struct OfficeTerm {
+    /// Index of the person.
+    pub person: usize,
+    /// ISO 3166-1 alpha-2 code.
+    pub country: String,
+    /// Role (`head_of_state`, ...).
+    pub role: String,
+    /// First day in office.
+    pub from: Option<NaiveDate>,
+    /// Last day in office, `None` while in office.
+    pub to: Option<NaiveDate>,
+}
+
+/// The gazetteer: people, the keys of their names and their terms of office.
 #[derive(Debug, Default)]
 pub struct Gazetteer {
     people: Vec<Person>,
     full: HashMap<String, usize>,
     short: HashMap<String, usize>,
+    terms: Vec<OfficeTerm>,
 }
 
 impl Gazetteer {
@@ -143,6 +165,15 @@ impl Gazetteer {
                 });
                 g.people.len() - 1
             });
+            if !r.country.is_empty() {
+                g.terms.push(OfficeTerm {
+                    person: id,
+                    country: r.country.clone(),
+                    role: r.role.clone(),
+                    from: partial_date(&r.valid_from, false),
+                    to: partial_date(&r.valid_to, true),
+                });
+            }
             let mut register = |form: &str, short: bool, errors: &mut Vec<Diagnostic>| {
                 let key = name_key(form);
                 if key.is_empty() {
@@ -193,6 +224,32 @@ impl Gazetteer {
         self.people.is_empty()
     }
 
+    /// The canonical name of person `id`.
+    pub fn name(&self, id: usize) -> &str {
+        &self.people[id].name
+    }
+
+    /// The holder of `role` in `country`: on `date` when given, otherwise only when the
+    /// gazetteer knows a single holder of that office.
+    pub fn holder(&self, country: &str, role: &str, date: Option<NaiveDate>) -> Option<usize> {
+        let mut holders: Vec<usize> = self
+            .terms
+            .iter()
+            .filter(|t| t.country == country && t.role == role)
+            .filter(|t| match date {
+                Some(d) => t.from.is_none_or(|f| f <= d) && t.to.is_none_or(|e| d <= e),
+                None => true,
+            })
+            .map(|t| t.person)
+            .collect();
+        holders.sort();
+        holders.dedup();
+        match holders.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        }
+    }
+
     /// The person whose full name or alias has this key.
     fn full(&self, key: &str) -> Option<usize> {
         self.full.get(key).copied()
@@ -202,6 +259,19 @@ impl Gazetteer {
     fn short(&self, key: &str) -> Option<usize> {
         self.short.get(key).or_else(|| self.full.get(key)).copied()
     }
+}
+
+/// A partial date (YYYY, YYYY-MM, YYYY-MM-DD) as its first day, or its last day when `end`.
+fn partial_date(d: &str, end: bool) -> Option<NaiveDate> {
+    let parts: Vec<u32> = d.split('-').map(|p| p.parse().ok()).collect::<Option<Vec<_>>>()?;
+    let year = *parts.first()? as i32;
+    let month = parts.get(1).copied().unwrap_or(if end { 12 } else { 1 });
+    let day = parts.get(2).copied().unwrap_or(if end {
+        crate::extract::dates::days_in_month(year, month)
+    } else {
+        1
+    });
+    NaiveDate::from_ymd_opt(year, month, day)
 }
 
 fn valid_partial_date(d: &str) -> bool {
@@ -305,7 +375,13 @@ impl LeaderRules {
             org_heads: file.org_heads,
             capitalised_names: file.capitalised_names,
             title_countries,
+            title_roles: file.title_roles,
         })
+    }
+
+    /// The shared gazetteer.
+    pub fn gazetteer(&self) -> &Gazetteer {
+        &self.gazetteer
     }
 
     /// Number of title phrases.
@@ -331,6 +407,28 @@ pub struct LeaderMention {
     pub spans: Vec<Span>,
     /// Rule id.
     pub rule: String,
+}
+
+/// An office named without a person ("the Korean president"), resolved later by date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfficeMention {
+    /// Span of the title in the story text.
+    pub span: Span,
+    /// The title as written.
+    pub title: String,
+    /// ISO 3166-1 alpha-2 code of the state.
+    pub country: String,
+    /// The gazetteer role of the title.
+    pub role: String,
+}
+
+/// What the leader extractor finds in a story.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Leaders {
+    /// Named people.
+    pub people: Vec<LeaderMention>,
+    /// Offices named without a person.
+    pub offices: Vec<OfficeMention>,
 }
 
 #[derive(Debug, Clone)]
@@ -399,7 +497,7 @@ struct Found {
 
 /// Finds the leaders of a story. `countries` are the story's country mentions, used to tell
 /// countries from names and to read a title's country.
-pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], lang: &str) -> Vec<LeaderMention> {
+pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], lang: &str) -> Leaders {
     let chars: Vec<char> = text.chars().collect();
     let toks = tokenize(&chars);
     let title_hits = rules.titles.find(text);
@@ -450,6 +548,7 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
     let run_text = |a: usize, b: usize| toks[a..b].iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ");
     let run_span = |a: usize, b: usize| Span::new(toks[a].span.start, toks[b - 1].span.end);
     let mut found: Vec<Found> = Vec::new();
+    let mut offices: Vec<OfficeMention> = Vec::new();
 
     // 1. Gazetteer: longest sub-run of each run whose key names a person.
     for &(a, b) in &runs {
@@ -560,7 +659,18 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
                 candidate = runs.iter().find(|r| r.1 == c).copied();
             }
         }
-        let Some((a, b)) = candidate else { continue };
+        let Some((a, b)) = candidate else {
+            let role = rules.title_roles.get(&title_text);
+            if let (Some(role), Some(code), true) = (role, country.clone().or(phrase_country.clone()), lo == first) {
+                offices.push(OfficeMention {
+                    span: hit.span,
+                    title: title_text.clone(),
+                    country: code,
+                    role: role.clone(),
+                });
+            }
+            continue;
+        };
         if b - a > 4 {
             continue;
         }
@@ -654,7 +764,7 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
         p.spans = s;
     }
     people.sort_by_key(|p| p.span.start);
-    people
+    Leaders { people, offices }
 }
 
 #[cfg(test)]
@@ -698,6 +808,7 @@ mod tests {
             let lr = &rules.languages[*lang];
             let countries = lr.countries.extract(text);
             let got: Vec<(String, Option<String>)> = extract(text, &lr.leaders, &countries, lang)
+                .people
                 .into_iter()
                 .map(|l| (l.name, l.country))
                 .collect();
@@ -714,7 +825,7 @@ mod tests {
         let rules = crate::rules::test_rules();
         let text = "President Kassym-Jomart Tokayev arrived. Tokayev then met the press; Tokayev left.";
         let lr = &rules.languages["en"];
-        let leaders = extract(text, &lr.leaders, &lr.countries.extract(text), "en");
+        let leaders = extract(text, &lr.leaders, &lr.countries.extract(text), "en").people;
         assert_eq!(leaders.len(), 1);
         assert_eq!(leaders[0].mentions, 3);
         assert_eq!(leaders[0].title.as_deref(), Some("President"));

@@ -2,3 +2,4 @@
 //! inferring the year of a date from the story's published date.
 
 pub mod dates;
+pub mod leaders;
