@@ -25,6 +25,20 @@ pub struct CountryRow {
     pub term: String,
 }
 
+/// A row of `rules/common/country_exclusions.csv`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CountryExclusionRow {
+    /// `en` or `de`.
+    pub lang: String,
+    /// A phrase that contains a country term without naming the country.
+    pub phrase: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// Rule id of an excluded phrase (never reported).
+const EXCLUDED: &str = "country.excluded";
+
 /// Allowed `kind` values.
 pub const KINDS: [&str; 4] = ["name", "alias", "adjective", "demonym"];
 
@@ -57,6 +71,7 @@ impl CountryRules {
         path: &Path,
         source: &str,
         rows: &[Row<CountryRow>],
+        exclusions: &[Row<CountryExclusionRow>],
         lang: &str,
         errors: &mut Vec<Diagnostic>,
     ) -> Option<CountryRules> {
@@ -158,7 +173,15 @@ impl CountryRules {
                 }
             }
         }
-        for code in codes.iter().map(|(c, _)| c) {
+        for row in exclusions.iter().filter(|r| r.value.lang == lang) {
+            terms.push(Term {
+                text: row.value.phrase.clone(),
+                open_start: false,
+                ending: Ending::Closed,
+            });
+            codes.push((String::new(), EXCLUDED.to_owned()));
+        }
+        for code in codes.iter().map(|(c, _)| c).filter(|c| !c.is_empty()) {
             if !names.contains_key(code) {
                 errors.push(
                     Diagnostic::file(path, format!("country {code} has no English `name` row"))
@@ -191,6 +214,7 @@ impl CountryRules {
         self.matcher
             .find(text)
             .into_iter()
+            .filter(|hit| self.codes[hit.term].1 != EXCLUDED)
             .map(|hit| {
                 let (code, rule) = &self.codes[hit.term];
                 CountryMention {
@@ -219,6 +243,11 @@ mod tests {
         ),
         ("en", "North Korea and South Korea", &["KP", "KR"]),
         ("en", "Central Asia, Tashkent, the UN and the EU", &[]),
+        (
+            "en",
+            "Atlanta, Georgia and Latin America, the Indian Ocean; Georgia and India",
+            &["GE", "IN"],
+        ),
         (
             "de",
             "Usbekistans Präsident und die usbekisch-kasachischen Beziehungen",

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
-use crate::extract::countries::{CountryRow, CountryRules};
+use crate::extract::countries::{CountryExclusionRow, CountryRow, CountryRules};
 use crate::extract::dates::DateRules;
 use crate::extract::leaders::{Gazetteer, LeaderRow, LeaderRules};
 use crate::extract::money::{CurrencyRow, MoneyRules};
@@ -71,6 +71,23 @@ impl RuleSet {
         let countries_path = common.join("countries.csv");
         let (countries_src, countries) =
             read_csv::<CountryRow>(&countries_path, &["code", "lang", "kind", "term"], &mut errors);
+        let exclusions_path = common.join("country_exclusions.csv");
+        let (exclusions_src, country_exclusions) =
+            read_csv::<CountryExclusionRow>(&exclusions_path, &["lang", "phrase", "reason"], &mut errors);
+        for row in &country_exclusions {
+            if row.value.lang != "en" && row.value.lang != "de" {
+                errors.push(
+                    Diagnostic::at(
+                        &exclusions_path,
+                        &exclusions_src,
+                        row.line,
+                        1,
+                        format!("unknown language `{}`", row.value.lang),
+                    )
+                    .with_hint("lang is en or de"),
+                );
+            }
+        }
         let currencies_path = common.join("currencies.csv");
         let (currencies_src, currencies) =
             read_csv::<CurrencyRow>(&currencies_path, &["code", "lang", "kind", "term"], &mut errors);
@@ -123,7 +140,14 @@ impl RuleSet {
                 org_heads,
                 &mut errors,
             );
-            let countries = CountryRules::build(&countries_path, &countries_src, &countries, lang, &mut errors);
+            let countries = CountryRules::build(
+                &countries_path,
+                &countries_src,
+                &countries,
+                &country_exclusions,
+                lang,
+                &mut errors,
+            );
             if let (Some(dates), Some(money), Some(leaders), Some(sectors), Some(countries)) =
                 (dates, money, leaders, sectors, countries)
             {
