@@ -10,24 +10,48 @@ pub struct Language {
     pub code: String,
     /// The detector's confidence, 0 to 1.
     pub confidence: f64,
+    /// When the detector's first answer was unreliable and the text was re-read among the
+    /// supported languages only: that first answer (code and confidence).
+    pub uncertain: Option<(String, f64)>,
 }
 
-/// Detects the language of `text` from its first [`SAMPLE_CHARS`] characters.
+/// Languages with rule sets, tried on their own when the open detection is unreliable.
+const SUPPORTED: [whatlang::Lang; 2] = [whatlang::Lang::Eng, whatlang::Lang::Deu];
+
+/// Detects the language of `text` from its first [`SAMPLE_CHARS`] characters. Short texts full
+/// of names can fool the detector; when its answer is unreliable, the text is re-read among
+/// the supported languages and the first answer is kept in `uncertain`.
 pub fn detect(text: &str) -> Language {
     let end = text
         .char_indices()
         .nth(SAMPLE_CHARS)
         .map(|(b, _)| b)
         .unwrap_or(text.len());
-    match whatlang::detect(&text[..end]) {
-        Some(info) => Language {
-            code: iso639_1(info.lang()).to_owned(),
-            confidence: (info.confidence() * 1000.0).round() / 1000.0,
-        },
-        None => Language {
+    let sample = &text[..end];
+    let round = |c: f64| (c * 1000.0).round() / 1000.0;
+    let Some(info) = whatlang::detect(sample) else {
+        return Language {
             code: "und".to_owned(),
             confidence: 0.0,
+            uncertain: None,
+        };
+    };
+    let first = Language {
+        code: iso639_1(info.lang()).to_owned(),
+        confidence: round(info.confidence()),
+        uncertain: None,
+    };
+    if info.is_reliable() || info.script() != whatlang::Script::Latin {
+        return first;
+    }
+    let detector = whatlang::Detector::with_allowlist(SUPPORTED.to_vec());
+    match detector.detect(sample) {
+        Some(again) if again.lang() != info.lang() => Language {
+            code: iso639_1(again.lang()).to_owned(),
+            confidence: round(again.confidence()),
+            uncertain: Some((first.code, first.confidence)),
         },
+        _ => first,
     }
 }
 
@@ -125,6 +149,12 @@ mod tests {
     fn reports_other_languages_in_iso_639_1() {
         let ru = detect("Президенты обсудили вопросы торгово-экономического сотрудничества и инвестиций.");
         assert_eq!(ru.code, "ru");
+    }
+
+    #[test]
+    fn short_name_heavy_german_is_reread_among_supported_languages() {
+        let de = detect("Am 3. Mai 2024 empfing Sarina Testowa in Taschkent eine Delegation aus Deutschland. Testowa sprach über Kultur und Tourismus.");
+        assert_eq!(de.code, "de");
     }
 
     #[test]

@@ -92,6 +92,12 @@ pub fn process_text(
             let detected = lang::detect(story.text.trim());
             record.language = detected.code.clone();
             record.language_confidence = detected.confidence;
+            if let Some((first, confidence)) = &detected.uncertain {
+                record.warnings.push(format!(
+                    "language uncertain: the detector said {first} ({confidence}); read as {} among the supported languages",
+                    detected.code
+                ));
+            }
             match rules.languages.get(&detected.code) {
                 Some(lr) => extract_story(&mut record, story, &chars, lr, &detected.code, settings),
                 None => record.warnings.push(format!("unsupported language: {}", detected.code)),

@@ -262,3 +262,59 @@ fn check_reports_rules_and_passes_their_examples() {
     assert!(stdout.contains("all rule examples pass"), "{stdout}");
     assert!(stdout.contains("en: "), "{stdout}");
 }
+
+#[test]
+fn a_new_leader_alias_in_a_rule_copy_is_recognised() {
+    let rules = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("rules"), rules.path());
+    let leaders = rules.path().join("common/leaders.csv");
+    let mut text = fs::read_to_string(&leaders).unwrap();
+    text.push_str(
+        "Zarina Testova,UZ,Minister of Culture,other,2024-01-01,,Sarina Testowa,Testova,invented for a test\n",
+    );
+    fs::write(&leaders, text).unwrap();
+    let input = tempfile::tempdir().unwrap();
+    fs::write(
+        input.path().join("a.txt"),
+        "Am 3. Mai 2024 empfing Sarina Testowa in Taschkent eine Delegation aus Deutschland. Testowa sprach über Kultur und Tourismus.\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    accord()
+        .args(["run", "--reference-date", "2026-12-02", "--rules"])
+        .arg(rules.path())
+        .arg("--input")
+        .arg(input.path())
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .success();
+    let recs = records(out.path());
+    let leader = &recs[0]["leaders"][0];
+    assert_eq!(leader["name"], "Zarina Testova");
+    assert_eq!(leader["text"], "Sarina Testowa");
+    assert_eq!(leader["mentions"], 2);
+    assert_eq!(leader["country"], "UZ");
+}
+
+#[test]
+fn all_rule_errors_are_reported_in_one_pass() {
+    let rules = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("rules"), rules.path());
+    let terms = rules.path().join("de/sector_terms.csv");
+    let mut text = fs::read_to_string(&terms).unwrap();
+    text.push_str("spaceflight,*raumfahrt*\n");
+    fs::write(&terms, text).unwrap();
+    let currencies = rules.path().join("common/currencies.csv");
+    let text = fs::read_to_string(&currencies)
+        .unwrap()
+        .replacen("code,lang,kind,term", "code,lang,kind,term,extra", 1);
+    fs::write(&currencies, text).unwrap();
+    let assert = accord().args(["check", "--rules"]).arg(rules.path()).assert().code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(stderr.contains("unknown sector id `spaceflight`"), "{stderr}");
+    assert!(stderr.contains("de/sector_terms.csv:"), "{stderr}");
+    assert!(stderr.contains("unknown column `extra`"), "{stderr}");
+    assert!(stderr.contains("common/currencies.csv:"), "{stderr}");
+    assert!(stderr.contains("2 errors in the rule files"), "{stderr}");
+}

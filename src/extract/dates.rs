@@ -33,6 +33,26 @@ pub struct DatesFile {
     /// "twenty-third" = 23), for the `{day_word}`, `{day2_word}` and `{month_word}` placeholders.
     #[serde(default)]
     pub day_words: BTreeMap<String, u32>,
+    /// Cardinal number words with their values: units 1-9, teens 10-19, tens 20-90, `0` for the
+    /// "oh" of "nineteen oh five", `100` and `1000` for the multipliers. They build the
+    /// `{year_words}`, `{year_words2}` (a year in words: "nineteen ninety six", "two thousand
+    /// and fifteen", "seventeen hundred thirty three"), `{day_card}`, `{day2_card}` (a day of
+    /// the month as a cardinal: "twenty nine") and `{number}` (a cardinal below 100) placeholders.
+    #[serde(default)]
+    pub number_words: BTreeMap<String, u32>,
+    /// Words that may join the parts of a number in words ("two thousand *and* fifteen").
+    #[serde(default)]
+    pub number_joiners: Vec<String>,
+    /// Units of date arithmetic ("3 *days* after January 12") for `{shift_unit}`.
+    #[serde(default)]
+    pub shift_units: BTreeMap<String, ShiftUnit>,
+    /// Directions of date arithmetic for `{shift_dir}`: -1 before the date, 1 after it.
+    #[serde(default)]
+    pub shift_directions: BTreeMap<String, i32>,
+    /// Words before "week" that name a week relative to the anchor's week ("tuesday of *next*
+    /// week"), with the offset in weeks, for `{week_rel}`.
+    #[serde(default)]
+    pub week_offsets: BTreeMap<String, i32>,
     /// Words that mark a sentence as describing the story's main event.
     pub event_cues: Vec<String>,
     /// Words that may stand on a dateline besides the date ("Published", "Updated").
@@ -53,6 +73,30 @@ pub struct Ymd {
     pub day: Option<u32>,
 }
 
+/// A unit of date arithmetic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ShiftUnit {
+    /// Days.
+    Day,
+    /// Weeks of seven days.
+    Week,
+    /// Calendar months (the day is kept, or clamped to the month's last day).
+    Month,
+    /// Calendar years.
+    Year,
+}
+
+/// Date arithmetic applied to a calendar day: "2 weeks before May 13 1999" is May 13 1999
+/// shifted by -2 weeks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shift {
+    /// Signed number of units (negative: before the date).
+    pub amount: i32,
+    /// The unit.
+    pub unit: ShiftUnit,
+}
+
 /// What a date mention says, before its year is resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DateExpr {
@@ -62,6 +106,8 @@ pub enum DateExpr {
         start: Ymd,
         /// End of a range.
         end: Option<Ymd>,
+        /// Date arithmetic on the (single, full) date: the value is the shifted day.
+        shift: Option<Shift>,
     },
     /// A year relative to the anchor ("last year"), optionally a month or month range in it.
     RelativeYear {
@@ -83,6 +129,22 @@ pub enum DateExpr {
         weekday: u32,
         /// -1 before the anchor, 1 after, 0 the nearest on or before.
         direction: i32,
+    },
+    /// A weekday of a week relative to the anchor's week ("tuesday of next week", "this week
+    /// Monday"); weeks start on Monday.
+    WeekdayOfWeek {
+        /// 0 = Monday.
+        weekday: u32,
+        /// Weeks from the anchor's week.
+        weeks: i32,
+    },
+    /// A day of the month named with its weekday but no month ("Tuesday the eleventh"): the
+    /// date nearest the anchor whose day of the month falls on that weekday.
+    WeekdayDay {
+        /// 0 = Monday.
+        weekday: u32,
+        /// Day of the month.
+        day: u32,
     },
 }
 
@@ -108,6 +170,11 @@ pub struct DateRules {
     relative_weeks: BTreeMap<String, i32>,
     ordinals: BTreeMap<String, u32>,
     day_words: BTreeMap<String, u32>,
+    number_words: BTreeMap<String, u32>,
+    number_joiners: Vec<String>,
+    shift_units: BTreeMap<String, ShiftUnit>,
+    shift_directions: BTreeMap<String, i32>,
+    week_offsets: BTreeMap<String, i32>,
     /// Lower-case event cue words.
     pub event_cues: Vec<String>,
     /// Lower-case dateline words.
@@ -116,6 +183,48 @@ pub struct DateRules {
 
 fn lower_key(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// Adds the number-word placeholders built from `words` (see [`DatesFile::number_words`]).
+fn number_placeholders(words: &BTreeMap<String, u32>, joiners: &[String], ph: &mut BTreeMap<String, String>) {
+    let class = |keep: &dyn Fn(u32) -> bool| {
+        let list: Vec<String> = words
+            .iter()
+            .filter(|(w, v)| keep(**v) && !w.contains(char::is_whitespace))
+            .map(|(w, _)| w.clone())
+            .collect();
+        if list.is_empty() {
+            r"(?:\b\B)".to_owned()
+        } else {
+            alternation("", list)
+        }
+    };
+    let units = class(&|v| (1..=9).contains(&v));
+    let teens = class(&|v| (10..=19).contains(&v));
+    let tens = class(&|v| (20..=90).contains(&v) && v % 10 == 0);
+    let zero = class(&|v| v == 0);
+    let hundred = class(&|v| v == 100);
+    let thousand = class(&|v| v == 1000);
+    let century = class(&|v| (11..=20).contains(&v));
+    let day_tens = class(&|v| v == 20 || v == 30);
+    let sep = r"(?:-|\s+)";
+    let join = if joiners.is_empty() {
+        r"\s+".to_owned()
+    } else {
+        format!(r"(?:\s+{})?\s+", alternation("", joiners.iter().cloned()))
+    };
+    let below100 = format!("(?:{tens}{sep}{units}|{tens}|{teens}|{units})");
+    let from10 = format!("(?:{tens}{sep}{units}|{tens}|{teens}|{zero}{sep}{units})");
+    let hundreds = format!("{century}\\s+{hundred}(?:{join}{below100})?");
+    let thousands = format!("{units}\\s+{thousand}(?:{join}(?:{units}\\s+{hundred}(?:{join}{below100})?|{below100}))?");
+    let pair = format!("{century}{sep}{from10}");
+    let year = format!("(?i:{thousands}|{hundreds}|{pair})");
+    let day = format!("(?i:{day_tens}{sep}{units}|{day_tens}|{teens}|{units})");
+    ph.insert("year_words".into(), format!("(?P<year_words>{year})"));
+    ph.insert("year_words2".into(), format!("(?P<year_words2>{year})"));
+    ph.insert("day_card".into(), format!("(?P<day>{day})"));
+    ph.insert("day2_card".into(), format!("(?P<day2>{day})"));
+    ph.insert("number".into(), format!("(?i:{below100})"));
 }
 
 impl DateRules {
@@ -202,6 +311,27 @@ impl DateRules {
                     .cloned(),
             ),
         );
+        if !file.number_words.is_empty() {
+            number_placeholders(&file.number_words, &file.number_joiners, &mut ph);
+        }
+        if !file.shift_units.is_empty() {
+            ph.insert(
+                "shift_unit".into(),
+                alternation("shift_unit", file.shift_units.keys().cloned()),
+            );
+        }
+        if !file.shift_directions.is_empty() {
+            ph.insert(
+                "shift_dir".into(),
+                alternation("shift_dir", file.shift_directions.keys().cloned()),
+            );
+        }
+        if !file.week_offsets.is_empty() {
+            ph.insert(
+                "week_rel".into(),
+                alternation("week_rel", file.week_offsets.keys().cloned()),
+            );
+        }
         let patterns = PatternSet::compile(&file.patterns, &ph, path, &source, errors)?;
         let lower_map =
             |m: &BTreeMap<String, i32>| m.iter().map(|(k, v)| (lower_key(k), *v)).collect::<BTreeMap<_, _>>();
@@ -214,6 +344,11 @@ impl DateRules {
             relative_weeks: lower_map(&file.relative_weeks),
             ordinals: file.ordinals.iter().map(|(k, v)| (lower_key(k), *v)).collect(),
             day_words: file.day_words.iter().map(|(k, v)| (lower_key(k), *v)).collect(),
+            number_words: file.number_words.iter().map(|(k, v)| (lower_key(k), *v)).collect(),
+            number_joiners: file.number_joiners.iter().map(|w| lower_key(w)).collect(),
+            shift_units: file.shift_units.iter().map(|(k, v)| (lower_key(k), *v)).collect(),
+            shift_directions: lower_map(&file.shift_directions),
+            week_offsets: lower_map(&file.week_offsets),
             event_cues: file.event_cues.iter().map(|w| w.to_lowercase()).collect(),
             dateline_words: file.dateline_words.iter().map(|w| w.to_lowercase()).collect(),
         })
@@ -224,12 +359,68 @@ impl DateRules {
         &self.patterns
     }
 
-    /// A number written in digits, or a day/month word from `day_words`.
+    /// A number written in digits, a day/month word from `day_words`, or a cardinal in words.
     fn number(&self, caps: &Captures, name: &str) -> Option<u32> {
         let text = caps.name(name)?.as_str();
         text.parse()
             .ok()
             .or_else(|| self.day_words.get(&lower_key(text)).copied())
+            .or_else(|| self.cardinal(text))
+    }
+
+    /// The value of a cardinal written in words ("twenty nine", "two thousand and fifteen"),
+    /// read with the `hundred` and `thousand` multipliers; `None` if a word is not a number word.
+    fn cardinal(&self, text: &str) -> Option<u32> {
+        let (mut total, mut current) = (0u32, 0u32);
+        let mut any = false;
+        for word in self.number_tokens(text)? {
+            match word {
+                100 => current = current.max(1) * 100,
+                1000 => {
+                    total += current.max(1) * 1000;
+                    current = 0;
+                }
+                v => current += v,
+            }
+            any = true;
+        }
+        any.then_some(total + current)
+    }
+
+    /// The values of the number words of `text`, joiners left out.
+    fn number_tokens(&self, text: &str) -> Option<Vec<u32>> {
+        text.split(|c: char| c.is_whitespace() || c == '-')
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .filter(|w| !self.number_joiners.contains(w))
+            .map(|w| self.number_words.get(&w).copied())
+            .collect()
+    }
+
+    /// A year written in words: with a multiplier it is a cardinal ("nineteen hundred ninety
+    /// three", "two thousand and five"), else a century and a two-digit rest ("nineteen ninety
+    /// six", "twenty twenty", "nineteen oh five"). Years from 1000 to 2099.
+    fn year_in_words(&self, text: &str) -> Option<i32> {
+        let values = self.number_tokens(text)?;
+        let year = if values.iter().any(|v| *v >= 100) {
+            self.cardinal(text)?
+        } else {
+            let (century, rest) = values.split_first()?;
+            if rest.is_empty() {
+                return None;
+            }
+            century * 100 + rest.iter().sum::<u32>()
+        };
+        (1000..=2099).contains(&year).then_some(year as i32)
+    }
+
+    /// A year in digits (group `digits`) or in words (group `words`); the flag tells words.
+    fn year(&self, caps: &Captures, digits: &str, words: &str) -> Option<(i32, bool)> {
+        if let Some(y) = caps.name(digits).and_then(|m| m.as_str().parse().ok()) {
+            return Some((y, false));
+        }
+        let text = caps.name(words)?.as_str();
+        Some((self.year_in_words(text)?, true))
     }
 
     fn month(&self, caps: &Captures, name: &str, numeric: &str) -> Option<u32> {
@@ -252,16 +443,36 @@ impl DateRules {
             return Some(DateExpr::RelativeDay { offset });
         }
         // A weekday written next to a calendar date ("Friday, June 14") only decorates it.
-        let has_calendar = ["month", "mnum", "year"].iter().any(|g| caps.name(g).is_some());
+        let has_calendar = ["month", "mnum", "year", "year_words"]
+            .iter()
+            .any(|g| caps.name(g).is_some());
         if let Some(day) = caps.name("weekday").filter(|_| !has_calendar) {
             let weekday = *self.weekdays.get(&lower_key(day.as_str()))?;
+            if let Some(w) = caps.name("week_rel") {
+                let weeks = *self.week_offsets.get(&lower_key(w.as_str()))?;
+                return Some(DateExpr::WeekdayOfWeek { weekday, weeks });
+            }
+            if caps.name("day").is_some() {
+                let day = self.number(caps, "day").filter(|d| (1..=31).contains(d))?;
+                return Some(DateExpr::WeekdayDay { weekday, day });
+            }
             let direction = match caps.name("rel_week") {
                 Some(w) => *self.relative_weeks.get(&lower_key(w.as_str()))?,
                 None => 0,
             };
             return Some(DateExpr::Weekday { weekday, direction });
         }
-        let month = self.month(caps, "month", "mnum");
+        let mut month = self.month(caps, "month", "mnum");
+        // `mnum_yy`: a month number after a year that could also end a year range ("2010-11"
+        // is 2010-2011); it is a month only when that range would run backwards ("2015-12").
+        if let Some(mm) = caps.name("mnum_yy") {
+            let year = caps.name("year").and_then(|y| y.as_str().parse::<u32>().ok())?;
+            let n: u32 = mm.as_str().parse().ok()?;
+            if mm.as_str().len() == 2 && n > year % 100 {
+                return None;
+            }
+            month = Some(n);
+        }
         let (mut first_month, mut last_month) = (month, self.month(caps, "month2", "mnum2"));
         if let Some(q) = self.ordinal(caps, "quarter") {
             if !(1..=4).contains(&q) {
@@ -285,14 +496,19 @@ impl DateRules {
                 end_month: last_month.filter(|_| first_month.is_some()),
             });
         }
-        let year = self.number(caps, "year").map(|y| y as i32);
+        let (year, year_in_words) = self.year(caps, "year", "year_words").unzip();
+        // A round year in words ("two thousand") counts only with a month: alone it is
+        // usually a quantity.
+        if year_in_words == Some(true) && year.is_some_and(|y| y % 100 == 0) && first_month.is_none() {
+            return None;
+        }
         let day = self.number(caps, "day");
         let start = Ymd {
             year,
             month: first_month,
             day,
         };
-        let year2 = self.number(caps, "year2").map(|y| y as i32);
+        let year2 = self.year(caps, "year2", "year_words2").map(|y| y.0);
         let day2 = self.number(caps, "day2");
         let end = if year2.is_some() || day2.is_some() || last_month.is_some() {
             Some(Ymd {
@@ -328,7 +544,25 @@ impl DateRules {
                 return None;
             }
         }
-        Some(DateExpr::Calendar { start, end })
+        let shift = match caps.name("shift_unit") {
+            Some(unit) => {
+                // Arithmetic needs a single full date to count from.
+                if end.is_some() || start.day.is_none() {
+                    return None;
+                }
+                let unit = *self.shift_units.get(&lower_key(unit.as_str()))?;
+                let direction = *self
+                    .shift_directions
+                    .get(&lower_key(caps.name("shift_dir")?.as_str()))?;
+                let amount = self.number(caps, "shift_num").filter(|n| (1..=999).contains(n))? as i32;
+                Some(Shift {
+                    amount: amount * direction,
+                    unit,
+                })
+            }
+            None => None,
+        };
+        Some(DateExpr::Calendar { start, end, shift })
     }
 }
 
@@ -347,6 +581,25 @@ pub fn days_in_month(year: i32, month: u32) -> u32 {
     }
 }
 
+/// True when the mention starting at byte `start` begins with a digit that continues a number
+/// or a money amount ("6,107.31 August", "$12 December 27"): such digits are not a day.
+fn continues_amount(text: &str, start: usize) -> bool {
+    if !text[start..].starts_with(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
+    let mut before = text[..start].chars().rev();
+    match before.next() {
+        Some('.' | ',') => before.next().is_some_and(|c| c.is_ascii_digit()),
+        Some(c) if is_currency(c) => true,
+        Some(' ') => before.next().is_some_and(is_currency),
+        _ => false,
+    }
+}
+
+fn is_currency(c: char) -> bool {
+    matches!(c, '$' | '€' | '£' | '¥' | '₹' | '₽' | '₸' | '₩')
+}
+
 /// Finds every date mention in `text`, in text order, overlaps resolved to the longest match.
 pub fn extract(text: &str, rules: &DateRules) -> Vec<DateMention> {
     let index = CharIndex::new(text);
@@ -354,7 +607,7 @@ pub fn extract(text: &str, rules: &DateRules) -> Vec<DateMention> {
         .patterns
         .find_all(text)
         .into_iter()
-        .filter(|m| rules.read(&m.captures).is_some())
+        .filter(|m| !continues_amount(text, m.start) && rules.read(&m.captures).is_some())
         .collect();
     choose_non_overlapping(candidates)
         .into_iter()
@@ -415,7 +668,53 @@ mod tests {
         ("en", "for the next three years at the 43rd session", &[]),
         ("en", "over 700 enterprises, 1.5-fold growth, at 10:30 am", &[]),
         ("en", "You may go this spring.", &[]),
+        (
+            "en",
+            "They left in nineteen ninety six and came back in two thousand and fifteen.",
+            &["1996", "2015"],
+        ),
+        (
+            "en",
+            "Born on January twenty five nineteen eighty six, 6 April seventeen hundred thirty three.",
+            &["1986-01-25", "1733-04-06"],
+        ),
+        (
+            "en",
+            "They left in October two thousand and in May twenty twenty.",
+            &["2000-10", "2020-05"],
+        ),
+        ("en", "I'll go back May twenty nine.", &["2024-05-29"]),
+        ("en", "In two thousand homes; in March three people died.", &["2024-03"]),
+        (
+            "en",
+            "It happened 2 weeks before May 13 1999, 16 days from 01/02/2018 and 3 days after January 12th.",
+            &["1999-04-29", "2018-01-18", "2024-01-15"],
+        ),
+        (
+            "en",
+            "Is 2015-12, 12-2015 or 2015-3 valid?",
+            &["2015-12", "2015-12", "2015-03"],
+        ),
+        ("en", "The 2010-11 season, 7.6 and 5.12 percent", &[]),
+        (
+            "en",
+            "I bought it for $12 December 27; 6,107.31 August 2019.",
+            &["2024-12-27", "2019-08"],
+        ),
+        ("en", "I went back to China in 2017 april.", &["2017-04"]),
+        (
+            "en",
+            "We meet on tuesday of next week, next week on Thursday and on Tuesday the eleventh.",
+            &["2024-06-18", "2024-06-20", "2024-06-11"],
+        ),
+        ("en", "The 9th month of next year", &["2025-09"]),
+        ("en", "On Feb 29 the vote was held.", &["2024-02-29"]),
         ("de", "Am 29. März fand in Almaty ein Treffen statt.", &["2024-03-29"]),
+        (
+            "de",
+            "zwei Wochen nach dem 12. Januar 2021 und drei Tage vor dem 5. Mai",
+            &["2021-01-26", "2024-05-02"],
+        ),
         (
             "de",
             "Am 5. Dezember 2019 und am 14.06.2024 wurde unterzeichnet.",

@@ -1,9 +1,9 @@
 //! Year inference and normalisation of date mentions: turns each [`DateExpr`] into an ISO 8601
 //! value, says where its year came from, and finds the story's published and event dates.
 
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Datelike, Duration, Months, NaiveDate};
 
-use crate::extract::dates::{DateExpr, DateMention, DateRules, Ymd};
+use crate::extract::dates::{DateExpr, DateMention, DateRules, Shift, ShiftUnit, Ymd};
 use crate::text::Span;
 
 /// How a date mention names its year.
@@ -81,7 +81,7 @@ pub fn resolve(mentions: &[DateMention], published: Option<NaiveDate>, reference
         .iter()
         .map(|m| {
             let (value, kind, year_source, is_point) = match &m.expr {
-                DateExpr::Calendar { start, end } => {
+                DateExpr::Calendar { start, end, shift } => {
                     let (year, kind, source) = match start.year.or(end.and_then(|e| e.year)) {
                         Some(y) => (y, DateKind::Explicit, YearSource::Text),
                         None => match (published, last_explicit_year) {
@@ -90,8 +90,40 @@ pub fn resolve(mentions: &[DateMention], published: Option<NaiveDate>, reference
                             (None, None) => (reference.year(), DateKind::Inferred, YearSource::Reference),
                         },
                     };
+                    // The date an inferred year is chosen near: the anchor, or the middle of a
+                    // context year.
+                    let near = match source {
+                        YearSource::Context => NaiveDate::from_ymd_opt(year, 7, 1).unwrap_or(anchor),
+                        _ => anchor,
+                    };
+                    if let (Some(shift), Some(month), Some(day)) = (shift, start.month, start.day) {
+                        // Arithmetic counts from the named day; without a written year that day
+                        // is its occurrence nearest the anchor.
+                        let base = match start.year {
+                            Some(y) => NaiveDate::from_ymd_opt(y, month, day),
+                            None => nearest_occurrence(near, month, day),
+                        };
+                        if let Some(day) = base.and_then(|b| apply_shift(b, *shift)) {
+                            if kind == DateKind::Explicit {
+                                last_explicit_year = Some(year);
+                            }
+                            return ResolvedDate {
+                                span: m.span,
+                                rule: m.rule.clone(),
+                                value: day.format("%Y-%m-%d").to_string(),
+                                kind,
+                                year_source: source,
+                                is_point: true,
+                            };
+                        }
+                    }
                     let s = Ymd {
-                        year: Some(start.year.unwrap_or(year)),
+                        year: Some(match start.year {
+                            Some(y) => y,
+                            // A yearless February 29 falls in a leap year.
+                            None if start.month == Some(2) && start.day == Some(29) => leap_year_near(year, near),
+                            None => year,
+                        }),
                         ..*start
                     };
                     let value = match end {
@@ -145,6 +177,22 @@ pub fn resolve(mentions: &[DateMention], published: Option<NaiveDate>, reference
                         true,
                     )
                 }
+                DateExpr::WeekdayOfWeek { weekday, weeks } => {
+                    let monday = anchor - Duration::days(anchor.weekday().num_days_from_monday() as i64);
+                    let day = monday + Duration::days(7 * *weeks as i64 + *weekday as i64);
+                    (
+                        day.format("%Y-%m-%d").to_string(),
+                        DateKind::Relative,
+                        anchor_source,
+                        true,
+                    )
+                }
+                DateExpr::WeekdayDay { weekday, day } => {
+                    let value = weekday_day_near(anchor, *weekday, *day)
+                        .map(|d| d.format("%Y-%m-%d").to_string())
+                        .unwrap_or_default();
+                    (value, DateKind::Relative, anchor_source, true)
+                }
             };
             ResolvedDate {
                 span: m.span,
@@ -165,6 +213,62 @@ fn format_ymd(d: &Ymd) -> String {
         (Some(m), None) => format!("{y:04}-{m:02}"),
         _ => format!("{y:04}"),
     }
+}
+
+/// Of `candidates`, the date nearest `near`; on a tie the earlier one.
+fn nearest(near: NaiveDate, candidates: impl IntoIterator<Item = NaiveDate>) -> Option<NaiveDate> {
+    candidates
+        .into_iter()
+        .min_by_key(|d| ((*d - near).num_days().abs(), *d > near))
+}
+
+/// The leap year nearest `year` whose February 29 is nearest `near` (the earlier on a tie).
+fn leap_year_near(year: i32, near: NaiveDate) -> i32 {
+    let leaps = (year - 4..=year + 4).filter_map(|y| NaiveDate::from_ymd_opt(y, 2, 29));
+    nearest(near, leaps).map_or(year, |d| d.year())
+}
+
+/// The occurrence of `month`-`day` nearest `near` (a February 29 in the nearest leap year).
+fn nearest_occurrence(near: NaiveDate, month: u32, day: u32) -> Option<NaiveDate> {
+    let y = near.year();
+    let years = if month == 2 && day == 29 {
+        vec![leap_year_near(y, near)]
+    } else {
+        vec![y - 1, y, y + 1]
+    };
+    nearest(
+        near,
+        years.into_iter().filter_map(|y| NaiveDate::from_ymd_opt(y, month, day)),
+    )
+}
+
+/// `date` moved by `shift`; months and years keep the day or clamp it to the month's end.
+fn apply_shift(date: NaiveDate, shift: Shift) -> Option<NaiveDate> {
+    let n = shift.amount as i64;
+    let months = |m: i64| {
+        let months = Months::new(m.unsigned_abs() as u32);
+        if m < 0 {
+            date.checked_sub_months(months)
+        } else {
+            date.checked_add_months(months)
+        }
+    };
+    match shift.unit {
+        ShiftUnit::Day => date.checked_add_signed(Duration::days(n)),
+        ShiftUnit::Week => date.checked_add_signed(Duration::days(7 * n)),
+        ShiftUnit::Month => months(n),
+        ShiftUnit::Year => months(12 * n),
+    }
+}
+
+/// The date nearest `anchor` (within three years either side) whose day of the month is `day`
+/// and whose weekday is `weekday` (0 = Monday); the earlier one on a tie.
+fn weekday_day_near(anchor: NaiveDate, weekday: u32, day: u32) -> Option<NaiveDate> {
+    let base = anchor.year() * 12 + anchor.month0() as i32;
+    let candidates = (base - 36..=base + 36)
+        .filter_map(|m| NaiveDate::from_ymd_opt(m.div_euclid(12), m.rem_euclid(12) as u32 + 1, day))
+        .filter(|d| d.weekday().num_days_from_monday() == weekday);
+    nearest(anchor, candidates)
 }
 
 /// The `weekday` (0 = Monday) nearest `anchor`: -1 strictly before, 1 strictly after, 0 on or before.
@@ -203,6 +307,7 @@ pub fn published(
                     day: Some(d),
                 },
             end: None,
+            shift: None,
         } = m.expr
         else {
             continue;
@@ -296,6 +401,7 @@ mod tests {
         DateExpr::Calendar {
             start: Ymd { year, month, day },
             end: None,
+            shift: None,
         }
     }
 
@@ -405,6 +511,90 @@ mod tests {
     }
 
     #[test]
+    fn a_yearless_february_29_falls_in_the_nearest_leap_year() {
+        let ms = [mention(cal(None, Some(2), Some(29)))];
+        let r = resolve(&ms, None, NaiveDate::from_ymd_opt(2017, 3, 22).unwrap());
+        assert_eq!(r[0].value, "2016-02-29");
+        let r = resolve(&ms, NaiveDate::from_ymd_opt(2018, 12, 1), reference());
+        assert_eq!(r[0].value, "2020-02-29");
+        let r = resolve(&ms, NaiveDate::from_ymd_opt(2024, 6, 14), reference());
+        assert_eq!(r[0].value, "2024-02-29");
+    }
+
+    #[test]
+    fn shifted_dates_count_from_the_named_day() {
+        let shifted = |year, month, day, amount, unit| DateExpr::Calendar {
+            start: Ymd {
+                year,
+                month: Some(month),
+                day: Some(day),
+            },
+            end: None,
+            shift: Some(Shift { amount, unit }),
+        };
+        let published = NaiveDate::from_ymd_opt(2016, 11, 7);
+        let cases = [
+            (
+                shifted(Some(1999), 5, 13, -2, ShiftUnit::Week),
+                "1999-04-29",
+                DateKind::Explicit,
+            ),
+            (
+                shifted(Some(2020), 3, 31, 1, ShiftUnit::Month),
+                "2020-04-30",
+                DateKind::Explicit,
+            ),
+            (
+                shifted(Some(2020), 2, 29, 1, ShiftUnit::Year),
+                "2021-02-28",
+                DateKind::Explicit,
+            ),
+            (
+                shifted(Some(2018), 1, 2, 16, ShiftUnit::Day),
+                "2018-01-18",
+                DateKind::Explicit,
+            ),
+            // No year: the occurrence nearest the anchor (January 2017, not January 2016).
+            (
+                shifted(None, 1, 12, 3, ShiftUnit::Day),
+                "2017-01-15",
+                DateKind::Inferred,
+            ),
+            (
+                shifted(None, 10, 1, -1, ShiftUnit::Day),
+                "2016-09-30",
+                DateKind::Inferred,
+            ),
+        ];
+        for (expr, want, kind) in cases {
+            let r = resolve(&[mention(expr.clone())], published, reference());
+            assert_eq!((r[0].value.as_str(), r[0].kind), (want, kind), "{expr:?}");
+            assert!(r[0].is_point);
+        }
+    }
+
+    #[test]
+    fn weekdays_of_relative_weeks_and_days_with_weekdays() {
+        // 2019-07-30 is a Tuesday.
+        let published = NaiveDate::from_ymd_opt(2019, 7, 30);
+        let cases = [
+            (DateExpr::WeekdayOfWeek { weekday: 1, weeks: 1 }, "2019-08-06"),
+            (DateExpr::WeekdayOfWeek { weekday: 1, weeks: -1 }, "2019-07-23"),
+            (DateExpr::WeekdayOfWeek { weekday: 0, weeks: 0 }, "2019-07-29"),
+            (DateExpr::WeekdayOfWeek { weekday: 6, weeks: 0 }, "2019-08-04"),
+            // Wednesday the 31st: July 31, 2019.
+            (DateExpr::WeekdayDay { weekday: 2, day: 31 }, "2019-07-31"),
+            // Tuesday the 11th: June 11, 2019 (nearer than February 11, 2020).
+            (DateExpr::WeekdayDay { weekday: 1, day: 11 }, "2019-06-11"),
+        ];
+        for (expr, want) in cases {
+            let r = resolve(&[mention(expr.clone())], published, reference());
+            assert_eq!(r[0].value, want, "{expr:?}");
+            assert_eq!(r[0].kind, DateKind::Relative);
+        }
+    }
+
+    #[test]
     fn ranges_share_the_written_year() {
         let expr = DateExpr::Calendar {
             start: Ymd {
@@ -417,6 +607,7 @@ mod tests {
                 month: Some(6),
                 day: Some(15),
             }),
+            shift: None,
         };
         let r = resolve(&[mention(expr)], None, reference());
         assert_eq!(r[0].value, "2024-06-13/2024-06-15");
