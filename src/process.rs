@@ -274,3 +274,44 @@ fn extract_story(
         .mentions
         .sort_by(|a, b| a.start.cmp(&b.start).then(a.end.cmp(&b.end)).then(a.kind.cmp(b.kind)));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(text: &str) -> Vec<Record> {
+        let settings = Settings {
+            reference_date: NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(),
+        };
+        process_text("story.txt", text, Vec::new(), crate::rules::test_rules(), settings)
+    }
+
+    #[test]
+    fn a_lone_date_line_is_the_published_date_and_anchors_the_story() {
+        let text = "Presidents Agree on New Agenda\n\nOn March 3 the presidents of Uzbekistan and Korea held talks in Tashkent on trade and energy. Next year another round will follow.\n\nJune 14, 2024\n";
+        let r = &run(text)[0];
+        assert_eq!(r.published.as_deref(), Some("2024-06-14"));
+        assert_eq!(r.event_date.as_deref(), Some("2024-03-03"));
+        let next_year = r.dates.iter().find(|d| d.text == "Next year").unwrap();
+        assert_eq!(
+            (next_year.value.as_str(), next_year.year_source.as_str()),
+            ("2025", "published")
+        );
+    }
+
+    #[test]
+    fn a_date_in_the_body_is_not_a_published_date() {
+        let text = "Die Präsidenten von Usbekistan und Kasachstan trafen sich am 29. März 2024 in Almaty zu Gesprächen über Handel und Energie.\n";
+        let r = &run(text)[0];
+        assert_eq!(r.published, None);
+        assert_eq!(r.event_date.as_deref(), Some("2024-03-29"));
+    }
+
+    #[test]
+    fn a_story_without_dates_has_no_event_date() {
+        let text =
+            "The presidents of Uzbekistan and Slovakia discussed cooperation in agriculture and energy in Samarkand.\n";
+        let r = &run(text)[0];
+        assert_eq!((r.published.as_deref(), r.event_date.as_deref()), (None, None));
+    }
+}

@@ -318,3 +318,39 @@ fn all_rule_errors_are_reported_in_one_pass() {
     assert!(stderr.contains("common/currencies.csv:"), "{stderr}");
     assert!(stderr.contains("2 errors in the rule files"), "{stderr}");
 }
+
+#[test]
+fn explain_marks_mentions_and_names_their_rules() {
+    let assert = accord()
+        .args([
+            "explain",
+            "data/articles/003_a56670e1651dc7f0.txt",
+            "--reference-date",
+            "2026-12-02",
+            "--color",
+            "never",
+        ])
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    assert!(stdout.contains("Am [29. März]"), "{stdout}");
+    assert!(stdout.contains("[mehr als 4 Milliarden US-Dollar]"), "{stdout}");
+    assert!(stdout.contains("money.de.name_after"), "{stdout}");
+    let money_only = accord()
+        .args([
+            "explain",
+            "data/articles/003_a56670e1651dc7f0.txt",
+            "--kind",
+            "money",
+            "--color",
+            "never",
+        ])
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&money_only.get_output().stdout).to_string();
+    assert!(!stdout.contains("[29. März]"), "{stdout}");
+    accord()
+        .args(["explain", "data/articles/003_a56670e1651dc7f0.txt", "--kind", "weather"])
+        .assert()
+        .code(2);
+}

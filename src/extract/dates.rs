@@ -737,6 +737,56 @@ mod tests {
         ),
         ("de", "Gestern trafen sich die Minister.", &["2024-06-13"]),
         ("de", "seit 14 Jahren, um 14 Prozent, über 2000 Projekte", &[]),
+        (
+            "en",
+            "on the 14th of June, 2024 and on 2024-06-14",
+            &["2024-06-14", "2024-06-14"],
+        ),
+        (
+            "en",
+            "signed 14.06.2024; Jun. 14 and Sept. 2023",
+            &["2024-06-14", "2024-06-14", "2023-09"],
+        ),
+        (
+            "en",
+            "in March the sides met; for 2024-2025 a plan",
+            &["2024-03", "2024/2025"],
+        ),
+        (
+            "en",
+            "Today and this year, in June of this year, last Monday",
+            &["2024-06-14", "2024", "2024-06", "2024-06-10"],
+        ),
+        (
+            "en",
+            "the first half of this year and Q3 2022",
+            &["2024-01/2024-06", "2022-07/2022-09"],
+        ),
+        (
+            "en",
+            "at 10:30, aged 65, a 65-year-old minister, $2025 million, this spring",
+            &[],
+        ),
+        ("en", "two thousand and fifteen", &[]),
+        ("en", "They met in October two thousand and five.", &["2005-10"]),
+        ("en", "It happened 2 weeks before May 13 1999.", &["1999-04-29"]),
+        ("de", "14. Juni 2024 und am 2024-06-14", &["2024-06-14", "2024-06-14"]),
+        (
+            "de",
+            "im Juni trafen sie sich; heute und vergangenes Jahr",
+            &["2024-06", "2024-06-14", "2023"],
+        ),
+        (
+            "de",
+            "im nächsten Jahr und am vergangenen Montag",
+            &["2025", "2024-06-10"],
+        ),
+        (
+            "de",
+            "im ersten Halbjahr 2024 und im dritten Quartal 2022",
+            &["2024-01/2024-06", "2022-07/2022-09"],
+        ),
+        ("de", "um 10:30 Uhr, im Alter von 65 Jahren, in diesem Frühjahr", &[]),
     ];
 
     #[test]

@@ -77,6 +77,105 @@ pub struct NamesFile {
     pub title_roles: BTreeMap<String, String>,
 }
 
+/// `rules/common/name_origins.toml` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NameOriginsFile {
+    /// The origins.
+    #[serde(rename = "origin", default)]
+    pub origins: Vec<NameOriginSpec>,
+}
+
+/// One name origin as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NameOriginSpec {
+    /// Stable id.
+    pub id: String,
+    /// ISO 3166-1 alpha-2 code.
+    pub country: String,
+    /// `first` or `last`: where the family name stands.
+    pub family_name_position: String,
+    /// Regular expression the given name must match.
+    pub given_name: toml::Spanned<String>,
+    /// Family names that count.
+    pub family_names: Vec<String>,
+}
+
+/// Compiled name origins: a fallback country for people the story gives no country for.
+#[derive(Debug, Default)]
+pub struct NameOrigins {
+    origins: Vec<(String, bool, regex::Regex, Vec<String>)>,
+}
+
+impl NameOrigins {
+    /// Loads and checks `rules/common/name_origins.toml`.
+    pub fn load(path: &Path, errors: &mut Vec<Diagnostic>) -> NameOrigins {
+        let Some((source, file)) = read_toml::<NameOriginsFile>(path, errors) else {
+            return NameOrigins::default();
+        };
+        let mut origins = Vec::new();
+        for o in file.origins {
+            let at = crate::rules::pattern::string_content_start(&source, o.given_name.span().start);
+            let first = match o.family_name_position.as_str() {
+                "first" => true,
+                "last" => false,
+                other => {
+                    errors.push(
+                        Diagnostic::at_byte(
+                            path,
+                            &source,
+                            at,
+                            format!("`{}`: family_name_position `{other}` is not `first` or `last`", o.id),
+                        )
+                        .with_hint("write family_name_position = \"first\" or \"last\""),
+                    );
+                    continue;
+                }
+            };
+            if o.country.len() != 2 || !o.country.chars().all(|c| c.is_ascii_uppercase()) {
+                errors.push(
+                    Diagnostic::at_byte(
+                        path,
+                        &source,
+                        at,
+                        format!("`{}`: `{}` is not an ISO 3166-1 alpha-2 code", o.id, o.country),
+                    )
+                    .with_hint("use two upper-case letters, e.g. KR"),
+                );
+                continue;
+            }
+            match regex::Regex::new(o.given_name.get_ref()) {
+                Ok(re) => origins.push((o.country, first, re, o.family_names)),
+                Err(e) => errors.push(
+                    Diagnostic::at_byte(
+                        path,
+                        &source,
+                        at,
+                        format!(
+                            "invalid regex in `{}`: {}",
+                            o.id,
+                            e.to_string().lines().last().unwrap_or("")
+                        ),
+                    )
+                    .with_hint("fix the pattern; see the regex crate's syntax"),
+                ),
+            }
+        }
+        NameOrigins { origins }
+    }
+
+    /// The country a two-part name points to, if one origin's shape matches it.
+    pub fn country_of(&self, name: &str) -> Option<String> {
+        let parts: Vec<&str> = name.split_whitespace().collect();
+        let [a, b] = parts.as_slice() else { return None };
+        self.origins.iter().find_map(|(country, first, given, families)| {
+            let (family, given_name) = if *first { (a, b) } else { (b, a) };
+            (families.iter().any(|f| f == family) && given.is_match(given_name)).then(|| country.clone())
+        })
+    }
+}
+
 /// A person of the gazetteer.
 #[derive(Debug, Clone)]
 pub struct Person {
@@ -101,6 +200,7 @@ pub struct LeaderRules {
     pub capitalised_names: bool,
     title_countries: BTreeMap<String, String>,
     title_roles: BTreeMap<String, String>,
+    origins: std::sync::Arc<NameOrigins>,
 }
 
 /// One term of office from the gazetteer.
@@ -345,6 +445,7 @@ impl LeaderRules {
     pub fn load(
         path: &Path,
         gazetteer: std::sync::Arc<Gazetteer>,
+        origins: std::sync::Arc<NameOrigins>,
         errors: &mut Vec<Diagnostic>,
     ) -> Option<LeaderRules> {
         let (_source, file) = read_toml::<NamesFile>(path, errors)?;
@@ -376,6 +477,7 @@ impl LeaderRules {
             capitalised_names: file.capitalised_names,
             title_countries,
             title_roles: file.title_roles,
+            origins,
         })
     }
 
@@ -699,9 +801,11 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
         if b - a < 2 {
             continue;
         }
+        let name = run_text(a, b);
+        let country = country.or_else(|| rules.origins.country_of(&name));
         found.push(Found {
             person: None,
-            name: run_text(a, b),
+            name,
             span,
             title,
             country,
@@ -788,6 +892,8 @@ mod tests {
     );
 
     const CASES: &[Case] = &[
+        ("en", "According to Professor Oh Eun-kyung, trade grew.", &[("Oh Eun-kyung", Some("KR"))]),
+        ("en", "Professor Maria Lopez of the institute said so.", &[("Maria Lopez", None)]),
         ("en", "The President of Uzbekistan, Shavkat Mirziyoyev, met the President of Slovakia, Peter Pellegrini.", &[("Shavkat Mirziyoyev", Some("UZ")), ("Peter Pellegrini", Some("SK"))]),
         ("en", "Kazakhstan First Deputy Foreign Minister Akan Rakhmetullin spoke. Rakhmetullin added more.", &[("Akan Rakhmetullin", Some("KZ"))]),
         ("en", "Delegations led by Ana Petrova, Minister of Foreign Affairs of Bulgaria, and others met.", &[("Ana Petrova", Some("BG"))]),

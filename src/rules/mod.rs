@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 
 use crate::extract::countries::{CountryExclusionRow, CountryRow, CountryRules};
 use crate::extract::dates::DateRules;
-use crate::extract::leaders::{Gazetteer, LeaderRow, LeaderRules};
+use crate::extract::leaders::{Gazetteer, LeaderRow, LeaderRules, NameOrigins};
 use crate::extract::money::{CurrencyRow, MoneyRules};
 use crate::extract::sectors::{SectorExclusionRow, SectorRow, SectorRules, SectorTermRow};
 use crate::segment::SegmentRules;
@@ -111,13 +111,14 @@ impl RuleSet {
             &mut errors,
         );
         let gazetteer = Arc::new(Gazetteer::build(&leaders_path, &leaders_src, &leader_rows, &mut errors));
+        let origins = Arc::new(NameOrigins::load(&common.join("name_origins.toml"), &mut errors));
 
         let mut languages = BTreeMap::new();
         for lang in LANGUAGES {
             let d = dir.join(lang);
             let dates = DateRules::load(&d.join("dates.toml"), &mut errors);
             let money = MoneyRules::load(&d.join("money.toml"), lang, &currencies, &mut errors);
-            let leaders = LeaderRules::load(&d.join("names.toml"), gazetteer.clone(), &mut errors);
+            let leaders = LeaderRules::load(&d.join("names.toml"), gazetteer.clone(), origins.clone(), &mut errors);
             let terms_path = d.join("sector_terms.csv");
             let (terms_src, terms) = read_csv::<SectorTermRow>(&terms_path, &["sector", "term"], &mut errors);
             let excl_path = d.join("sector_exclusions.csv");
