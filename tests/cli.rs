@@ -1,52 +1,11 @@
 //! Integration tests that run the `accord` binary on the sample articles and on invented inputs.
 
+mod common;
+use common::*;
+
 use std::fs;
-use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::Value;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn accord() -> Command {
-    let mut cmd = Command::cargo_bin("accord").unwrap();
-    cmd.current_dir(root());
-    cmd
-}
-
-fn run_into(out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
-    accord()
-        .args([
-            "run",
-            "--input",
-            "data/articles",
-            "--reference-date",
-            "2026-12-02",
-            "--out",
-        ])
-        .arg(out)
-        .args(extra)
-        .assert()
-}
-
-fn records(out: &Path) -> Vec<Value> {
-    serde_json::from_str(&fs::read_to_string(out.join("records.json")).unwrap()).unwrap()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            fs::copy(&path, &target).unwrap();
-        }
-    }
-}
 
 #[test]
 fn sample_articles_produce_records_that_follow_the_contract() {

@@ -1,61 +1,14 @@
 //! Integration tests of `accord diff`: runs of the `accord` binary on the sample articles,
 //! compared with themselves, with a run on an edited rule copy, and with broken folders.
 
+mod common;
+use common::*;
+
 use std::fs;
-use std::path::{Path, PathBuf};
-
-use assert_cmd::Command;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn accord() -> Command {
-    let mut cmd = Command::cargo_bin("accord").unwrap();
-    cmd.current_dir(root());
-    cmd
-}
-
-/// `accord run` on the sample articles into `out`, with a fixed reference date.
-fn run_into(out: &Path, extra: &[&str]) {
-    accord()
-        .args([
-            "run",
-            "--input",
-            "data/articles",
-            "--reference-date",
-            "2026-12-02",
-            "--out",
-        ])
-        .arg(out)
-        .args(extra)
-        .assert()
-        .success();
-}
+use std::path::Path;
 
 fn diff(old: &Path, new: &Path) -> assert_cmd::assert::Assert {
     accord().arg("diff").arg(old).arg(new).assert()
-}
-
-fn stdout(assert: &assert_cmd::assert::Assert) -> String {
-    String::from_utf8(assert.get_output().stdout.clone()).unwrap()
-}
-
-fn stderr(assert: &assert_cmd::assert::Assert) -> String {
-    String::from_utf8(assert.get_output().stderr.clone()).unwrap()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            fs::copy(&path, &target).unwrap();
-        }
-    }
 }
 
 /// The `field count` rows of the report's per-field summary.
@@ -77,8 +30,8 @@ fn field_summary(report: &str) -> Vec<(String, usize)> {
 fn two_runs_of_the_same_rules_have_no_differences() {
     let a = tempfile::tempdir().unwrap();
     let b = tempfile::tempdir().unwrap();
-    run_into(a.path(), &[]);
-    run_into(b.path(), &[]);
+    run_into(a.path(), &[]).success();
+    run_into(b.path(), &[]).success();
     let assert = diff(a.path(), b.path()).code(0);
     let out = stdout(&assert);
     assert!(out.contains("\nno differences\n"), "{out}");
@@ -106,8 +59,8 @@ fn an_edited_sector_term_shows_up_as_one_changed_record() {
 
     let a = tempfile::tempdir().unwrap();
     let c = tempfile::tempdir().unwrap();
-    run_into(a.path(), &[]);
-    run_into(c.path(), &["--rules", rules.path().to_str().unwrap()]);
+    run_into(a.path(), &[]).success();
+    run_into(c.path(), &["--rules", rules.path().to_str().unwrap()]).success();
 
     let assert = diff(a.path(), c.path()).code(1);
     let out = stdout(&assert);
@@ -130,8 +83,8 @@ fn an_edited_sector_term_shows_up_as_one_changed_record() {
 fn records_json_is_read_when_there_is_no_records_jsonl() {
     let a = tempfile::tempdir().unwrap();
     let b = tempfile::tempdir().unwrap();
-    run_into(a.path(), &["--format", "json"]);
-    run_into(b.path(), &[]);
+    run_into(a.path(), &["--format", "json"]).success();
+    run_into(b.path(), &[]).success();
     assert!(!a.path().join("records.jsonl").exists());
     let assert = diff(a.path(), b.path()).code(0);
     let out = stdout(&assert);
@@ -145,7 +98,7 @@ fn records_json_is_read_when_there_is_no_records_jsonl() {
 #[test]
 fn added_and_removed_records_are_listed() {
     let a = tempfile::tempdir().unwrap();
-    run_into(a.path(), &[]);
+    run_into(a.path(), &[]).success();
     let b = tempfile::tempdir().unwrap();
     let lines: Vec<String> = fs::read_to_string(a.path().join("records.jsonl"))
         .unwrap()
@@ -168,7 +121,7 @@ fn added_and_removed_records_are_listed() {
 #[test]
 fn a_missing_folder_is_a_usage_error() {
     let a = tempfile::tempdir().unwrap();
-    run_into(a.path(), &[]);
+    run_into(a.path(), &[]).success();
     let missing = a.path().join("no-such-run");
     let assert = diff(a.path(), &missing).code(2);
     assert!(stdout(&assert).is_empty());
@@ -188,7 +141,7 @@ fn a_missing_folder_is_a_usage_error() {
 #[test]
 fn a_malformed_line_names_the_file_and_line() {
     let a = tempfile::tempdir().unwrap();
-    run_into(a.path(), &[]);
+    run_into(a.path(), &[]).success();
     let b = tempfile::tempdir().unwrap();
     let text = fs::read_to_string(a.path().join("records.jsonl")).unwrap();
     let mut lines: Vec<&str> = text.lines().collect();

@@ -1,25 +1,17 @@
 //! Integration tests of `accord eval`: agreement with `../shared/tools/score.py` (on the sample
 //! articles' records and on a perturbed copy of them), the `--min-f1` floors and the errors.
 
+mod common;
+use common::*;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
-use assert_cmd::Command;
 use serde_json::{json, Value};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn gold_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/dev/gold.jsonl")
-}
-
-fn accord() -> Command {
-    let mut cmd = Command::cargo_bin("accord").unwrap();
-    cmd.current_dir(root());
-    cmd
 }
 
 /// `accord eval --gold GOLD --input data/articles --reference-date 2026-12-02 EXTRA...`.
@@ -61,19 +53,8 @@ fn score_py(predictions: &Path) -> Value {
 
 /// Runs `accord run` on the sample articles into `out` and returns its records.json.
 fn run_records(out: &Path) -> Vec<Value> {
-    accord()
-        .args([
-            "run",
-            "--input",
-            "data/articles",
-            "--reference-date",
-            "2026-12-02",
-            "--out",
-        ])
-        .arg(out)
-        .assert()
-        .success();
-    serde_json::from_str(&fs::read_to_string(out.join("records.json")).unwrap()).unwrap()
+    run_into(out, &[]).success();
+    records(out)
 }
 
 /// Asserts that two summaries in the shape of `score.py --json` agree: same fields, same
