@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use crate::extract::{dates, leaders, money, sectors};
+use crate::extract::{dates, leaders, money};
 use crate::input::{decode, InputFile};
 use crate::lang;
 use crate::record::{CountryOut, DateOut, LeaderOut, MentionRow, MoneyOut, Record, SectorOut};
@@ -160,12 +160,7 @@ fn extract_story(
         .collect();
     let found = leaders::extract(text, &rules.leaders, &country_mentions, lang);
     let mut found_leaders = found.people;
-    let story_date = published_date.or_else(|| {
-        resolved
-            .iter()
-            .find(|d| d.is_point && d.year_source == resolve_dates::YearSource::Text)
-            .and_then(|d| NaiveDate::parse_from_str(&format!("{}-01", &d.value[..7]), "%Y-%m-%d").ok())
-    });
+    let story_date = resolve_dates::story_date(published_date, &resolved);
     resolve_leaders::resolve_offices(
         &mut found_leaders,
         &found.offices,
@@ -219,7 +214,7 @@ fn extract_story(
     }
 
     let mut by_sector: BTreeMap<String, (usize, SectorOut)> = BTreeMap::new();
-    for s in sectors::SectorRules::extract(&rules.sectors, text, lang) {
+    for s in rules.sectors.extract(text, lang) {
         record.mentions.push(MentionRow {
             kind: "sector",
             text: original(s.span),

@@ -3,12 +3,11 @@
 //! German names may take a genitive -s and German adjective stems their inflection endings.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use serde::Deserialize;
 
 use crate::rules::diag::Diagnostic;
-use crate::rules::source::Row;
+use crate::rules::source::Table;
 use crate::rules::terms::{Ending, Term, TermMatcher};
 use crate::text::Span;
 
@@ -68,13 +67,12 @@ pub struct CountryRules {
 impl CountryRules {
     /// Builds the matcher for `lang` from the table's rows; checks codes and kinds.
     pub fn build(
-        path: &Path,
-        source: &str,
-        rows: &[Row<CountryRow>],
-        exclusions: &[Row<CountryExclusionRow>],
+        countries: &Table<CountryRow>,
+        exclusions: &Table<CountryExclusionRow>,
         lang: &str,
         errors: &mut Vec<Diagnostic>,
     ) -> Option<CountryRules> {
+        let Table { path, source, rows } = countries;
         let before = errors.len();
         let mut names = BTreeMap::new();
         let mut seen: BTreeMap<String, (String, usize)> = BTreeMap::new();
@@ -173,7 +171,7 @@ impl CountryRules {
                 }
             }
         }
-        for row in exclusions.iter().filter(|r| r.value.lang == lang) {
+        for row in exclusions.rows.iter().filter(|r| r.value.lang == lang) {
             terms.push(Term {
                 text: row.value.phrase.clone(),
                 open_start: false,

@@ -14,7 +14,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::countries::CountryMention;
 use crate::rules::diag::Diagnostic;
-use crate::rules::source::{read_toml, Row};
+use crate::rules::source::{read_toml, Table};
 use crate::rules::terms::{Ending, Term, TermMatcher};
 use crate::text::Span;
 
@@ -229,7 +229,8 @@ pub struct Gazetteer {
 
 impl Gazetteer {
     /// Builds the gazetteer from its rows, reporting conflicting aliases and bad fields.
-    pub fn build(path: &Path, source: &str, rows: &[Row<LeaderRow>], errors: &mut Vec<Diagnostic>) -> Gazetteer {
+    pub fn build(table: &Table<LeaderRow>, errors: &mut Vec<Diagnostic>) -> Gazetteer {
+        let Table { path, source, rows } = table;
         let mut g = Gazetteer::default();
         let mut owner: HashMap<String, (String, usize)> = HashMap::new();
         let mut by_name: HashMap<String, usize> = HashMap::new();
@@ -589,7 +590,6 @@ fn tokenize(chars: &[char]) -> Vec<Tok> {
 }
 
 struct Found {
-    person: Option<usize>,
     name: String,
     span: Span,
     title: Option<String>,
@@ -672,7 +672,6 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
             match hit {
                 Some((e, p)) => {
                     found.push(Found {
-                        person: Some(p),
                         name: rules.gazetteer.people[p].name.clone(),
                         span: run_span(k, e),
                         title: None,
@@ -784,7 +783,6 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
                 .map(|(_, c)| c.clone())
         });
         let title: Option<String> = Some(chars[title_start..hit.span.end].iter().collect());
-        let _ = &title_text;
         let span = run_span(a, b);
         if let Some(f) = found
             .iter_mut()
@@ -804,7 +802,6 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
         let name = run_text(a, b);
         let country = country.or_else(|| rules.origins.country_of(&name));
         found.push(Found {
-            person: None,
             name,
             span,
             title,
@@ -845,7 +842,6 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
                 spans.push(vec![f.span]);
             }
         }
-        let _ = f.person;
     }
     for (i, p) in people.iter().enumerate() {
         if p.rule == "leader.gazetteer" {

@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use crate::rules::diag::Diagnostic;
 use crate::rules::pattern::{alternation, choose_non_overlapping, PatternSet, PatternSpec};
-use crate::rules::source::{read_toml, Row};
+use crate::rules::source::{read_toml, Table};
 use crate::text::{CharIndex, Span};
 
 /// A row of `rules/common/currencies.csv`.
@@ -93,7 +93,7 @@ impl MoneyRules {
     pub fn load(
         path: &Path,
         lang: &str,
-        currencies: &[Row<CurrencyRow>],
+        currencies: &Table<CurrencyRow>,
         errors: &mut Vec<Diagnostic>,
     ) -> Option<MoneyRules> {
         let (source, file) = read_toml::<MoneyFile>(path, errors)?;
@@ -116,6 +116,7 @@ impl MoneyRules {
             return None;
         }
         let mine: Vec<&CurrencyRow> = currencies
+            .rows
             .iter()
             .map(|r| &r.value)
             .filter(|r| r.lang == lang || r.lang == "any")

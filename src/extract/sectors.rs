@@ -5,12 +5,11 @@
 //! Bank", "Aksa Energy" in a list of holdings) is not evidence.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use serde::Deserialize;
 
 use crate::rules::diag::Diagnostic;
-use crate::rules::source::Row;
+use crate::rules::source::Table;
 use crate::rules::terms::{enclosing_word, Ending, Term, TermMatcher};
 use crate::text::Span;
 
@@ -68,23 +67,28 @@ pub struct SectorRules {
 }
 
 impl SectorRules {
-    /// Builds the rules for `lang`. `taxonomy` is the sector table; `org_heads` the words that
+    /// Builds the rules of one language from its term and exclusion tables. `taxonomy` is the sector table; `org_heads` the words that
     /// make a capitalised name an organisation (empty disables the check).
-    #[allow(clippy::too_many_arguments)]
     pub fn build(
-        lang: &str,
-        taxonomy: &[Row<SectorRow>],
-        terms_path: &Path,
-        terms_source: &str,
-        terms: &[Row<SectorTermRow>],
-        excl_path: &Path,
-        excl_source: &str,
-        exclusions: &[Row<SectorExclusionRow>],
+        taxonomy: &Table<SectorRow>,
+        terms_table: &Table<SectorTermRow>,
+        exclusions_table: &Table<SectorExclusionRow>,
         org_heads: Vec<String>,
         errors: &mut Vec<Diagnostic>,
     ) -> Option<SectorRules> {
+        let Table {
+            path: terms_path,
+            source: terms_source,
+            rows: terms,
+        } = terms_table;
+        let Table {
+            path: excl_path,
+            source: excl_source,
+            rows: exclusions,
+        } = exclusions_table;
         let before = errors.len();
         let labels: BTreeMap<String, String> = taxonomy
+            .rows
             .iter()
             .map(|r| (r.value.id.clone(), r.value.label.clone()))
             .collect();
@@ -177,7 +181,6 @@ impl SectorRules {
         let matcher = TermMatcher::new(compiled, true)
             .map_err(|e| errors.push(Diagnostic::file(terms_path, e)))
             .ok()?;
-        let _ = lang;
         Some(SectorRules {
             matcher,
             sectors,

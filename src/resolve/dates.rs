@@ -288,6 +288,20 @@ fn weekday_near(anchor: NaiveDate, weekday: u32, direction: i32) -> NaiveDate {
     }
 }
 
+/// The date a story is about, for resolving offices: its published date, else the first day
+/// of the first day or month date whose year is written in the story.
+pub fn story_date(published: Option<NaiveDate>, resolved: &[ResolvedDate]) -> Option<NaiveDate> {
+    published.or_else(|| {
+        resolved
+            .iter()
+            .filter(|d| d.is_point && d.year_source == YearSource::Text)
+            .find_map(|d| {
+                let month = d.value.get(..7)?;
+                NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").ok()
+            })
+    })
+}
+
 /// The publication date: an explicit full date standing alone on a line of the story (a
 /// dateline or byline), apart from the words the rules allow there. `lines` are the story's
 /// line spans; `text` is the story text.

@@ -69,33 +69,26 @@ impl RuleSet {
         let segment = SegmentRules::load(&common.join("furniture.toml"), &mut errors);
 
         let countries_path = common.join("countries.csv");
-        let (countries_src, countries) =
-            read_csv::<CountryRow>(&countries_path, &["code", "lang", "kind", "term"], &mut errors);
+        let countries = read_csv::<CountryRow>(&countries_path, &["code", "lang", "kind", "term"], &mut errors);
         let exclusions_path = common.join("country_exclusions.csv");
-        let (exclusions_src, country_exclusions) =
+        let country_exclusions =
             read_csv::<CountryExclusionRow>(&exclusions_path, &["lang", "phrase", "reason"], &mut errors);
-        for row in &country_exclusions {
+        for row in &country_exclusions.rows {
             if row.value.lang != "en" && row.value.lang != "de" {
                 errors.push(
-                    Diagnostic::at(
-                        &exclusions_path,
-                        &exclusions_src,
-                        row.line,
-                        1,
-                        format!("unknown language `{}`", row.value.lang),
-                    )
-                    .with_hint("lang is en or de"),
+                    country_exclusions
+                        .error(row.line, format!("unknown language `{}`", row.value.lang))
+                        .with_hint("lang is en or de"),
                 );
             }
         }
         let currencies_path = common.join("currencies.csv");
-        let (currencies_src, currencies) =
-            read_csv::<CurrencyRow>(&currencies_path, &["code", "lang", "kind", "term"], &mut errors);
-        check_currencies(&currencies_path, &currencies_src, &currencies, &mut errors);
+        let currencies = read_csv::<CurrencyRow>(&currencies_path, &["code", "lang", "kind", "term"], &mut errors);
+        check_currencies(&currencies, &mut errors);
         let sectors_path = common.join("sectors.csv");
-        let (_, taxonomy) = read_csv::<SectorRow>(&sectors_path, &["id", "label"], &mut errors);
+        let taxonomy = read_csv::<SectorRow>(&sectors_path, &["id", "label"], &mut errors);
         let leaders_path = common.join("leaders.csv");
-        let (leaders_src, leader_rows) = read_csv::<LeaderRow>(
+        let leader_rows = read_csv::<LeaderRow>(
             &leaders_path,
             &[
                 "name",
@@ -110,7 +103,7 @@ impl RuleSet {
             ],
             &mut errors,
         );
-        let gazetteer = Arc::new(Gazetteer::build(&leaders_path, &leaders_src, &leader_rows, &mut errors));
+        let gazetteer = Arc::new(Gazetteer::build(&leader_rows, &mut errors));
         let origins = Arc::new(NameOrigins::load(&common.join("name_origins.toml"), &mut errors));
 
         let mut languages = BTreeMap::new();
@@ -120,35 +113,16 @@ impl RuleSet {
             let money = MoneyRules::load(&d.join("money.toml"), lang, &currencies, &mut errors);
             let leaders = LeaderRules::load(&d.join("names.toml"), gazetteer.clone(), origins.clone(), &mut errors);
             let terms_path = d.join("sector_terms.csv");
-            let (terms_src, terms) = read_csv::<SectorTermRow>(&terms_path, &["sector", "term"], &mut errors);
+            let terms = read_csv::<SectorTermRow>(&terms_path, &["sector", "term"], &mut errors);
             let excl_path = d.join("sector_exclusions.csv");
-            let (excl_src, excl) =
-                read_csv::<SectorExclusionRow>(&excl_path, &["sector", "word", "reason"], &mut errors);
+            let excl = read_csv::<SectorExclusionRow>(&excl_path, &["sector", "word", "reason"], &mut errors);
             let org_heads = leaders
                 .as_ref()
                 .filter(|l| l.capitalised_names)
                 .map(|l| l.org_heads.clone())
                 .unwrap_or_default();
-            let sectors = SectorRules::build(
-                lang,
-                &taxonomy,
-                &terms_path,
-                &terms_src,
-                &terms,
-                &excl_path,
-                &excl_src,
-                &excl,
-                org_heads,
-                &mut errors,
-            );
-            let countries = CountryRules::build(
-                &countries_path,
-                &countries_src,
-                &countries,
-                &country_exclusions,
-                lang,
-                &mut errors,
-            );
+            let sectors = SectorRules::build(&taxonomy, &terms, &excl, org_heads, &mut errors);
+            let countries = CountryRules::build(&countries, &country_exclusions, lang, &mut errors);
             if let (Some(dates), Some(money), Some(leaders), Some(sectors), Some(countries)) =
                 (dates, money, leaders, sectors, countries)
             {
@@ -179,11 +153,11 @@ impl RuleSet {
     }
 }
 
-fn check_currencies(path: &Path, source: &str, rows: &[source::Row<CurrencyRow>], errors: &mut Vec<Diagnostic>) {
+fn check_currencies(table: &source::Table<CurrencyRow>, errors: &mut Vec<Diagnostic>) {
     let mut seen: BTreeMap<(String, String), (String, usize)> = BTreeMap::new();
-    for row in rows {
+    for row in &table.rows {
         let r = &row.value;
-        let at = |m: String, h: &str| Diagnostic::at(path, source, row.line, 1, m).with_hint(h.to_owned());
+        let at = |m: String, h: &str| table.error(row.line, m).with_hint(h.to_owned());
         if r.code.len() != 3 || !r.code.chars().all(|c| c.is_ascii_uppercase()) {
             errors.push(at(
                 format!("`{}` is not an ISO 4217 code", r.code),

@@ -1,6 +1,6 @@
 //! Reading rule files: CSV tables and TOML documents, each problem reported with its location.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
@@ -29,15 +29,33 @@ pub fn read_text(path: &Path, errors: &mut Vec<Diagnostic>) -> Option<String> {
     }
 }
 
+/// A CSV rule file: where it is, its text (for diagnostics) and its parsed rows.
+#[derive(Debug, Clone)]
+pub struct Table<T> {
+    /// The file.
+    pub path: PathBuf,
+    /// Its text.
+    pub source: String,
+    /// The rows that parsed.
+    pub rows: Vec<Row<T>>,
+}
+
+impl<T> Table<T> {
+    /// A diagnostic at the start of `line` of this file.
+    pub fn error(&self, line: usize, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::at(&self.path, &self.source, line, 1, message)
+    }
+}
+
 /// Reads a CSV rule file with a header row whose columns must be exactly `columns`;
 /// `#` starts a comment line. Bad rows are reported and skipped, good rows returned.
-pub fn read_csv<T: DeserializeOwned>(
-    path: &Path,
-    columns: &[&str],
-    errors: &mut Vec<Diagnostic>,
-) -> (String, Vec<Row<T>>) {
+pub fn read_csv<T: DeserializeOwned>(path: &Path, columns: &[&str], errors: &mut Vec<Diagnostic>) -> Table<T> {
     let Some(text) = read_text(path, errors) else {
-        return (String::new(), Vec::new());
+        return Table {
+            path: path.to_path_buf(),
+            source: String::new(),
+            rows: Vec::new(),
+        };
     };
     let mut reader = csv::ReaderBuilder::new()
         .comment(Some(b'#'))
@@ -66,12 +84,20 @@ pub fn read_csv<T: DeserializeOwned>(
                     Diagnostic::at(path, &text, header_line, 1, message)
                         .with_hint(format!("the header row must read `{}`", columns.join(","))),
                 );
-                return (text, Vec::new());
+                return Table {
+                    path: path.to_path_buf(),
+                    source: text,
+                    rows: Vec::new(),
+                };
             }
         }
         Err(err) => {
             errors.push(Diagnostic::file(path, format!("cannot read CSV header: {err}")));
-            return (text, Vec::new());
+            return Table {
+                path: path.to_path_buf(),
+                source: text,
+                rows: Vec::new(),
+            };
         }
     }
     let mut rows = Vec::new();
@@ -96,7 +122,11 @@ pub fn read_csv<T: DeserializeOwned>(
             }
         }
     }
-    (text, rows)
+    Table {
+        path: path.to_path_buf(),
+        source: text,
+        rows,
+    }
 }
 
 /// Reads a TOML rule file into `T` (unknown keys are errors when `T` denies them).
