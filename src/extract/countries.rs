@@ -78,10 +78,12 @@ impl CountryRules {
         let mut seen: BTreeMap<String, (String, usize)> = BTreeMap::new();
         let mut terms = Vec::new();
         let mut codes = Vec::new();
+        // Row checks do not depend on the language: report them once, on the English pass.
+        let mut row_errors = Vec::new();
         for row in rows {
             let r = &row.value;
             if r.code.len() != 2 || !r.code.chars().all(|c| c.is_ascii_uppercase()) {
-                errors.push(
+                row_errors.push(
                     Diagnostic::at(
                         path,
                         source,
@@ -94,21 +96,21 @@ impl CountryRules {
                 continue;
             }
             if !KINDS.contains(&r.kind.as_str()) {
-                errors.push(
+                row_errors.push(
                     Diagnostic::at(path, source, row.line, 1, format!("unknown kind `{}`", r.kind))
                         .with_hint("kind is one of name, alias, adjective, demonym"),
                 );
                 continue;
             }
             if r.lang != "en" && r.lang != "de" {
-                errors.push(
+                row_errors.push(
                     Diagnostic::at(path, source, row.line, 1, format!("unknown language `{}`", r.lang))
                         .with_hint("lang is en or de"),
                 );
                 continue;
             }
             if r.term.trim().is_empty() {
-                errors.push(
+                row_errors.push(
                     Diagnostic::at(path, source, row.line, 1, "empty term")
                         .with_hint("write the name as it appears in text"),
                 );
@@ -170,6 +172,9 @@ impl CountryRules {
                     }
                 }
             }
+        }
+        if lang == "en" {
+            errors.extend(row_errors);
         }
         for row in exclusions.rows.iter().filter(|r| r.value.lang == lang) {
             terms.push(Term {

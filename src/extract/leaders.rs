@@ -449,7 +449,46 @@ impl LeaderRules {
         origins: std::sync::Arc<NameOrigins>,
         errors: &mut Vec<Diagnostic>,
     ) -> Option<LeaderRules> {
-        let (_source, file) = read_toml::<NamesFile>(path, errors)?;
+        let (source, file) = read_toml::<NamesFile>(path, errors)?;
+        let key_line = |key: &str| {
+            source
+                .lines()
+                .position(|l| l.trim_start().starts_with(&format!("\"{key}\"")))
+                .map(|i| i + 1)
+                .unwrap_or(0)
+        };
+        let before = errors.len();
+        for (title, code) in &file.title_countries {
+            if code.len() != 2 || !code.chars().all(|c| c.is_ascii_uppercase()) {
+                errors.push(
+                    Diagnostic::at(
+                        path,
+                        &source,
+                        key_line(title),
+                        1,
+                        format!("title_countries: `{code}` is not an ISO 3166-1 alpha-2 code"),
+                    )
+                    .with_hint("use two upper-case letters, e.g. US"),
+                );
+            }
+        }
+        for (title, role) in &file.title_roles {
+            if !ROLES.contains(&role.as_str()) {
+                errors.push(
+                    Diagnostic::at(
+                        path,
+                        &source,
+                        key_line(title),
+                        1,
+                        format!("title_roles: unknown role `{role}`"),
+                    )
+                    .with_hint(format!("a role is one of {}", ROLES.join(", "))),
+                );
+            }
+        }
+        if errors.len() > before {
+            return None;
+        }
         let titles = TermMatcher::new(
             file.titles
                 .iter()
@@ -652,7 +691,22 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
     let mut found: Vec<Found> = Vec::new();
     let mut offices: Vec<OfficeMention> = Vec::new();
 
-    // 1. Gazetteer: longest sub-run of each run whose key names a person.
+    // 1. Gazetteer: short names written in capitals ("MBS"), which are not name-like tokens.
+    for t in &toks {
+        let letters: Vec<char> = t.text.chars().filter(|c| c.is_alphabetic()).collect();
+        if letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase()) {
+            if let Some(p) = rules.gazetteer.short(&name_key(&t.text)) {
+                found.push(Found {
+                    name: rules.gazetteer.people[p].name.clone(),
+                    span: t.span,
+                    title: None,
+                    country: rules.gazetteer.people[p].country.clone(),
+                    rule: "leader.gazetteer".into(),
+                });
+            }
+        }
+    }
+    // Then the longest sub-run of each run whose key names a person.
     for &(a, b) in &runs {
         let mut k = a;
         while k < b {
@@ -888,6 +942,7 @@ mod tests {
     );
 
     const CASES: &[Case] = &[
+        ("en", "Saudi Crown Prince MBS met the delegation.", &[("Mohammed bin Salman", Some("SA"))]),
         ("en", "According to Professor Oh Eun-kyung, trade grew.", &[("Oh Eun-kyung", Some("KR"))]),
         ("en", "Professor Maria Lopez of the institute said so.", &[("Maria Lopez", None)]),
         ("en", "The President of Uzbekistan, Shavkat Mirziyoyev, met the President of Slovakia, Peter Pellegrini.", &[("Shavkat Mirziyoyev", Some("UZ")), ("Peter Pellegrini", Some("SK"))]),

@@ -87,6 +87,18 @@ impl SectorRules {
             rows: exclusions,
         } = exclusions_table;
         let before = errors.len();
+        for (i, row) in taxonomy.rows.iter().enumerate() {
+            if let Some(first) = taxonomy.rows[..i].iter().find(|r| r.value.id == row.value.id) {
+                errors.push(
+                    taxonomy
+                        .error(
+                            row.line,
+                            format!("duplicate sector id `{}` (first at line {})", row.value.id, first.line),
+                        )
+                        .with_hint("sector ids must be unique"),
+                );
+            }
+        }
         let labels: BTreeMap<String, String> = taxonomy
             .rows
             .iter()
@@ -144,6 +156,17 @@ impl SectorRules {
                             ),
                         )
                         .with_hint("a term may belong to one sector only"),
+                    );
+                } else {
+                    errors.push(
+                        Diagnostic::at(
+                            terms_path,
+                            terms_source,
+                            row.line,
+                            1,
+                            format!("duplicate term `{}` (first at line {line})", r.term),
+                        )
+                        .with_hint("remove one of the two rows"),
                     );
                 }
                 continue;
@@ -219,13 +242,20 @@ impl SectorRules {
                     .iter()
                     .collect::<String>()
                     .to_lowercase();
+                let compound_span = hyphenated_word(&chars, word_span);
+                let compound: String = chars[compound_span.start..compound_span.end]
+                    .iter()
+                    .collect::<String>()
+                    .to_lowercase();
                 let excluded = self.exclusions.iter().any(|(s, w, prefix)| {
                     s == sector
-                        && if *prefix {
-                            word.starts_with(w.as_str())
-                        } else {
-                            word == *w
-                        }
+                        && [&word, &compound].iter().any(|candidate| {
+                            if *prefix {
+                                candidate.starts_with(w.as_str())
+                            } else {
+                                *candidate == w
+                            }
+                        })
                 });
                 if excluded || self.in_organisation_name(&chars, &tokens, hit.span) {
                     return None;
@@ -278,6 +308,25 @@ impl SectorRules {
     }
 }
 
+/// `word` extended over hyphens to the whole hyphenated compound ("state-of-the-art").
+fn hyphenated_word(chars: &[char], word: Span) -> Span {
+    let mut start = word.start;
+    while start >= 2 && chars[start - 1] == '-' && chars[start - 2].is_alphanumeric() {
+        start -= 1;
+        while start > 0 && chars[start - 1].is_alphanumeric() {
+            start -= 1;
+        }
+    }
+    let mut end = word.end;
+    while end + 1 < chars.len() && chars[end] == '-' && chars[end + 1].is_alphanumeric() {
+        end += 1;
+        while end < chars.len() && chars[end].is_alphanumeric() {
+            end += 1;
+        }
+    }
+    Span::new(start, end)
+}
+
 struct Tok {
     span: Span,
     text: String,
@@ -324,6 +373,7 @@ fn tokenize(chars: &[char]) -> Vec<Tok> {
 mod tests {
     /// (language, text, expected sector ids in text order, duplicates removed).
     const CASES: &[(&str, &str, &[&str])] = &[
+        ("en", "a state-of-the-art plan and a trade-off", &[]),
         (
             "en",
             "cooperation in pharmaceuticals, agricultural products and green energy",

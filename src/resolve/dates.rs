@@ -359,11 +359,17 @@ pub fn event_date(
     let chars: Vec<char> = text.chars().collect();
     for d in resolved.iter().filter(|d| lead.contains(&d.span) && d.is_point) {
         let sentence = sentence_around(&chars, lead, d.span).to_lowercase();
-        if rules.event_cues.iter().any(|cue| sentence.contains(cue.as_str())) {
+        if rules.event_cues.iter().any(|cue| starts_a_word(&sentence, cue)) {
             return Some(d.value.clone());
         }
     }
     published.map(|p| p.format("%Y-%m-%d").to_string())
+}
+
+/// True when `cue` occurs in `text` at the start of a word.
+fn starts_a_word(text: &str, cue: &str) -> bool {
+    text.match_indices(cue)
+        .any(|(i, _)| !text[..i].chars().last().is_some_and(char::is_alphanumeric))
 }
 
 fn sentence_around(chars: &[char], within: Span, span: Span) -> String {
@@ -626,6 +632,12 @@ mod tests {
         let r = resolve(&[mention(expr)], None, reference());
         assert_eq!(r[0].value, "2024-06-13/2024-06-15");
         assert!(!r[0].is_point);
+    }
+
+    #[test]
+    fn event_cues_start_words() {
+        assert!(starts_a_word("the talks were held", "held"));
+        assert!(!starts_a_word("the design was new", "sign"));
     }
 
     #[test]

@@ -170,15 +170,20 @@ fn check_currencies(table: &source::Table<CurrencyRow>, errors: &mut Vec<Diagnos
         if !["code", "symbol", "name"].contains(&r.kind.as_str()) {
             errors.push(at(format!("unknown kind `{}`", r.kind), "kind is code, symbol or name"));
         }
-        let key = (
-            r.lang.clone(),
-            r.term.to_lowercase().split_whitespace().collect::<String>(),
-        );
-        if let Some((code, line)) = seen.get(&key) {
+        let term = r.term.to_lowercase().split_whitespace().collect::<String>();
+        let key = (r.lang.clone(), term.clone());
+        // A term under `any` applies to every language, so it conflicts with the same term
+        // under any language, and the other way round.
+        let clash = if r.lang == "any" {
+            seen.iter().find(|((_, t), _)| *t == term).map(|(_, v)| v)
+        } else {
+            seen.get(&key).or_else(|| seen.get(&("any".to_owned(), term.clone())))
+        };
+        if let Some((code, line)) = clash {
             if *code != r.code {
                 errors.push(at(
                     format!("`{}` is listed for {} (line {}) and {}", r.term, code, line, r.code),
-                    "a currency term may name one currency only per language",
+                    "a currency term may name one currency only per language (rows under `any` count for every language)",
                 ));
             }
         } else {
@@ -187,7 +192,8 @@ fn check_currencies(table: &source::Table<CurrencyRow>, errors: &mut Vec<Diagnos
     }
 }
 
-/// SHA-256 over the relative path and content of every file under `dir`, in path order.
+/// SHA-256 over the relative path and content of every rule file under `dir` (documentation
+/// excluded), in path order.
 fn digest_dir(dir: &Path) -> std::io::Result<String> {
     let mut files = Vec::new();
     collect_files(dir, &mut files)?;
@@ -208,7 +214,7 @@ fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         let path = entry?.path();
         if path.is_dir() {
             collect_files(&path, out)?;
-        } else {
+        } else if path.extension().is_some_and(|e| e != "md") {
             out.push(path);
         }
     }

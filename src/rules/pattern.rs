@@ -65,8 +65,9 @@ pub struct PatternMatch<'t> {
     pub captures: Captures<'t>,
 }
 
-/// Expands `{name}` placeholders in `template` from `placeholders`; `{{` and `}}` are literal
-/// braces. Unknown names are reported as errors with their byte offset in the template.
+/// Expands `{name}` placeholders in `template` from `placeholders`; braces that do not enclose a
+/// placeholder name (regex repetitions such as `{2,4}`) are kept as they are. Unknown names
+/// are reported as errors with their byte offset in the template.
 pub fn expand(template: &str, placeholders: &BTreeMap<String, String>) -> Result<String, (usize, String)> {
     let mut out = String::with_capacity(template.len() * 2);
     let mut rest = template;
@@ -159,7 +160,7 @@ impl PatternSet {
                 Ok(e) => e,
                 Err((offset, message)) => {
                     errors.push(
-                        Diagnostic::at_byte(path, source, at + 1 + offset, message)
+                        Diagnostic::at_byte(path, source, at + offset, message)
                             .with_hint("use one of the known placeholders"),
                     );
                     continue;

@@ -104,7 +104,10 @@ pub fn read_csv<T: DeserializeOwned>(path: &Path, columns: &[&str], errors: &mut
     for record in reader.records() {
         match record {
             Ok(record) => {
-                let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+                let line = record
+                    .position()
+                    .map(|p| record_line(&text, p.byte() as usize))
+                    .unwrap_or(0);
                 match record.deserialize::<T>(None) {
                     Ok(value) => rows.push(Row { line, value }),
                     Err(err) => errors.push(
@@ -114,7 +117,10 @@ pub fn read_csv<T: DeserializeOwned>(path: &Path, columns: &[&str], errors: &mut
                 }
             }
             Err(err) => {
-                let line = err.position().map(|p| p.line() as usize).unwrap_or(0);
+                let line = err
+                    .position()
+                    .map(|p| record_line(&text, p.byte() as usize))
+                    .unwrap_or(0);
                 errors.push(
                     Diagnostic::at(path, &text, line, 1, format!("malformed CSV: {err}"))
                         .with_hint("quote fields that contain commas with double quotes"),
@@ -127,6 +133,18 @@ pub fn read_csv<T: DeserializeOwned>(path: &Path, columns: &[&str], errors: &mut
         source: text,
         rows,
     }
+}
+
+/// The 1-based line of the CSV record whose position the csv crate reports as `byte`: that
+/// position is where the comment or blank lines before the record begin, so skip them.
+fn record_line(source: &str, byte: usize) -> usize {
+    let mut at = byte.min(source.len());
+    while at < source.len()
+        && (source[at..].starts_with('#') || source[at..].starts_with('\n') || source[at..].starts_with("\r\n"))
+    {
+        at = source[at..].find('\n').map(|i| at + i + 1).unwrap_or(source.len());
+    }
+    super::diag::line_column(source, at).0
 }
 
 /// Reads a TOML rule file into `T` (unknown keys are errors when `T` denies them).
@@ -143,5 +161,29 @@ pub fn read_toml<T: DeserializeOwned>(path: &Path, errors: &mut Vec<Diagnostic>)
             );
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Pair {
+        a: String,
+    }
+
+    #[test]
+    fn rows_after_comments_report_their_own_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, "# c1\na\n# c2\n\n\"x\n").unwrap();
+        let mut errors = Vec::new();
+        let _ = read_csv::<Pair>(&path, &["a"], &mut errors);
+        std::fs::write(&path, "# c1\na\n# c2\nok\n# c3\n\nfine\n").unwrap();
+        let table = read_csv::<Pair>(&path, &["a"], &mut errors);
+        let lines: Vec<usize> = table.rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [4, 7]);
+        assert_eq!(table.rows[1].value.a, "fine");
     }
 }
