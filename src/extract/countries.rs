@@ -59,6 +59,8 @@ pub struct CountryMention {
 #[derive(Debug)]
 pub struct CountryRules {
     matcher: TermMatcher,
+    /// Terms that are a person's given name when a capitalised word follows ("Jordan Smith").
+    before_names: Vec<String>,
     codes: Vec<(String, String)>,
     /// English short name per code.
     pub names: BTreeMap<String, String>,
@@ -176,7 +178,12 @@ impl CountryRules {
         if lang == "en" {
             errors.extend(row_errors);
         }
+        let mut before_names = Vec::new();
         for row in exclusions.rows.iter().filter(|r| r.value.lang == lang) {
+            if let Some(term) = row.value.phrase.strip_suffix(" *") {
+                before_names.push(term.to_owned());
+                continue;
+            }
             terms.push(Term {
                 text: row.value.phrase.clone(),
                 open_start: false,
@@ -199,7 +206,12 @@ impl CountryRules {
         let matcher = TermMatcher::new(terms, false)
             .map_err(|e| errors.push(Diagnostic::file(path, e)))
             .ok()?;
-        Some(CountryRules { matcher, codes, names })
+        Some(CountryRules {
+            matcher,
+            before_names,
+            codes,
+            names,
+        })
     }
 
     /// Number of terms for this language.
@@ -212,12 +224,26 @@ impl CountryRules {
         self.codes.is_empty()
     }
 
+    /// True when the term at `span` is listed as a given name (`Jordan *` in the exclusions)
+    /// and a capitalised word follows it.
+    fn is_given_name(&self, text: &str, span: crate::text::Span) -> bool {
+        if self.before_names.is_empty() {
+            return false;
+        }
+        let mut chars = text.chars().skip(span.start);
+        let term: String = chars.by_ref().take(span.len()).collect();
+        if !self.before_names.contains(&term) {
+            return false;
+        }
+        chars.next() == Some(' ') && chars.next().is_some_and(char::is_uppercase)
+    }
+
     /// Finds every country mention in `text`.
     pub fn extract(&self, text: &str) -> Vec<CountryMention> {
         self.matcher
             .find(text)
             .into_iter()
-            .filter(|hit| self.codes[hit.term].1 != EXCLUDED)
+            .filter(|hit| self.codes[hit.term].1 != EXCLUDED && !self.is_given_name(text, hit.span))
             .map(|hit| {
                 let (code, rule) = &self.codes[hit.term];
                 CountryMention {

@@ -276,7 +276,7 @@ impl Gazetteer {
                 });
             }
             let mut register = |form: &str, short: bool, errors: &mut Vec<Diagnostic>| {
-                let key = name_key(form);
+                let key = if short { short_key(form) } else { name_key(form) };
                 if key.is_empty() {
                     return;
                 }
@@ -356,9 +356,13 @@ impl Gazetteer {
         self.full.get(key).copied()
     }
 
-    /// The person with this surname-only key (or a one-word full name).
-    fn short(&self, key: &str) -> Option<usize> {
-        self.short.get(key).or_else(|| self.full.get(key)).copied()
+    /// The person a single word names: a short name (compared through [`short_key`]) or a
+    /// one-word full name.
+    fn short(&self, word: &str) -> Option<usize> {
+        self.short
+            .get(&short_key(word))
+            .or_else(|| self.full.get(&name_key(word)))
+            .copied()
     }
 }
 
@@ -439,6 +443,27 @@ pub fn name_key(name: &str) -> String {
         out.push(c);
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The key of a surname-only form: lighter than [`name_key`], because a single word meets
+/// many more ordinary words ("Route" must not become "Rutte"): diacritics folded, lower case,
+/// and only the German spellings of consonants mapped (dsch/tsch/sch, j, w: "Tokajew" =
+/// "Tokayev"). Words in capitals stay as they are.
+pub fn short_key(word: &str) -> String {
+    let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase()) {
+        return format!("#{}", word.to_lowercase());
+    }
+    let mut s: String = word
+        .nfkd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .collect::<String>()
+        .to_lowercase()
+        .replace('ı', "i");
+    for (from, to) in [("dsch", "j"), ("tsch", "ch"), ("sch", "sh"), ("j", "y"), ("w", "v")] {
+        s = s.replace(from, to);
+    }
+    s
 }
 
 impl LeaderRules {
@@ -695,7 +720,7 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
     for t in &toks {
         let letters: Vec<char> = t.text.chars().filter(|c| c.is_alphabetic()).collect();
         if letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase()) {
-            if let Some(p) = rules.gazetteer.short(&name_key(&t.text)) {
+            if let Some(p) = rules.gazetteer.short(&t.text) {
                 found.push(Found {
                     name: rules.gazetteer.people[p].name.clone(),
                     span: t.span,
@@ -712,11 +737,10 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
         while k < b {
             let mut hit = None;
             for e in (k + 1..=(k + 5).min(b)).rev() {
-                let key = name_key(&run_text(k, e));
                 let person = if e - k >= 2 {
-                    rules.gazetteer.full(&key)
+                    rules.gazetteer.full(&name_key(&run_text(k, e)))
                 } else {
-                    rules.gazetteer.short(&key)
+                    rules.gazetteer.short(&toks[k].text)
                 };
                 if let Some(p) = person {
                     hit = Some((e, p));

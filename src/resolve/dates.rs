@@ -338,13 +338,42 @@ pub fn published(
             .split(|c: char| !c.is_alphabetic())
             .filter(|w| !w.is_empty())
             .all(|w| rules.dateline_words.iter().any(|d| d == w));
-        if alone {
+        let before: String = chars[line.start..m.span.start].iter().collect();
+        let after: String = chars[m.span.end..line.end].iter().collect();
+        if alone || opens_a_dateline(&before, &after) {
             if let Some(date) = NaiveDate::from_ymd_opt(y, mo, d) {
                 return Some((i, date));
             }
         }
     }
     None
+}
+
+/// True for a date that opens a paragraph as a news dateline: only a place name and a comma
+/// before it ("ASTANA, ", "Taschkent, "), and a dash, an opening bracket, a full stop or a
+/// colon right after it ("ASTANA, November 12, 2025 — ...", "Taschkent, 3. Juni 2024. Der ...").
+fn opens_a_dateline(before: &str, after: &str) -> bool {
+    let Some(place) = before
+        .trim_start()
+        .strip_suffix(", ")
+        .or_else(|| before.trim_start().strip_suffix(','))
+    else {
+        return false;
+    };
+    const NOT_PLACES: [&str; 14] = [
+        "In", "On", "At", "By", "For", "From", "Since", "Until", "Am", "Im", "Seit", "Bis", "Ab", "Vom",
+    ];
+    let place_ok = !place.is_empty()
+        && !place.split_whitespace().next().is_some_and(|w| NOT_PLACES.contains(&w))
+        && place.chars().count() <= 40
+        && place
+            .split_whitespace()
+            .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+        && place
+            .chars()
+            .all(|c| c.is_alphabetic() || c == ' ' || c == '-' || c == '.' || c == '\'');
+    let after = after.trim_start();
+    place_ok && (after.is_empty() || after.starts_with(['—', '–', '-', '(', '.', ':', '/', '|']))
 }
 
 /// The event date: the first day or month date in the story's lead (its first two sentences
@@ -632,6 +661,17 @@ mod tests {
         let r = resolve(&[mention(expr)], None, reference());
         assert_eq!(r[0].value, "2024-06-13/2024-06-15");
         assert!(!r[0].is_point);
+    }
+
+    #[test]
+    fn datelines_open_a_paragraph_with_a_place() {
+        assert!(opens_a_dateline("ASTANA, ", " — Kazakh President"));
+        assert!(opens_a_dateline("Taschkent, ", ". Der Präsident"));
+        assert!(opens_a_dateline("New York, ", " (Reuters) -"));
+        assert!(!opens_a_dateline("The summit, held on ", ", ended"));
+        assert!(!opens_a_dateline("On ", ", the presidents met"));
+        assert!(!opens_a_dateline("In Tashkent, ", ". The talks"));
+        assert!(!opens_a_dateline("Tokayev said ", " was important"));
     }
 
     #[test]
