@@ -395,8 +395,12 @@ pub fn event_date(
     published.map(|p| p.format("%Y-%m-%d").to_string())
 }
 
-/// True when `cue` occurs in `text` at the start of a word.
+/// True when `cue` occurs in `text` at the start of a word, or anywhere when it is written
+/// with a leading `*` (German compounds: "*besuch" in "Staatsbesuch").
 fn starts_a_word(text: &str, cue: &str) -> bool {
+    if let Some(inner) = cue.strip_prefix('*') {
+        return text.contains(inner);
+    }
     text.match_indices(cue)
         .any(|(i, _)| !text[..i].chars().last().is_some_and(char::is_alphanumeric))
 }
@@ -678,6 +682,7 @@ mod tests {
     fn event_cues_start_words() {
         assert!(starts_a_word("the talks were held", "held"));
         assert!(!starts_a_word("the design was new", "sign"));
+        assert!(starts_a_word("zu einem staatsbesuch in astana", "*besuch"));
     }
 
     #[test]
