@@ -269,13 +269,21 @@ fn all_rule_errors_are_reported_in_one_pass() {
         .unwrap()
         .replacen("code,lang,kind,term", "code,lang,kind,term,extra", 1);
     fs::write(&currencies, text).unwrap();
+    let money = rules.path().join("de/money.toml");
+    let text = fs::read_to_string(&money).unwrap().replacen(
+        "regex = '(?:{qualifier}\\s+)?{num}",
+        "regex = '\\b(?:{qualifier}\\s+)?{num}",
+        1,
+    );
+    fs::write(&money, text).unwrap();
     let assert = accord().args(["check", "--rules"]).arg(rules.path()).assert().code(2);
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
     assert!(stderr.contains("unknown sector id `spaceflight`"), "{stderr}");
     assert!(stderr.contains("de/sector_terms.csv:"), "{stderr}");
     assert!(stderr.contains("unknown column `extra`"), "{stderr}");
     assert!(stderr.contains("common/currencies.csv:"), "{stderr}");
-    assert!(stderr.contains("2 errors in the rule files"), "{stderr}");
+    assert!(stderr.contains("3 errors in the rule files"), "{stderr}");
+    assert!(stderr.contains("pattern `money.de.name_after` uses `\\b`"), "{stderr}");
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use regex::{Captures, Regex, RegexSet};
+use regex::{Captures, Regex};
 use serde::Deserialize;
 
 use super::diag::Diagnostic;
@@ -44,12 +44,12 @@ pub struct Pattern {
     pub examples: Vec<Example>,
 }
 
-/// A set of compiled patterns with a prefilter telling which of them can match a text.
+/// A set of compiled patterns. Each is searched on its own: a combined `RegexSet` over large
+/// alternations falls back to a slow engine, while each regex alone runs on a lazy DFA.
 #[derive(Debug)]
 pub struct PatternSet {
     /// The patterns, in file order (earlier wins ties).
     pub patterns: Vec<Pattern>,
-    set: RegexSet,
 }
 
 /// A match of one pattern: byte range of the mention and the pattern's index.
@@ -156,6 +156,14 @@ impl PatternSet {
                     continue;
                 }
             }
+            if let Some(offset) = spec.regex.get_ref().find("\\b") {
+                errors.push(
+                    Diagnostic::at_byte(path, source, at + offset, format!("pattern `{}` uses `\\b`", spec.id)).with_hint(
+                        "accord checks word boundaries at both ends of every match itself; inside a pattern write `(?:$|\\W)` instead (a Unicode `\\b` makes matching many times slower)",
+                    ),
+                );
+                continue;
+            }
             let expanded = match expand(spec.regex.get_ref(), placeholders) {
                 Ok(e) => e,
                 Err((offset, message)) => {
@@ -204,15 +212,15 @@ impl PatternSet {
         if errors.len() > before {
             return None;
         }
-        let set = RegexSet::new(patterns.iter().map(|p| p.regex.as_str())).ok()?;
-        Some(PatternSet { patterns, set })
+
+        Some(PatternSet { patterns })
     }
 
     /// Every match of every pattern in `text` whose mention starts and ends at a word
     /// boundary, overlaps included; callers choose among overlapping matches.
     pub fn find_all<'t>(&self, text: &'t str) -> Vec<PatternMatch<'t>> {
         let mut found = Vec::new();
-        for i in self.set.matches(text).iter() {
+        for i in 0..self.patterns.len() {
             let regex = &self.patterns[i].regex;
             let mut pos = 0;
             while pos <= text.len() {
