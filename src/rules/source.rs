@@ -57,6 +57,9 @@ pub fn read_csv<T: DeserializeOwned>(path: &Path, columns: &[&str], errors: &mut
             rows: Vec::new(),
         };
     };
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
     let mut reader = csv::ReaderBuilder::new()
         .comment(Some(b'#'))
         .trim(csv::Trim::All)
@@ -106,7 +109,7 @@ pub fn read_csv<T: DeserializeOwned>(path: &Path, columns: &[&str], errors: &mut
             Ok(record) => {
                 let line = record
                     .position()
-                    .map(|p| record_line(&text, p.byte() as usize))
+                    .map(|p| record_line(&text, &line_starts, p.byte() as usize))
                     .unwrap_or(0);
                 match record.deserialize::<T>(None) {
                     Ok(value) => rows.push(Row { line, value }),
@@ -119,7 +122,7 @@ pub fn read_csv<T: DeserializeOwned>(path: &Path, columns: &[&str], errors: &mut
             Err(err) => {
                 let line = err
                     .position()
-                    .map(|p| record_line(&text, p.byte() as usize))
+                    .map(|p| record_line(&text, &line_starts, p.byte() as usize))
                     .unwrap_or(0);
                 errors.push(
                     Diagnostic::at(path, &text, line, 1, format!("malformed CSV: {err}"))
@@ -137,14 +140,14 @@ pub fn read_csv<T: DeserializeOwned>(path: &Path, columns: &[&str], errors: &mut
 
 /// The 1-based line of the CSV record whose position the csv crate reports as `byte`: that
 /// position is where the comment or blank lines before the record begin, so skip them.
-fn record_line(source: &str, byte: usize) -> usize {
+fn record_line(source: &str, line_starts: &[usize], byte: usize) -> usize {
     let mut at = byte.min(source.len());
     while at < source.len()
         && (source[at..].starts_with('#') || source[at..].starts_with('\n') || source[at..].starts_with("\r\n"))
     {
         at = source[at..].find('\n').map(|i| at + i + 1).unwrap_or(source.len());
     }
-    super::diag::line_column(source, at).0
+    line_starts.partition_point(|&start| start <= at)
 }
 
 /// Reads a TOML rule file into `T` (unknown keys are errors when `T` denies them).
