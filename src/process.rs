@@ -1,8 +1,6 @@
 //! One article file through the pipeline: decode → segment → detect language → extract →
 //! resolve → records. Pure apart from reading the file; safe to run on many threads.
 
-use std::collections::BTreeMap;
-
 use chrono::NaiveDate;
 
 use crate::extract::{dates, leaders, money};
@@ -118,6 +116,14 @@ fn extract_story(
     let text = story.text.as_str();
     let base = story.range.start;
     let original = |span: Span| -> String { chars[base + span.start..base + span.end].iter().collect() };
+    let row = |kind: &'static str, span: Span, value: String, rule: &str| MentionRow {
+        kind,
+        text: original(span),
+        value,
+        start: base + span.start,
+        end: base + span.end,
+        rule: rule.to_owned(),
+    };
 
     let date_mentions = dates::extract(text, &rules.dates);
     let published = resolve_dates::published(&date_mentions, &story.lines, text, &rules.dates);
@@ -140,14 +146,7 @@ fn extract_story(
             year_source: d.year_source.as_str().into(),
             rule: d.rule.clone(),
         };
-        record.mentions.push(MentionRow {
-            kind: "date",
-            text: out.text.clone(),
-            value: out.value.clone(),
-            start: out.start,
-            end: out.end,
-            rule: out.rule.clone(),
-        });
+        record.mentions.push(row("date", d.span, out.value.clone(), &out.rule));
         record.dates.push(out);
     }
 
@@ -179,14 +178,7 @@ fn extract_story(
             rule: l.rule.clone(),
         };
         for span in &l.spans {
-            record.mentions.push(MentionRow {
-                kind: "leader",
-                text: original(*span),
-                value: out.name.clone(),
-                start: base + span.start,
-                end: base + span.end,
-                rule: out.rule.clone(),
-            });
+            record.mentions.push(row("leader", *span, out.name.clone(), &out.rule));
         }
         record.leaders.push(out);
     }
@@ -202,59 +194,35 @@ fn extract_story(
             qualifier: m.qualifier.clone(),
             rule: m.rule.clone(),
         };
-        record.mentions.push(MentionRow {
-            kind: "money",
-            text: out.text.clone(),
-            value: format!("{} {}", out.currency, out.amount.normalize()),
-            start: out.start,
-            end: out.end,
-            rule: out.rule.clone(),
-        });
+        record.mentions.push(row("money", m.span, out.value(), &out.rule));
         record.money.push(out);
     }
 
-    let mut by_sector: BTreeMap<String, (usize, SectorOut)> = BTreeMap::new();
     for s in rules.sectors.extract(text, lang) {
-        record.mentions.push(MentionRow {
-            kind: "sector",
-            text: original(s.span),
-            value: s.sector.clone(),
-            start: base + s.span.start,
-            end: base + s.span.end,
-            rule: s.rule.clone(),
-        });
-        let order = by_sector.len();
-        let entry = by_sector.entry(s.sector.clone()).or_insert_with(|| {
-            (
-                order,
-                SectorOut {
+        record.mentions.push(row("sector", s.span, s.sector.clone(), &s.rule));
+        let index = match record.sectors.iter().position(|o| o.id == s.sector) {
+            Some(i) => i,
+            None => {
+                record.sectors.push(SectorOut {
                     id: s.sector.clone(),
                     label: rules.sectors.labels.get(&s.sector).cloned().unwrap_or_default(),
                     mentions: 0,
                     evidence: Vec::new(),
                     rule: s.rule.clone(),
-                },
-            )
-        });
-        entry.1.mentions += 1;
-        if !entry.1.evidence.contains(&s.term) {
-            entry.1.evidence.push(s.term.clone());
+                });
+                record.sectors.len() - 1
+            }
+        };
+        let entry = &mut record.sectors[index];
+        entry.mentions += 1;
+        if !entry.evidence.contains(&s.term) {
+            entry.evidence.push(s.term);
         }
     }
-    let mut sector_list: Vec<(usize, SectorOut)> = by_sector.into_values().collect();
-    sector_list.sort_by_key(|(order, _)| *order);
-    record.sectors = sector_list.into_iter().map(|(_, s)| s).collect();
 
     let mut countries_out: Vec<CountryOut> = Vec::new();
     for c in &country_mentions {
-        record.mentions.push(MentionRow {
-            kind: "country",
-            text: original(c.span),
-            value: c.code.clone(),
-            start: base + c.span.start,
-            end: base + c.span.end,
-            rule: c.rule.clone(),
-        });
+        record.mentions.push(row("country", c.span, c.code.clone(), &c.rule));
         match countries_out.iter_mut().find(|o| o.code == c.code) {
             Some(o) => o.mentions += 1,
             None => countries_out.push(CountryOut {

@@ -103,6 +103,13 @@ pub struct MoneyOut {
     pub rule: String,
 }
 
+impl MoneyOut {
+    /// The amount as `CUR amount` (`USD 9600000000`), as in the CSV outputs.
+    pub fn value(&self) -> String {
+        format!("{} {}", self.currency, self.amount.normalize())
+    }
+}
+
 /// A sector of the taxonomy.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct SectorOut {

@@ -54,12 +54,7 @@ pub fn record_row(r: &Record) -> Vec<String> {
                 .collect(),
         ),
         join(r.countries.iter().map(|c| c.code.clone()).collect()),
-        join(
-            r.money
-                .iter()
-                .map(|m| format!("{} {}", m.currency, m.amount.normalize()))
-                .collect(),
-        ),
+        join(r.money.iter().map(|m| m.value()).collect()),
         join(r.sectors.iter().map(|s| s.id.clone()).collect()),
         join(r.dates.iter().map(|d| d.value.clone()).collect()),
         join(r.warnings.clone()),
