@@ -116,14 +116,8 @@ fn unreadable_files_are_skipped_and_listed_and_the_rest_is_written() {
     #[cfg(unix)]
     std::os::unix::fs::symlink(input.path().join("missing-target"), input.path().join("broken.txt")).unwrap();
     let out = tempfile::tempdir().unwrap();
-    let assert = accord()
-        .args(["run", "--reference-date", "2026-12-02", "--input"])
-        .arg(input.path())
-        .arg("--out")
-        .arg(out.path())
-        .assert()
-        .code(3);
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    let assert = run_on(input.path(), out.path(), &[]).code(3);
+    let stderr = stderr(&assert);
     assert!(stderr.contains("skipped broken.txt"), "{stderr}");
     assert_eq!(records(out.path()).len(), 1);
     let skipped = fs::read_to_string(out.path().join("skipped.csv")).unwrap();
@@ -146,7 +140,7 @@ fn a_broken_rule_file_fails_with_its_location_and_leaves_the_output_untouched() 
     let line = broken.lines().position(|l| l.starts_with("regex = '({year}")).unwrap() + 1;
 
     let assert = run_into(out.path(), &["--rules", rules.path().to_str().unwrap()]).code(2);
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    let stderr = stderr(&assert);
     assert!(stderr.contains("invalid regex in `date.en.iso`"), "{stderr}");
     assert!(stderr.contains(&format!("en/dates.toml:{line}:10")), "{stderr}");
     assert_eq!(fs::read(out.path().join("records.json")).unwrap(), before);
@@ -198,13 +192,7 @@ fn invalid_utf8_and_foreign_languages_still_give_records_with_warnings() {
     )
     .unwrap();
     let out = tempfile::tempdir().unwrap();
-    accord()
-        .args(["run", "--reference-date", "2026-12-02", "--input"])
-        .arg(input.path())
-        .arg("--out")
-        .arg(out.path())
-        .assert()
-        .success();
+    run_on(input.path(), out.path(), &[]).success();
     let recs = records(out.path());
     let latin = recs.iter().find(|r| r["id"] == "latin1").unwrap();
     assert!(latin["warnings"][0].as_str().unwrap().contains("Windows-1252"));
@@ -217,7 +205,7 @@ fn invalid_utf8_and_foreign_languages_still_give_records_with_warnings() {
 #[test]
 fn check_reports_rules_and_passes_their_examples() {
     let assert = accord().args(["check"]).assert().success();
-    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    let stdout = stdout(&assert);
     assert!(stdout.contains("all rule examples pass"), "{stdout}");
     assert!(stdout.contains("en: "), "{stdout}");
 }
@@ -239,15 +227,7 @@ fn a_new_leader_alias_in_a_rule_copy_is_recognised() {
     )
     .unwrap();
     let out = tempfile::tempdir().unwrap();
-    accord()
-        .args(["run", "--reference-date", "2026-12-02", "--rules"])
-        .arg(rules.path())
-        .arg("--input")
-        .arg(input.path())
-        .arg("--out")
-        .arg(out.path())
-        .assert()
-        .success();
+    run_on(input.path(), out.path(), &["--rules", rules.path().to_str().unwrap()]).success();
     let recs = records(out.path());
     let leader = &recs[0]["leaders"][0];
     assert_eq!(leader["name"], "Zarina Testova");
@@ -277,7 +257,7 @@ fn all_rule_errors_are_reported_in_one_pass() {
     );
     fs::write(&money, text).unwrap();
     let assert = accord().args(["check", "--rules"]).arg(rules.path()).assert().code(2);
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    let stderr = stderr(&assert);
     assert!(stderr.contains("unknown sector id `spaceflight`"), "{stderr}");
     assert!(stderr.contains("de/sector_terms.csv:"), "{stderr}");
     assert!(stderr.contains("unknown column `extra`"), "{stderr}");
@@ -299,7 +279,7 @@ fn explain_marks_mentions_and_names_their_rules() {
         ])
         .assert()
         .success();
-    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    let stdout = stdout(&assert);
     assert!(stdout.contains("Am [29. März]"), "{stdout}");
     assert!(stdout.contains("[mehr als 4 Milliarden US-Dollar]"), "{stdout}");
     assert!(stdout.contains("money.de.name_after"), "{stdout}");
@@ -314,8 +294,8 @@ fn explain_marks_mentions_and_names_their_rules() {
         ])
         .assert()
         .success();
-    let stdout = String::from_utf8_lossy(&money_only.get_output().stdout).to_string();
-    assert!(!stdout.contains("[29. März]"), "{stdout}");
+    let money_stdout = common::stdout(&money_only);
+    assert!(!money_stdout.contains("[29. März]"), "{money_stdout}");
     accord()
         .args(["explain", "data/articles/003_a56670e1651dc7f0.txt", "--kind", "weather"])
         .assert()

@@ -38,6 +38,17 @@ pub fn run_into(out: &Path, extra: &[&str]) -> Assert {
         .assert()
 }
 
+/// `accord run` on the files under `input` into `out` with a fixed reference date, plus `extra`.
+pub fn run_on(input: &Path, out: &Path, extra: &[&str]) -> Assert {
+    accord()
+        .args(["run", "--reference-date", "2026-12-02", "--input"])
+        .arg(input)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .assert()
+}
+
 /// The records of `out/records.json`.
 pub fn records(out: &Path) -> Vec<Value> {
     serde_json::from_str(&fs::read_to_string(out.join("records.json")).unwrap()).unwrap()
