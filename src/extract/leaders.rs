@@ -62,6 +62,9 @@ pub struct NamesFile {
     pub joiners: Vec<String>,
     /// Lower-case name particles ("von", "der", "bin").
     pub particles: Vec<String>,
+    /// Lower-case articles that may stand between a name, its comma and a title ("the").
+    #[serde(default)]
+    pub articles: Vec<String>,
     /// Capitalised words that are never part of a person's name.
     pub not_name: Vec<String>,
     /// Words that make a capitalised name an organisation ("Bank", "Holding").
@@ -193,6 +196,7 @@ pub struct LeaderRules {
     modifiers: Vec<String>,
     joiners: Vec<String>,
     particles: Vec<String>,
+    articles: Vec<String>,
     not_name: Vec<String>,
     /// Organisation words, also used by the sector extractor.
     pub org_heads: Vec<String>,
@@ -518,8 +522,8 @@ impl LeaderRules {
             file.titles
                 .iter()
                 .map(|t| Term {
-                    text: t.clone(),
-                    open_start: false,
+                    text: t.trim_start_matches('*').to_owned(),
+                    open_start: t.starts_with('*'),
                     ending: Ending::Closed,
                 })
                 .collect(),
@@ -537,6 +541,7 @@ impl LeaderRules {
             modifiers: file.modifiers,
             joiners: file.joiners,
             particles: file.particles,
+            articles: file.articles,
             not_name: file.not_name,
             org_heads: file.org_heads,
             capitalised_names: file.capitalised_names,
@@ -821,7 +826,15 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
         let mut candidate: Option<(usize, usize)> = None;
         let listed = toks[last_non_name].text == "and" || toks[last_non_name].text == "und";
         if j > last_non_name + 1 && !listed {
-            candidate = Some((last_non_name + 1, j));
+            // "Minister of Economy of Bavaria Hubert Aiwanger": a run of three or more words
+            // right after `of` starts with the place the title is of.
+            let object_of_joiner = rules.joiners.contains(&toks[last_non_name].text);
+            let start = if object_of_joiner && j - (last_non_name + 1) >= 3 {
+                last_non_name + 2
+            } else {
+                last_non_name + 1
+            };
+            candidate = Some((start, j));
         } else if j < toks.len() && toks[j].text == "," && j + 1 < toks.len() && nameish[j + 1] {
             candidate = runs.iter().find(|r| r.0 == j + 1).copied();
         } else if j == last + 1 && j < toks.len() && toks[j].joined && nameish[j] {
@@ -829,11 +842,15 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
         }
         // Or a name right before: "Rashid Meredov, Minister of ...".
         if candidate.is_none() && lo >= 2 {
-            let comma = if country.is_some() {
+            let mut comma = if country.is_some() {
                 lo.checked_sub(2)
             } else {
                 lo.checked_sub(1)
             };
+            // "Dilshod Akhatov, the Ambassador of ...": an article may stand after the comma.
+            if let Some(c) = comma.filter(|&c| c >= 1 && rules.articles.contains(&toks[c].text.to_lowercase())) {
+                comma = c.checked_sub(1);
+            }
             if let Some(c) = comma.filter(|&c| c >= 1 && toks[c].text == ",") {
                 candidate = runs.iter().find(|r| r.1 == c).copied();
             }
@@ -967,6 +984,8 @@ mod tests {
 
     const CASES: &[Case] = &[
         ("en", "Saudi Crown Prince MBS met the delegation.", &[("Mohammed bin Salman", Some("SA"))]),
+        ("en", "Dilshod Akhatov, the Ambassador of Uzbekistan to Germany, met the Minister of Economy of Bavaria Hubert Aiwanger.", &[("Dilshod Akhatov", Some("UZ")), ("Hubert Aiwanger", None)]),
+        ("de", "Auch der stellvertretende Investitionsminister Laziz Kudratov nahm teil.", &[("Laziz Kudratov", None)]),
         ("en", "According to Professor Oh Eun-kyung, trade grew.", &[("Oh Eun-kyung", Some("KR"))]),
         ("en", "Professor Maria Lopez of the institute said so.", &[("Maria Lopez", None)]),
         ("en", "The President of Uzbekistan, Shavkat Mirziyoyev, met the President of Slovakia, Peter Pellegrini.", &[("Shavkat Mirziyoyev", Some("UZ")), ("Peter Pellegrini", Some("SK"))]),
