@@ -51,7 +51,7 @@ pub fn run_examples(rules: &RuleSet) -> Vec<ExampleFailure> {
                 let got: Vec<String> = money::extract(&ex.text, &lr.money)
                     .into_iter()
                     .filter(|m| m.rule == p.id)
-                    .map(|m| format!("{} {}", m.currency, m.amount.normalize()))
+                    .map(|m| crate::record::money_value(&m.currency, m.amount))
                     .collect();
                 check_one(&p.id, &ex.text, &ex.value, got, &mut failures);
             }

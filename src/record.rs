@@ -106,8 +106,13 @@ pub struct MoneyOut {
 impl MoneyOut {
     /// The amount as `CUR amount` (`USD 9600000000`), as in the CSV outputs.
     pub fn value(&self) -> String {
-        format!("{} {}", self.currency, self.amount.normalize())
+        money_value(&self.currency, self.amount)
     }
+}
+
+/// `CUR amount` (`USD 9600000000`): how money is written in CSV cells and rule examples.
+pub fn money_value(currency: &str, amount: Decimal) -> String {
+    format!("{currency} {}", amount.normalize())
 }
 
 /// A sector of the taxonomy.

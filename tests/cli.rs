@@ -130,8 +130,7 @@ fn a_broken_rule_file_fails_with_its_location_and_leaves_the_output_untouched() 
     run_into(out.path(), &[]).success();
     let before = fs::read(out.path().join("records.json")).unwrap();
 
-    let rules = tempfile::tempdir().unwrap();
-    copy_dir(&root().join("rules"), rules.path());
+    let rules = rules_copy();
     let dates = rules.path().join("en/dates.toml");
     let text = fs::read_to_string(&dates).unwrap();
     let broken = text.replacen("regex = '{year}-(?P<mnum>", "regex = '({year}-(?P<mnum>", 1);
@@ -148,12 +147,8 @@ fn a_broken_rule_file_fails_with_its_location_and_leaves_the_output_untouched() 
 
 #[test]
 fn an_edited_rule_copy_changes_the_output() {
-    let rules = tempfile::tempdir().unwrap();
-    copy_dir(&root().join("rules"), rules.path());
-    let terms = rules.path().join("en/sector_terms.csv");
-    let mut text = fs::read_to_string(&terms).unwrap();
-    text.push_str("security,ancient city\n");
-    fs::write(&terms, text).unwrap();
+    let rules = rules_copy();
+    append_line(&rules.path().join("en/sector_terms.csv"), "security,ancient city");
     let out = tempfile::tempdir().unwrap();
     run_into(out.path(), &["--rules", rules.path().to_str().unwrap()]).success();
     let recs = records(out.path());
@@ -212,14 +207,11 @@ fn check_reports_rules_and_passes_their_examples() {
 
 #[test]
 fn a_new_leader_alias_in_a_rule_copy_is_recognised() {
-    let rules = tempfile::tempdir().unwrap();
-    copy_dir(&root().join("rules"), rules.path());
-    let leaders = rules.path().join("common/leaders.csv");
-    let mut text = fs::read_to_string(&leaders).unwrap();
-    text.push_str(
-        "Zarina Testova,UZ,Minister of Culture,other,2024-01-01,,Sarina Testowa,Testova,invented for a test\n",
+    let rules = rules_copy();
+    append_line(
+        &rules.path().join("common/leaders.csv"),
+        "Zarina Testova,UZ,Minister of Culture,other,2024-01-01,,Sarina Testowa,Testova,invented for a test",
     );
-    fs::write(&leaders, text).unwrap();
     let input = tempfile::tempdir().unwrap();
     fs::write(
         input.path().join("a.txt"),
@@ -238,12 +230,8 @@ fn a_new_leader_alias_in_a_rule_copy_is_recognised() {
 
 #[test]
 fn all_rule_errors_are_reported_in_one_pass() {
-    let rules = tempfile::tempdir().unwrap();
-    copy_dir(&root().join("rules"), rules.path());
-    let terms = rules.path().join("de/sector_terms.csv");
-    let mut text = fs::read_to_string(&terms).unwrap();
-    text.push_str("spaceflight,*raumfahrt*\n");
-    fs::write(&terms, text).unwrap();
+    let rules = rules_copy();
+    append_line(&rules.path().join("de/sector_terms.csv"), "spaceflight,*raumfahrt*");
     let currencies = rules.path().join("common/currencies.csv");
     let text = fs::read_to_string(&currencies)
         .unwrap()

@@ -47,15 +47,8 @@ fn two_runs_of_the_same_rules_have_no_differences() {
 
 #[test]
 fn an_edited_sector_term_shows_up_as_one_changed_record() {
-    let rules = tempfile::tempdir().unwrap();
-    copy_dir(&root().join("rules"), rules.path());
-    let terms = rules.path().join("en/sector_terms.csv");
-    let mut text = fs::read_to_string(&terms).unwrap();
-    if !text.ends_with('\n') {
-        text.push('\n');
-    }
-    text.push_str("security,ancient city\n");
-    fs::write(&terms, text).unwrap();
+    let rules = rules_copy();
+    append_line(&rules.path().join("en/sector_terms.csv"), "security,ancient city");
 
     let a = tempfile::tempdir().unwrap();
     let c = tempfile::tempdir().unwrap();

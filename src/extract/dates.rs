@@ -607,17 +607,15 @@ pub fn extract(text: &str, rules: &DateRules) -> Vec<DateMention> {
         .patterns
         .find_all(text)
         .into_iter()
-        .filter(|m| !continues_amount(text, m.start) && rules.read(&m.captures).is_some())
+        .filter(|m| !continues_amount(text, m.start))
+        .filter_map(|m| rules.read(&m.captures).map(|expr| (m, expr)))
         .collect();
     choose_non_overlapping(candidates)
         .into_iter()
-        .filter_map(|m| {
-            let expr = rules.read(&m.captures)?;
-            Some(DateMention {
-                span: index.span(m.start, m.end),
-                rule: rules.patterns.patterns[m.pattern].id.clone(),
-                expr,
-            })
+        .map(|(m, expr)| DateMention {
+            span: index.span(m.start, m.end),
+            rule: rules.patterns.patterns[m.pattern].id.clone(),
+            expr,
         })
         .collect()
 }

@@ -320,15 +320,18 @@ pub fn extract(text: &str, rules: &MoneyRules) -> Vec<MoneyMention> {
         .patterns
         .find_all(text)
         .into_iter()
-        .filter(|m| rules.read(&m.captures, text, m.start, m.end).is_some())
+        .filter_map(|m| {
+            rules
+                .read(&m.captures, text, m.start, m.end)
+                .map(|mention| (m, mention))
+        })
         .collect();
     choose_non_overlapping(candidates)
         .into_iter()
-        .filter_map(|m| {
-            let mut mention = rules.read(&m.captures, text, m.start, m.end)?;
+        .map(|(m, mut mention)| {
             mention.span = index.span(m.start, m.end);
             mention.rule = rules.patterns.patterns[m.pattern].id.clone();
-            Some(mention)
+            mention
         })
         .collect()
 }

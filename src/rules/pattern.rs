@@ -287,21 +287,20 @@ pub fn at_boundaries(text: &str, start: usize, end: usize) -> bool {
 }
 
 /// Keeps the best of overlapping matches: earliest start, then longest, then earliest pattern.
-pub fn choose_non_overlapping<'t>(mut matches: Vec<PatternMatch<'t>>) -> Vec<PatternMatch<'t>> {
-    matches.sort_by(|a, b| {
+/// Each match comes with the value read from it, so nothing is read twice.
+pub fn choose_non_overlapping<'t, T>(mut matches: Vec<(PatternMatch<'t>, T)>) -> Vec<(PatternMatch<'t>, T)> {
+    matches.sort_by(|(a, _), (b, _)| {
         a.start
             .cmp(&b.start)
             .then((b.end - b.start).cmp(&(a.end - a.start)))
             .then(a.pattern.cmp(&b.pattern))
     });
-    let mut kept: Vec<PatternMatch<'t>> = Vec::new();
-    for m in matches {
-        if let Some(last) = kept.last() {
-            if m.start < last.end {
-                continue;
-            }
+    let mut kept: Vec<(PatternMatch<'t>, T)> = Vec::new();
+    for (m, value) in matches {
+        if kept.last().is_some_and(|(last, _)| m.start < last.end) {
+            continue;
         }
-        kept.push(m);
+        kept.push((m, value));
     }
     kept
 }

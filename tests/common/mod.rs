@@ -68,6 +68,24 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// A temporary copy of the project's `rules/` folder, for tests that edit rules.
+pub fn rules_copy() -> tempfile::TempDir {
+    let rules = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("rules"), rules.path());
+    rules
+}
+
+/// Appends `line` to the file at `path`, on a line of its own.
+pub fn append_line(path: &Path, line: &str) {
+    let mut text = fs::read_to_string(path).unwrap();
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str(line);
+    text.push('\n');
+    fs::write(path, text).unwrap();
+}
+
 /// Standard output of a finished command.
 pub fn stdout(assert: &Assert) -> String {
     String::from_utf8_lossy(&assert.get_output().stdout).into_owned()
