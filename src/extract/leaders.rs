@@ -769,11 +769,13 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
     }
 
     // 2. Title patterns.
-    let tok_at = |pos: usize| toks.iter().position(|t| t.span.start >= pos);
+    // A title hit may start or end inside a token ("Abgeordnete" in "EU-Abgeordnete"): the
+    // title then covers every token it touches, so token and character positions agree.
+    let tok_at = |pos: usize| toks.iter().position(|t| t.span.end > pos);
     for hit in &title_hits {
         let Some(first) = tok_at(hit.span.start) else { continue };
         let mut last = first;
-        while last + 1 < toks.len() && toks[last + 1].span.end <= hit.span.end {
+        while last + 1 < toks.len() && toks[last + 1].span.start < hit.span.end {
             last += 1;
         }
         let title_text: String = chars[hit.span.start..hit.span.end].iter().collect();
@@ -999,6 +1001,9 @@ mod tests {
         ("de", "Treffen zwischen dem Präsidenten der Republik Usbekistan Shavkat Mirziyoyev und dem Präsidenten der Republik Kasachstan Kassym-Schomart Tokajew.", &[("Shavkat Mirziyoyev", Some("UZ")), ("Kassym-Jomart Tokayev", Some("KZ"))]),
         ("de", "Tokajew dankte Schawkat Mirsijojew für den Besuch.", &[("Kassym-Jomart Tokayev", Some("KZ")), ("Shavkat Mirziyoyev", Some("UZ"))]),
         ("de", "Die Präsidenten gaben Anweisungen an die Delegationen.", &[]),
+        // Regression: a title inside a hyphenated token once panicked (slice 15..14).
+        ("de", "EU-Abgeordnete zu Wochenrückblick.", &[]),
+        ("de", "Die EU-Kommissarin Ursula Meier und EU-Abgeordnete Anna Berg kamen.", &[("Ursula Meier", None), ("Anna Berg", None)]),
     ];
 
     #[test]
