@@ -128,6 +128,33 @@ pub struct RunArgs {
     /// Anchor for dates in stories without a published date (default: today).
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub reference_date: Option<String>,
+    /// Skip (never truncate) files larger than this: bytes, or with a unit K, M or G (powers
+    /// of 1024), e.g. `64M`.
+    #[arg(long, value_name = "SIZE", default_value = "16M", value_parser = parse_size)]
+    pub max_file_size: u64,
+}
+
+/// Parses a size such as `16M`, `512K`, `2G` or `1000000` (units are powers of 1024).
+pub fn parse_size(arg: &str) -> Result<u64, String> {
+    let arg = arg.trim();
+    let digits = arg.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let unit = &arg[digits.len()..];
+    let scale: u64 = match unit.to_ascii_uppercase().as_str() {
+        "" | "B" => 1,
+        "K" | "KB" | "KIB" => 1 << 10,
+        "M" | "MB" | "MIB" => 1 << 20,
+        "G" | "GB" | "GIB" => 1 << 30,
+        _ => return Err(format!("`{arg}`: unknown unit `{unit}`; use K, M or G, e.g. 64M")),
+    };
+    let number: u64 = digits
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{arg}` is not a size; write a whole number with an optional unit, e.g. 64M"))?;
+    match number.checked_mul(scale) {
+        Some(0) => Err("a size limit of 0 would skip every file".to_owned()),
+        Some(bytes) => Ok(bytes),
+        None => Err(format!("`{arg}` is too large")),
+    }
 }
 
 /// Arguments of `accord check`.
@@ -147,6 +174,7 @@ impl Default for RunArgs {
             format: vec![Format::Csv, Format::Json, Format::Jsonl],
             threads: 0,
             reference_date: None,
+            max_file_size: crate::input::DEFAULT_MAX_FILE_SIZE,
         }
     }
 }
@@ -165,6 +193,38 @@ impl RunArgs {
             formats,
             threads: self.threads,
             reference_date,
+            max_file_size: self.max_file_size,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_with_and_without_units() {
+        for (arg, bytes) in [
+            ("1000", 1000),
+            ("512K", 512 << 10),
+            ("16M", 16 << 20),
+            ("2g", 2 << 30),
+            ("64 MiB", 64 << 20),
+        ] {
+            assert_eq!(parse_size(arg), Ok(bytes), "{arg}");
+        }
+        for arg in ["", "M", "12X", "0", "-5M", "99999999999G"] {
+            assert!(parse_size(arg).is_err(), "{arg}");
+        }
+    }
+
+    #[test]
+    fn the_default_limit_is_the_documented_one() {
+        let cli = Cli::try_parse_from(["accord", "run"]).unwrap();
+        let Some(Command::Run(args)) = cli.command else {
+            panic!("run")
+        };
+        assert_eq!(args.max_file_size, crate::input::DEFAULT_MAX_FILE_SIZE);
+        assert_eq!(RunArgs::default().max_file_size, args.max_file_size);
     }
 }

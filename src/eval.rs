@@ -21,7 +21,8 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::cli::{reference_date, EvalArgs, EXIT_BELOW_FLOOR, EXIT_OK};
 use crate::input::discover;
-use crate::process::{process_file, Settings};
+use crate::pipeline::process_isolated;
+use crate::process::Settings;
 use crate::rules::RuleSet;
 use crate::CommandError;
 
@@ -825,9 +826,15 @@ pub fn run(args: &EvalArgs) -> Result<i32, CommandError> {
         }
     }
     let rules = RuleSet::load(&args.rules)?;
-    let files = discover(&args.inputs).map_err(|e| usage(e.to_string()))?;
-    let settings = Settings { reference_date };
-    let results: Vec<_> = files.par_iter().map(|f| process_file(f, &rules, settings)).collect();
+    let found = discover(&args.inputs).map_err(|e| usage(e.to_string()))?;
+    let articles = found.files.len();
+    let settings = Settings::new(reference_date);
+    let results: Vec<_> = found
+        .files
+        .par_iter()
+        .map(|f| process_isolated(f, &rules, settings))
+        .chain(found.skipped.into_par_iter().map(Err))
+        .collect();
     let mut records = Vec::new();
     let mut skipped = 0;
     for result in results {
@@ -862,7 +869,7 @@ pub fn run(args: &EvalArgs) -> Result<i32, CommandError> {
     let scores = score(&gold, &records);
     println!(
         "accord eval: {} articles -> {} records ({} skipped), scored against {} gold files in {}",
-        files.len(),
+        articles,
         records.len(),
         skipped,
         gold.len(),

@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 use std::io::IsTerminal;
 
 use crate::cli::{reference_date, ExplainArgs, EXIT_OK};
-use crate::input::InputFile;
-use crate::process::{process_file, Settings};
+use crate::input::{read, InputFile};
+use crate::process::{process_text, Settings};
 use crate::record::{MentionRow, Record};
 use crate::rules::RuleSet;
 use crate::CommandError;
@@ -37,9 +37,6 @@ pub fn run(args: &ExplainArgs) -> Result<i32, CommandError> {
     };
     let reference = reference_date(&args.reference_date).map_err(CommandError::Usage)?;
     let rules = RuleSet::load(&args.rules)?;
-    let text = std::fs::read(&args.file)
-        .map_err(|e| CommandError::Failed(format!("cannot read {}: {e}", args.file.display())))?;
-    let decoded = crate::input::decode(&text);
     let source = args
         .file
         .file_name()
@@ -47,16 +44,11 @@ pub fn run(args: &ExplainArgs) -> Result<i32, CommandError> {
         .unwrap_or_default();
     let file = InputFile {
         path: args.file.clone(),
-        source,
+        source: source.clone(),
     };
-    let records = process_file(
-        &file,
-        &rules,
-        Settings {
-            reference_date: reference,
-        },
-    )
-    .map_err(|s| CommandError::Failed(s.reason))?;
+    let settings = Settings::new(reference);
+    let decoded = read(&file, settings.max_file_size).map_err(|s| CommandError::Failed(s.reason))?;
+    let records = process_text(&source, &decoded.text, decoded.warnings, &rules, settings);
     print!("{}", render(&decoded.text, &records, args.kind.as_deref(), colour));
     Ok(EXIT_OK)
 }
@@ -168,13 +160,10 @@ pub fn render(text: &str, records: &[Record], kind: Option<&str>, colour: bool) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::process::process_text;
     use chrono::NaiveDate;
 
     fn records(text: &str) -> Vec<Record> {
-        let settings = Settings {
-            reference_date: NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(),
-        };
+        let settings = Settings::new(NaiveDate::from_ymd_opt(2026, 12, 2).unwrap());
         process_text("t.txt", text, Vec::new(), crate::rules::test_rules(), settings)
     }
 

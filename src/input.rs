@@ -1,9 +1,28 @@
 //! Input: find the article files, read them and decode them to text.
+//!
+//! Discovery follows symbolic links but never walks a folder twice and never lists a file
+//! twice (both are compared by canonical path); a link that leads back into a folder being
+//! walked is a loop, reported as a skipped input. Reading refuses files over a size limit and
+//! binary files, and decoding honours byte-order marks (UTF-8, UTF-16 LE/BE), recognises
+//! UTF-16 without one, and detects legacy encodings (chardetng) for text that is not UTF-8.
 
+use std::collections::HashSet;
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE};
 use thiserror::Error;
+
+/// The default `--max-file-size`: far above any article, below an export that would need
+/// gigabytes of memory.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
+
+/// A file whose first this many characters hold a NUL character is binary (git's rule).
+const NUL_WINDOW: usize = 8192;
+
+/// A file is binary when more than one character in this many is a control character.
+const CONTROL_SHARE_DIVISOR: usize = 100;
 
 /// One article file to process.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -14,13 +33,22 @@ pub struct InputFile {
     pub source: String,
 }
 
+/// An input that could not be processed, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// The input path relative to its root.
+    pub source: String,
+    /// Why it was skipped.
+    pub reason: String,
+}
+
 /// Why a file or folder given as input could not be used.
 #[derive(Debug, Error)]
 pub enum InputError {
     /// The path named on the command line does not exist.
     #[error("input path does not exist: {0}")]
     Missing(PathBuf),
-    /// A folder could not be listed.
+    /// A folder named on the command line could not be listed.
     #[error("cannot list folder {path}: {source}")]
     Walk {
         /// The folder.
@@ -30,110 +58,372 @@ pub enum InputError {
     },
 }
 
+/// What discovery found: the files to process, in path order, and the inputs it had to skip
+/// (symlink loops, unreadable folders, broken links).
+#[derive(Debug, Default)]
+pub struct Discovered {
+    /// Every `*.txt` file, each once.
+    pub files: Vec<InputFile>,
+    /// Inputs found but not usable.
+    pub skipped: Vec<Skipped>,
+}
+
 /// The decoded text of one file, with anything the user should know about the decoding.
 #[derive(Debug, Clone)]
 pub struct Decoded {
     /// The text, without a byte-order mark.
     pub text: String,
-    /// Warnings such as a repaired encoding.
+    /// Warnings such as a guessed encoding.
     pub warnings: Vec<String>,
+}
+
+/// Why a file's bytes are not an article.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum DecodeError {
+    /// The bytes are not text.
+    #[error("binary: {0}")]
+    Binary(String),
 }
 
 /// Lists every `*.txt` file under the given files or folders, recursively, skipping hidden
 /// files and folders, sorted by path so that the order never depends on the file system.
-pub fn discover(inputs: &[PathBuf]) -> Result<Vec<InputFile>, InputError> {
-    let mut files = Vec::new();
+pub fn discover(inputs: &[PathBuf]) -> Result<Discovered, InputError> {
+    let mut walker = Walker::default();
     for root in inputs {
-        if !root.exists() {
-            return Err(InputError::Missing(root.clone()));
-        }
-        if root.is_file() {
+        let meta = fs::metadata(root).map_err(|_| InputError::Missing(root.clone()))?;
+        if meta.is_dir() {
+            let canonical = fs::canonicalize(root).map_err(|source| InputError::Walk {
+                path: root.clone(),
+                source,
+            })?;
+            let entries = list(root).map_err(|source| InputError::Walk {
+                path: root.clone(),
+                source,
+            })?;
+            walker.dirs.insert(canonical.clone());
+            walker.walk(root, entries, &mut vec![canonical]);
+        } else {
             let name = root
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            files.push(InputFile {
-                path: root.clone(),
-                source: name,
-            });
-        } else {
-            walk(root, root, &mut files)?;
+            walker.add_file(root.clone(), name);
         }
     }
-    files.sort();
-    files.dedup_by(|a, b| a.path == b.path);
-    Ok(files)
+    walker.found.files.sort();
+    walker.found.skipped.sort_by(|a, b| a.source.cmp(&b.source));
+    Ok(walker.found)
 }
 
-fn walk(root: &Path, dir: &Path, files: &mut Vec<InputFile>) -> Result<(), InputError> {
-    let entries = fs::read_dir(dir).map_err(|source| InputError::Walk {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+/// The entries of a folder, sorted by path.
+fn list(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut paths = fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<std::io::Result<Vec<_>>>()?;
     paths.sort();
-    for path in paths {
-        let hidden = path
-            .file_name()
-            .map(|n| n.to_string_lossy().starts_with('.'))
-            .unwrap_or(true);
-        if hidden {
-            continue;
-        }
-        if path.is_dir() {
-            walk(root, &path, files)?;
-        } else if path.extension().is_some_and(|e| e == "txt") {
-            let rel = path.strip_prefix(root).unwrap_or(&path);
-            let source = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            files.push(InputFile { path, source });
-        }
-    }
-    Ok(())
+    Ok(paths)
 }
 
-/// Decodes file bytes: UTF-8 (a byte-order mark is dropped); anything that is not valid UTF-8
-/// is read as Windows-1252 and says so in a warning.
-pub fn decode(bytes: &[u8]) -> Decoded {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Decoded {
-            text: text.to_owned(),
-            warnings: Vec::new(),
-        },
-        Err(err) => {
-            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
-            Decoded {
-                text: text.into_owned(),
-                warnings: vec![format!(
-                    "invalid UTF-8 at byte {}: decoded as Windows-1252",
-                    err.valid_up_to()
-                )],
+/// Recursive discovery state: what was found, and the canonical paths already taken.
+#[derive(Default)]
+struct Walker {
+    found: Discovered,
+    files: HashSet<PathBuf>,
+    dirs: HashSet<PathBuf>,
+}
+
+impl Walker {
+    /// Walks the `entries` of a folder under `root`; `ancestors` are the canonical paths of
+    /// the folders being walked, the innermost last. Real entries come before symbolic links,
+    /// so a file reachable both ways is listed under its real path.
+    fn walk(&mut self, root: &Path, entries: Vec<PathBuf>, ancestors: &mut Vec<PathBuf>) {
+        let (links, real): (Vec<PathBuf>, Vec<PathBuf>) = entries.into_iter().partition(|p| is_symlink(p));
+        for path in real.into_iter().chain(links) {
+            let hidden = path
+                .file_name()
+                .map(|n| n.to_string_lossy().starts_with('.'))
+                .unwrap_or(true);
+            if hidden {
+                continue;
+            }
+            let source = relative_source(root, &path);
+            match fs::metadata(&path) {
+                Ok(meta) if meta.is_dir() => self.enter(root, &path, source, ancestors),
+                Ok(_) if is_txt(&path) => self.add_file(path, source),
+                Ok(_) => {}
+                Err(err) if is_txt(&path) => self.skip(source, format!("cannot read {}: {err}", path.display())),
+                Err(err) if is_symlink(&path) => self.skip(source, format!("broken symbolic link: {err}")),
+                Err(_) => {}
             }
         }
     }
+
+    /// Walks a subfolder once, unless it leads back into a folder being walked (a loop).
+    fn enter(&mut self, root: &Path, dir: &Path, source: String, ancestors: &mut Vec<PathBuf>) {
+        let canonical = match fs::canonicalize(dir) {
+            Ok(c) => c,
+            Err(err) => return self.skip(source, format!("cannot resolve folder: {err}")),
+        };
+        if ancestors.contains(&canonical) {
+            return self.skip(
+                source,
+                format!(
+                    "symbolic link loop: leads back to {}; not followed",
+                    canonical.display()
+                ),
+            );
+        }
+        if !self.dirs.insert(canonical.clone()) {
+            return;
+        }
+        match list(dir) {
+            Ok(entries) => {
+                ancestors.push(canonical);
+                self.walk(root, entries, ancestors);
+                ancestors.pop();
+            }
+            Err(err) => self.skip(source, format!("cannot list folder: {err}")),
+        }
+    }
+
+    /// Lists a file unless the same file (by canonical path) is already listed.
+    fn add_file(&mut self, path: PathBuf, source: String) {
+        let key = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+        if self.files.insert(key) {
+            self.found.files.push(InputFile { path, source });
+        }
+    }
+
+    fn skip(&mut self, source: String, reason: String) {
+        self.found.skipped.push(Skipped { source, reason });
+    }
+}
+
+fn is_txt(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "txt")
+}
+
+fn is_symlink(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
+/// `path` relative to `root`, with `/` separators.
+fn relative_source(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Reads and decodes one file, refusing files over `max_bytes` and binary files.
+pub fn read(file: &InputFile, max_bytes: u64) -> Result<Decoded, Skipped> {
+    let skipped = |reason: String| Skipped {
+        source: file.source.clone(),
+        reason,
+    };
+    let too_large = |size: u64| {
+        skipped(format!(
+            "too large: {} exceeds the limit of {}; raise it with --max-file-size",
+            human_size(size),
+            human_size(max_bytes)
+        ))
+    };
+    let cannot_read = |e: std::io::Error| skipped(format!("cannot read {}: {e}", file.path.display()));
+    let handle = fs::File::open(&file.path).map_err(cannot_read)?;
+    let size = handle.metadata().map_err(cannot_read)?.len();
+    if size > max_bytes {
+        return Err(too_large(size));
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    // Read one byte past the limit, so a file that grew after `metadata` is still caught.
+    handle
+        .take(max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(cannot_read)?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(too_large(bytes.len() as u64));
+    }
+    decode(&bytes).map_err(|e| skipped(e.to_string()))
+}
+
+/// A byte count for messages: `512 bytes`, `3.4 MiB`.
+pub fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 3] = ["KiB", "MiB", "GiB"];
+    if bytes < 1024 {
+        return format!("{bytes} bytes");
+    }
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
+}
+
+/// Decodes file bytes to text: by byte-order mark (UTF-8, UTF-16 LE/BE); UTF-16 without one
+/// when its zero bytes give it away; UTF-8; otherwise the legacy encoding chardetng detects,
+/// named in a warning. Text that turns out to be binary is refused.
+pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+    let mut warnings = Vec::new();
+    let text = if let Some((encoding, bom)) = Encoding::for_bom(bytes) {
+        let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom..]);
+        if had_errors {
+            warnings.push(format!(
+                "invalid {} after its byte-order mark: bad sequences replaced by U+FFFD",
+                encoding.name()
+            ));
+        }
+        text.into_owned()
+    } else if let Some(encoding) = utf16_without_bom(bytes) {
+        warnings.push(format!(
+            "no byte-order mark: decoded as {} (zero bytes)",
+            encoding.name()
+        ));
+        encoding.decode_without_bom_handling(bytes).0.into_owned()
+    } else {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => text.to_owned(),
+            Err(err) => {
+                let encoding = detect_legacy(bytes);
+                warnings.push(format!(
+                    "invalid UTF-8 at byte {}: decoded as {} (detected)",
+                    err.valid_up_to(),
+                    encoding.name()
+                ));
+                encoding.decode_without_bom_handling(bytes).0.into_owned()
+            }
+        }
+    };
+    refuse_binary(&text)?;
+    Ok(Decoded { text, warnings })
+}
+
+/// UTF-16 LE or BE when the first few KiB have zero bytes in one byte position of each pair
+/// (the high byte of Latin text) and hardly ever in the other.
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
+    let sample = &bytes[..bytes.len().min(4096) & !1];
+    let pairs = sample.len() / 2;
+    if pairs < 2 {
+        return None;
+    }
+    let zeros_at = |offset: usize| sample.iter().skip(offset).step_by(2).filter(|&&b| b == 0).count();
+    let (even, odd) = (zeros_at(0), zeros_at(1));
+    let mostly = |n: usize| n * 10 >= pairs * 3;
+    let hardly = |n: usize| n * 50 <= pairs;
+    if mostly(odd) && hardly(even) {
+        Some(UTF_16LE)
+    } else if mostly(even) && hardly(odd) {
+        Some(UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// The legacy encoding chardetng guesses for bytes that are not UTF-8.
+fn detect_legacy(bytes: &[u8]) -> &'static Encoding {
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(bytes, true);
+    detector.guess(None, chardetng::Utf8Detection::Deny)
+}
+
+/// Refuses text that is binary: a NUL among its first characters, or more than one
+/// character in a hundred a control character other than tab, line and page breaks.
+fn refuse_binary(text: &str) -> Result<(), DecodeError> {
+    if let Some(at) = text.chars().take(NUL_WINDOW).position(|c| c == '\0') {
+        return Err(DecodeError::Binary(format!("NUL character at character {at}")));
+    }
+    let mut total = 0usize;
+    let mut control = 0usize;
+    for c in text.chars() {
+        total += 1;
+        if c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0c') {
+            control += 1;
+        }
+    }
+    if control * CONTROL_SHARE_DIVISOR > total {
+        return Err(DecodeError::Binary(format!(
+            "{control} of {total} characters are control characters"
+        )));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn decoded(bytes: &[u8]) -> Decoded {
+        decode(bytes).expect("text")
+    }
+
     #[test]
-    fn strips_bom_and_keeps_utf8() {
-        let d = decode("\u{feff}Zölle".as_bytes());
+    fn strips_a_utf8_bom_and_keeps_utf8() {
+        let d = decoded("\u{feff}Zölle".as_bytes());
         assert_eq!(d.text, "Zölle");
         assert!(d.warnings.is_empty());
     }
 
     #[test]
-    fn falls_back_to_windows_1252_with_a_warning() {
-        let d = decode(b"Z\xF6lle \x80 5");
-        assert_eq!(d.text, "Zölle € 5");
-        assert_eq!(d.warnings.len(), 1);
-        assert!(d.warnings[0].contains("Windows-1252"));
+    fn decodes_utf16_by_its_bom_in_both_byte_orders() {
+        let text = "Zölle für Taschkent: 4,5 Milliarden Euro";
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        for bytes in [le, be] {
+            let d = decoded(&bytes);
+            assert_eq!(d.text, text);
+            assert!(d.warnings.is_empty());
+        }
+    }
+
+    #[test]
+    fn recognises_utf16_without_a_bom_and_says_so() {
+        let text = "The presidents met in Tashkent on June 14, 2024.";
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let d = decoded(&le);
+        assert_eq!(d.text, text);
+        assert!(d.warnings[0].contains("UTF-16LE"), "{:?}", d.warnings);
+    }
+
+    #[test]
+    fn detects_legacy_encodings_and_names_them() {
+        let d = decoded(b"Die Pr\xe4sidenten trafen sich in M\xfcnchen und sprachen \xfcber Z\xf6lle \x80 5");
+        assert!(
+            d.text.starts_with("Die Präsidenten trafen sich in München"),
+            "{}",
+            d.text
+        );
+        assert!(d.text.ends_with("€ 5"), "{}", d.text);
+        assert!(d.warnings[0].contains("windows-1252"), "{:?}", d.warnings);
+    }
+
+    #[test]
+    fn refuses_binary_content() {
+        let mut state = 0x2545_f491_u32;
+        let random: Vec<u8> = (0..20_000)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                (state >> 24) as u8
+            })
+            .collect();
+        for bytes in [random.as_slice(), b"PK\x03\x04\x14\x00\x00\x00 some zip", b"text\0text"] {
+            assert!(matches!(decode(bytes), Err(DecodeError::Binary(_))), "{bytes:?}");
+        }
+    }
+
+    #[test]
+    fn keeps_text_with_a_few_control_characters() {
+        let text = format!("{}\x07 bell\r\n\x0cpage", "news ".repeat(100));
+        assert_eq!(decoded(text.as_bytes()).text, text);
     }
 
     #[test]
@@ -144,8 +434,47 @@ mod tests {
         for name in ["b.txt", "a.txt", "sub/c.txt", ".x.txt", ".hidden/d.txt", "e.md"] {
             fs::write(dir.path().join(name), "x").unwrap();
         }
-        let files = discover(&[dir.path().to_path_buf()]).unwrap();
-        let sources: Vec<_> = files.iter().map(|f| f.source.as_str()).collect();
+        let found = discover(&[dir.path().to_path_buf()]).unwrap();
+        let sources: Vec<_> = found.files.iter().map(|f| f.source.as_str()).collect();
         assert_eq!(sources, ["a.txt", "b.txt", "sub/c.txt"]);
+        assert!(found.skipped.is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlink_loops_are_reported_and_files_listed_once() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir(root.join("sub")).unwrap();
+        fs::write(root.join("a.txt"), "x").unwrap();
+        fs::write(root.join("sub/b.txt"), "x").unwrap();
+        symlink(".", root.join("loop")).unwrap();
+        symlink("..", root.join("sub/up")).unwrap();
+        symlink("sub", root.join("again")).unwrap();
+        symlink("a.txt", root.join("alias.txt")).unwrap();
+        let found = discover(&[root.to_path_buf(), root.join("a.txt")]).unwrap();
+        let sources: Vec<_> = found.files.iter().map(|f| f.source.as_str()).collect();
+        assert_eq!(sources, ["a.txt", "sub/b.txt"]);
+        let skipped: Vec<_> = found.skipped.iter().map(|s| s.source.as_str()).collect();
+        assert_eq!(skipped, ["loop", "sub/up"]);
+        assert!(found.skipped[0].reason.starts_with("symbolic link loop"));
+    }
+
+    #[test]
+    fn files_over_the_limit_are_skipped_with_the_sizes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.txt");
+        fs::write(&path, "x".repeat(3000)).unwrap();
+        let file = InputFile {
+            path,
+            source: "big.txt".into(),
+        };
+        let err = read(&file, 2048).unwrap_err();
+        assert_eq!(
+            err.reason,
+            "too large: 2.9 KiB exceeds the limit of 2.0 KiB; raise it with --max-file-size"
+        );
+        assert_eq!(read(&file, 3000).unwrap().text.len(), 3000);
     }
 }

@@ -4,8 +4,8 @@
 //! The pipeline: [`input`] (find, read, decode) → [`segment`] (stories, titles, site furniture)
 //! → [`lang`] (language) → [`extract`] (dates, leaders, money, sectors, countries, driven by
 //! [`rules`]) → [`resolve`] (years, published and event dates) → [`record`] → [`output`]
-//! (CSV, JSON, atomic writes). [`pipeline`] runs it over many files in parallel; [`process`]
-//! runs it over one.
+//! (CSV, JSON, atomic writes). [`pipeline`] runs it over many files in parallel, each
+//! [`isolate`]d so that one bad file never costs the batch; [`process`] runs it over one.
 
 pub mod check;
 pub mod cli;
@@ -14,6 +14,7 @@ pub mod eval;
 pub mod explain;
 pub mod extract;
 pub mod input;
+pub mod isolate;
 pub mod lang;
 pub mod output;
 pub mod pipeline;

@@ -10,9 +10,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 use thiserror::Error;
 
-use crate::input::{discover, InputError};
+use crate::input::{discover, InputError, InputFile, Skipped};
+use crate::isolate::isolated;
 use crate::output::{Format, Writer};
-use crate::process::{process_file, Settings, Skipped};
+use crate::process::{process_file, Settings};
+use crate::record::Record;
 use crate::rules::diag::RuleErrors;
 use crate::rules::RuleSet;
 
@@ -34,6 +36,8 @@ pub struct RunConfig {
     pub threads: usize,
     /// Anchor date for stories without a published date.
     pub reference_date: NaiveDate,
+    /// Files larger than this many bytes are skipped.
+    pub max_file_size: u64,
 }
 
 /// Why a run failed as a whole.
@@ -59,7 +63,7 @@ pub enum RunError {
 }
 
 /// The results of one chunk of files, in input order.
-type Batch = Vec<Result<Vec<crate::record::Record>, Skipped>>;
+type Batch = Vec<Result<Vec<Record>, Skipped>>;
 
 /// Counts kept while records are written.
 #[derive(Default)]
@@ -71,7 +75,7 @@ struct Tally {
 }
 
 impl Tally {
-    fn count(&mut self, r: &crate::record::Record) {
+    fn count(&mut self, r: &Record) {
         if self.mentions.is_empty() {
             for kind in ["date", "leader", "money", "sector", "country"] {
                 self.mentions.insert(kind.to_string(), 0);
@@ -122,12 +126,28 @@ pub struct SkippedOut {
     pub reason: String,
 }
 
+/// Processes one file so that a panic inside becomes a skipped file (see [`crate::isolate`]).
+pub fn process_isolated(file: &InputFile, rules: &RuleSet, settings: Settings) -> Result<Vec<Record>, Skipped> {
+    isolated(&file.source, || process_file(file, rules, settings))
+}
+
 /// Runs the main job.
 pub fn run(config: &RunConfig) -> Result<RunSummary, RunError> {
+    run_with(config, &process_file)
+}
+
+/// Runs the main job with `process` as the per-file step (read a file, turn it into records or
+/// say why not), each file isolated from the others: a file whose step fails or panics is
+/// skipped with its reason and the batch goes on.
+pub fn run_with<F>(config: &RunConfig, process: &F) -> Result<RunSummary, RunError>
+where
+    F: Fn(&InputFile, &RuleSet, Settings) -> Result<Vec<Record>, Skipped> + Sync,
+{
     let started = Instant::now();
     let rules = RuleSet::load(&config.rules)?;
     let rules_ms = started.elapsed().as_millis();
-    let files = discover(&config.inputs)?;
+    let found = discover(&config.inputs)?;
+    let files = found.files;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.threads)
         .build()
@@ -139,6 +159,7 @@ pub fn run(config: &RunConfig) -> Result<RunSummary, RunError> {
     let writer = Writer::create(&config.out, &config.formats).map_err(out_err)?;
     let settings = Settings {
         reference_date: config.reference_date,
+        max_file_size: config.max_file_size,
     };
     let chunk = FILES_PER_THREAD_PER_CHUNK * pool.current_num_threads().max(1);
     let processing = Instant::now();
@@ -148,7 +169,10 @@ pub fn run(config: &RunConfig) -> Result<RunSummary, RunError> {
     let written = std::thread::scope(|scope| {
         let writing = scope.spawn(move || -> std::io::Result<(Writer, Tally)> {
             let mut writer = writer;
-            let mut tally = Tally::default();
+            let mut tally = Tally {
+                skipped: found.skipped,
+                ..Tally::default()
+            };
             for results in receiver {
                 for result in results {
                     match result {
@@ -165,8 +189,12 @@ pub fn run(config: &RunConfig) -> Result<RunSummary, RunError> {
             Ok((writer, tally))
         });
         for batch in files.chunks(chunk) {
-            let results: Vec<_> =
-                pool.install(|| batch.par_iter().map(|f| process_file(f, &rules, settings)).collect());
+            let results: Vec<_> = pool.install(|| {
+                batch
+                    .par_iter()
+                    .map(|f| isolated(&f.source, || process(f, &rules, settings)))
+                    .collect()
+            });
             if sender.send(results).is_err() {
                 break;
             }
@@ -179,8 +207,9 @@ pub fn run(config: &RunConfig) -> Result<RunSummary, RunError> {
         records,
         by_language,
         mentions,
-        skipped,
+        mut skipped,
     } = tally;
+    skipped.sort_by(|a, b| a.source.cmp(&b.source));
     let processing_ms = processing.elapsed().as_millis();
     let mut summary = RunSummary {
         tool: "accord",

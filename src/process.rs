@@ -4,7 +4,8 @@
 use chrono::NaiveDate;
 
 use crate::extract::{dates, leaders, money};
-use crate::input::{decode, InputFile};
+pub use crate::input::Skipped;
+use crate::input::{decode, read, InputFile, DEFAULT_MAX_FILE_SIZE};
 use crate::lang;
 use crate::record::{CountryOut, DateOut, LeaderOut, MentionRow, MoneyOut, Record, SectorOut};
 use crate::resolve::dates as resolve_dates;
@@ -13,35 +14,44 @@ use crate::rules::{LanguageRules, RuleSet};
 use crate::segment::{segment, Story};
 use crate::text::Span;
 
-/// Settings of a run that affect the records.
+/// Settings of a run that decide which records a file gives.
 #[derive(Debug, Clone, Copy)]
 pub struct Settings {
     /// Anchor for dates when a story has no published date.
     pub reference_date: NaiveDate,
+    /// Files larger than this many bytes are skipped, never truncated.
+    pub max_file_size: u64,
 }
 
-/// A file that could not be processed, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Skipped {
-    /// The input path relative to its root.
-    pub source: String,
-    /// Why it was skipped.
-    pub reason: String,
+impl Settings {
+    /// Settings with `reference_date` and the default file size limit.
+    pub fn new(reference_date: NaiveDate) -> Settings {
+        Settings {
+            reference_date,
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+        }
+    }
 }
 
 /// Reads and processes one file.
 pub fn process_file(file: &InputFile, rules: &RuleSet, settings: Settings) -> Result<Vec<Record>, Skipped> {
-    let bytes = std::fs::read(&file.path).map_err(|e| Skipped {
-        source: file.source.clone(),
-        reason: format!("cannot read {}: {e}", file.path.display()),
-    })?;
-    Ok(process_bytes(&file.source, &bytes, rules, settings))
+    let decoded = read(file, settings.max_file_size)?;
+    Ok(process_text(
+        &file.source,
+        &decoded.text,
+        decoded.warnings,
+        rules,
+        settings,
+    ))
 }
 
-/// Processes the bytes of one file named `source`.
-pub fn process_bytes(source: &str, bytes: &[u8], rules: &RuleSet, settings: Settings) -> Vec<Record> {
-    let decoded = decode(bytes);
-    process_text(source, &decoded.text, decoded.warnings, rules, settings)
+/// Processes the bytes of one file named `source`; binary content is skipped.
+pub fn process_bytes(source: &str, bytes: &[u8], rules: &RuleSet, settings: Settings) -> Result<Vec<Record>, Skipped> {
+    let decoded = decode(bytes).map_err(|e| Skipped {
+        source: source.to_owned(),
+        reason: e.to_string(),
+    })?;
+    Ok(process_text(source, &decoded.text, decoded.warnings, rules, settings))
 }
 
 /// Processes decoded text.
@@ -243,9 +253,7 @@ mod tests {
     use super::*;
 
     fn run(text: &str) -> Vec<Record> {
-        let settings = Settings {
-            reference_date: NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(),
-        };
+        let settings = Settings::new(NaiveDate::from_ymd_opt(2026, 12, 2).unwrap());
         process_text("story.txt", text, Vec::new(), crate::rules::test_rules(), settings)
     }
 

@@ -14,9 +14,7 @@ fn rules() -> &'static RuleSet {
 }
 
 fn settings() -> Settings {
-    Settings {
-        reference_date: NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(),
-    }
+    Settings::new(NaiveDate::from_ymd_opt(2026, 12, 2).unwrap())
 }
 
 fn assert_spans_slice(text: &str) {
