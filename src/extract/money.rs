@@ -43,6 +43,10 @@ pub struct MoneyFile {
     pub qualifiers: BTreeMap<String, Vec<String>>,
     /// Words that make an amount right after them vague ("several").
     pub vague_before: Vec<String>,
+    /// Words that are never a currency marker when a space separates them from the dollar
+    /// sign ("a" in "a $1.7b loan"); written right before the sign they still are ("A$1.7b").
+    #[serde(default)]
+    pub not_markers: Vec<String>,
     /// The patterns.
     #[serde(rename = "pattern")]
     pub patterns: Vec<PatternSpec>,
@@ -128,8 +132,17 @@ impl MoneyRules {
         let mut ph = BTreeMap::new();
         let ci = |s: String| s.replacen("(?P<", "(?i:(?P<", 1) + ")";
         let prefix_terms = || mine.iter().filter(|r| r.kind != "name").map(|r| r.term.clone());
+        let not_markers: Vec<String> = file.not_markers.iter().map(|w| w.to_lowercase()).collect();
         let spaced = |t: String| {
+            // A one-letter symbol ("R" for the rand) matches only in capitals: "r2" is no money.
+            if t.len() == 1 && t.chars().all(|c| c.is_ascii_uppercase()) {
+                return format!("(?-i:{t})");
+            }
             let esc = regex::escape(&t);
+            let marker = t.strip_suffix('$').unwrap_or(&t).to_lowercase();
+            if not_markers.contains(&marker) {
+                return esc;
+            }
             match esc.strip_prefix(r"\$") {
                 Some(rest) => format!(r"\${}", rest.replace(r"\$", r"\s?\$")),
                 None => esc.replace(r"\$", r"\s?\$"),
@@ -378,6 +391,38 @@ mod table_tests {
         ),
         ("en", "KZT/USD = 0.00211 and 60,000 units, 14 percent", &[]),
         ("en", "a multibillion-dollar deal, several billion dollars", &[]),
+        (
+            "en",
+            "a $1.7b loan and over a $2 billion fund",
+            &["USD 1700000000 exact", "USD 2000000000 exact"],
+        ),
+        (
+            "en",
+            "A$5 million and c $ 3 billion",
+            &["AUD 5000000 exact", "CAD 3000000000 exact"],
+        ),
+        ("en", "A $5 million grant", &["USD 5000000 exact"]),
+        (
+            "en",
+            "$US500 billion ($NZ772 billion)",
+            &["USD 500000000000 exact", "NZD 772000000000 exact"],
+        ),
+        (
+            "en",
+            "over Dh1.3 trillion and Dhs 3 billion",
+            &["AED 1300000000000 over", "AED 3000000000 exact"],
+        ),
+        (
+            "en",
+            "Over R300bn, R1.2-trillion and $1.5-billion",
+            &[
+                "ZAR 300000000000 over",
+                "ZAR 1200000000000 exact",
+                "USD 1500000000 exact",
+            ],
+        ),
+        ("en", "581.98-billion Ethiopian birr", &["ETB 581980000000 exact"]),
+        ("en", "the r2 road and R&D spending of 5 rands", &["ZAR 5 exact"]),
         ("de", "mehr als 4 Milliarden US-Dollar", &["USD 4000000000 over"]),
         (
             "de",
