@@ -165,7 +165,9 @@ impl MoneyRules {
         );
         let number = |g: &str| {
             let words = alternation("", file.number_words.keys().cloned());
-            format!(r"(?P<{g}>\d{{1,3}}(?:[,.'’ ]\d{{3}})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?|(?i:{words}(?:[\s-]+{words})*))")
+            format!(
+                r"(?P<{g}>\d{{1,3}}(?:[,.'’ \x{{2009}}\x{{202F}}\x{{A0}}]\d{{3}})+(?:[.,]\d+)?|\d{{1,2}}(?:,\d\d)+,\d{{3}}(?:\.\d+)?|\d+(?:[.,]\d+)?|(?i:{words}(?:[\s-]+{words})*))"
+            )
         };
         ph.insert("num".into(), number("num"));
         ph.insert("num2".into(), number("num2"));
@@ -298,30 +300,33 @@ impl MoneyRules {
     }
 }
 
-/// Parses digits with separators: the language's decimal separator is decimal, the other one
-/// groups thousands; when both occur, the last one is the decimal separator.
+/// Parses digits with separators. `.` and `,` may group thousands or mark decimals; which one
+/// a mark is comes from where it stands, and only an undecidable case from the language's
+/// `decimal` convention:
+/// - both `.` and `,` occur: the last mark is the decimal one ("1.234,5", "1,234.5");
+/// - one mark occurs several times: it groups ("1,234,567", Indian "3,20,000");
+/// - it occurs once before one, two, or four and more digits: it is decimal ("$3,5 billion"
+///   in English, "1.5 Milliarden" in German);
+/// - it occurs once before exactly three digits: the convention decides ("12,650" is twelve
+///   thousand in English, "1,500" one and a half in German).
+///
+/// Apostrophes and (thin, no-break) spaces only ever group.
 pub fn parse_digits(text: &str, decimal: char) -> Option<Decimal> {
-    let has_dot = text.contains('.');
-    let has_comma = text.contains(',');
-    let dec = if has_dot && has_comma {
-        if text.rfind('.') > text.rfind(',') {
-            '.'
-        } else {
-            ','
-        }
-    } else {
-        decimal
-    };
+    let marks: Vec<(usize, char)> = text.char_indices().filter(|&(_, c)| c == '.' || c == ',').collect();
+    let decimal_at = marks.last().and_then(|&(at, mark)| {
+        let mixed = marks.iter().any(|&(_, m)| m != mark);
+        let repeated = marks.len() > 1;
+        let digits_after = text[at + 1..].chars().take_while(char::is_ascii_digit).count();
+        let is_decimal = mixed || (!repeated && (digits_after != 3 || mark == decimal));
+        is_decimal.then_some(at)
+    });
     let mut clean = String::with_capacity(text.len());
-    for c in text.chars() {
+    for (at, c) in text.char_indices() {
         if c.is_ascii_digit() {
             clean.push(c);
-        } else if c == dec {
+        } else if Some(at) == decimal_at {
             clean.push('.');
         }
-    }
-    if clean.matches('.').count() > 1 {
-        return None;
     }
     Decimal::from_str(&clean).ok()
 }
@@ -361,6 +366,16 @@ mod tests {
         assert_eq!(parse_digits("6,1", ','), Some(d("6.1")));
         assert_eq!(parse_digits("1.500", ','), Some(d("1500")));
         assert_eq!(parse_digits("1.234,5", '.'), Some(d("1234.5")));
+        assert_eq!(parse_digits("1,234.5", ','), Some(d("1234.5")));
+        assert_eq!(parse_digits("3,5", '.'), Some(d("3.5")));
+        assert_eq!(parse_digits("2,30", '.'), Some(d("2.3")));
+        assert_eq!(parse_digits("1.5", ','), Some(d("1.5")));
+        assert_eq!(parse_digits("1,500", ','), Some(d("1.5")));
+        assert_eq!(parse_digits("1,234,567", '.'), Some(d("1234567")));
+        assert_eq!(parse_digits("1.234.567", ','), Some(d("1234567")));
+        assert_eq!(parse_digits("3,20,000", '.'), Some(d("320000")));
+        assert_eq!(parse_digits("1'234'567", '.'), Some(d("1234567")));
+        assert_eq!(parse_digits("1\u{2009}234\u{202f}567,25", ','), Some(d("1234567.25")));
     }
 }
 
@@ -433,6 +448,8 @@ mod table_tests {
         ("de", "zwei Billionen Won", &["KRW 2000000000000 exact"]),
         ("de", "5 bis 6 Milliarden Euro", &["EUR 5000000000-6000000000 exact"]),
         ("de", "mehrere zehn Milliarden Dollar und 14 Prozent", &[]),
+        ("de", "zwischen 1,50 und 2 Euro", &["EUR 1.5-2 exact"]),
+        ("de", "1.5 Milliarden Euro", &["EUR 1500000000 exact"]),
     ];
 
     #[test]
@@ -447,6 +464,87 @@ mod table_tests {
                 })
                 .collect();
             assert_eq!(got, *want, "{lang}: {text}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod digit_properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// How a number is printed: group separator and decimal separator.
+    const STYLES: &[(&str, char)] = &[
+        (",", '.'),
+        (".", ','),
+        ("'", '.'),
+        ("\u{2009}", ','),
+        ("\u{202f}", '.'),
+        (" ", ','),
+        ("", '.'),
+        ("", ','),
+    ];
+
+    /// `whole` with its thousands grouped by `group`, then `decimals` after `decimal`.
+    fn print(whole: u64, decimals: &str, group: &str, decimal: char) -> String {
+        let digits = whole.to_string();
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push_str(group);
+            }
+            out.push(c);
+        }
+        if !decimals.is_empty() {
+            out.push(decimal);
+            out.push_str(decimals);
+        }
+        out
+    }
+
+    /// True when the printed number reads the same under either language convention: it has
+    /// a decimal part (of one or two digits), or several group marks, or none.
+    fn unambiguous(printed: &str) -> bool {
+        let marks = printed.chars().filter(|&c| c == '.' || c == ',').count();
+        let last_group = printed.rsplit(['.', ',']).next().map_or(0, str::len);
+        marks != 1 || last_group != 3
+    }
+
+    proptest! {
+        #[test]
+        fn printed_numbers_read_back_exactly(
+            whole in 0u64..10_000_000_000_000,
+            decimals in "[0-9]{0,2}",
+            style in 0..STYLES.len(),
+        ) {
+            let (group, decimal) = STYLES[style];
+            let printed = print(whole, &decimals, group, decimal);
+            let expected = Decimal::from_str(&format!("{whole}.{decimals}0")).unwrap();
+            prop_assert_eq!(parse_digits(&printed, decimal), Some(expected), "{}", printed);
+            if unambiguous(&printed) {
+                let other = if decimal == '.' { ',' } else { '.' };
+                prop_assert_eq!(parse_digits(&printed, other), Some(expected), "{} read with {}", printed, other);
+            }
+        }
+
+        #[test]
+        fn extracted_amounts_reproduce_the_written_number(
+            whole in 1u64..1_000_000_000,
+            decimals in "[0-9]{0,2}",
+            style in 0..STYLES.len(),
+        ) {
+            let rules = crate::rules::test_rules();
+            let (group, decimal) = STYLES[style];
+            let printed = print(whole, &decimals, group, decimal);
+            let (lang, text) = if decimal == '.' {
+                ("en", format!("The fund holds ${printed} million in bonds."))
+            } else {
+                ("de", format!("Der Fonds hält {printed} Millionen Euro in Anleihen."))
+            };
+            let expected = Decimal::from_str(&format!("{whole}.{decimals}0")).unwrap() * Decimal::from(1_000_000);
+            let found = extract(&text, &rules.languages[lang].money);
+            prop_assert_eq!(found.len(), 1, "{}", text);
+            prop_assert_eq!(found[0].amount, expected.normalize(), "{}", text);
         }
     }
 }
