@@ -450,6 +450,11 @@ mod table_tests {
         ("de", "mehrere zehn Milliarden Dollar und 14 Prozent", &[]),
         ("de", "zwischen 1,50 und 2 Euro", &["EUR 1.5-2 exact"]),
         ("de", "1.5 Milliarden Euro", &["EUR 1500000000 exact"]),
+        (
+            "de",
+            "Der Überschuss sank von 38 Milliarden auf 21 Milliarden Euro.",
+            &["EUR 38000000000 exact", "EUR 21000000000 exact"],
+        ),
     ];
 
     #[test]
