@@ -1,18 +1,19 @@
-//! Output writers. Every file is written to a temporary file in the output folder and renamed
-//! into place only when the run completes, so a crash or an error never leaves a half-written
-//! file or destroys the previous run's output.
+//! Output writers. Every file is written to a temporary file in the output folder and all of
+//! them replace the previous output together only when the run completes ([`commit`]), so a
+//! crash or an error never leaves a half-written file or destroys the previous run's output.
 
+pub mod commit;
 pub mod csv;
 
-use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use tempfile::NamedTempFile;
 
-use crate::process::Skipped;
+use crate::input::Skipped;
 use crate::record::Record;
+use commit::OutputDir;
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
@@ -25,38 +26,35 @@ pub enum Format {
     Jsonl,
 }
 
+/// One output being written to its temporary file.
 struct Pending {
     file: BufWriter<NamedTempFile>,
-    target: PathBuf,
+    name: &'static str,
 }
 
 impl Pending {
-    fn new(dir: &Path, name: &str) -> std::io::Result<Pending> {
-        let tmp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".tmp")
-            .tempfile_in(dir)?;
+    fn new(dir: &OutputDir, name: &'static str) -> std::io::Result<Pending> {
         Ok(Pending {
-            file: BufWriter::new(tmp),
-            target: dir.join(name),
+            file: BufWriter::new(dir.temp_file(name)?),
+            name,
         })
     }
 
-    fn commit(self) -> std::io::Result<PathBuf> {
+    /// The finished temporary file, readable by others, with the name it is to take.
+    fn finish(self) -> std::io::Result<(NamedTempFile, &'static str)> {
         let tmp = self.file.into_inner().map_err(|e| e.into_error())?;
-        tmp.as_file().sync_all()?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
             tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
         }
-        tmp.persist(&self.target).map_err(|e| e.error)?;
-        Ok(self.target)
+        Ok((tmp, self.name))
     }
 }
 
 /// Streams records into the output files of a run.
 pub struct Writer {
+    dir: OutputDir,
     json: Option<Pending>,
     jsonl: Option<Pending>,
     records_csv: Option<::csv::Writer<Pending>>,
@@ -76,9 +74,11 @@ impl Write for Pending {
 }
 
 impl Writer {
-    /// Creates the output folder if needed and opens temporary files for `formats`.
+    /// Creates the output folder if needed, takes it over (see [`commit`]) and opens
+    /// temporary files for `formats`.
     pub fn create(dir: &Path, formats: &[Format]) -> std::io::Result<Writer> {
-        std::fs::create_dir_all(dir)?;
+        let out = OutputDir::open(dir)?;
+        let dir = &out;
         let has = |f: Format| formats.contains(&f);
         let mut json = has(Format::Json)
             .then(|| Pending::new(dir, "records.json"))
@@ -100,15 +100,19 @@ impl Writer {
         } else {
             None
         };
+        let jsonl = has(Format::Jsonl)
+            .then(|| Pending::new(dir, "records.jsonl"))
+            .transpose()?;
+        let skipped = Pending::new(dir, "skipped.csv")?;
+        let manifest = Pending::new(dir, "run.json")?;
         Ok(Writer {
+            dir: out,
             json,
-            jsonl: has(Format::Jsonl)
-                .then(|| Pending::new(dir, "records.jsonl"))
-                .transpose()?,
+            jsonl,
             records_csv,
             mentions_csv,
-            skipped: Pending::new(dir, "skipped.csv")?,
-            manifest: Pending::new(dir, "run.json")?,
+            skipped,
+            manifest,
             count: 0,
         })
     }
@@ -135,7 +139,8 @@ impl Writer {
         Ok(())
     }
 
-    /// Writes the skipped-files list and the run manifest, then renames every file into place.
+    /// Writes the skipped-files list and the run manifest, then replaces the previous output
+    /// with every file at once (see [`commit`]).
     pub fn finish<M: Serialize>(mut self, skipped: &[Skipped], manifest: &M) -> std::io::Result<Vec<PathBuf>> {
         let mut done = Vec::new();
         if let Some(mut j) = self.json.take() {
@@ -163,11 +168,10 @@ impl Writer {
         self.manifest.write_all(b"\n")?;
         done.push(self.skipped);
         done.push(self.manifest);
-        done.into_iter().map(Pending::commit).collect()
+        let files = done
+            .into_iter()
+            .map(Pending::finish)
+            .collect::<std::io::Result<Vec<_>>>()?;
+        self.dir.commit(files)
     }
-}
-
-/// Creates an empty file, used by tests to prove an output folder is untouched.
-pub fn touch(path: &Path) -> std::io::Result<File> {
-    File::create(path)
 }
