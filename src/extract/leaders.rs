@@ -660,10 +660,72 @@ fn tokenize(chars: &[char]) -> Vec<Tok> {
 
 struct Found {
     name: String,
+    /// The tokens of the mention, first and one past the last.
+    toks: (usize, usize),
     span: Span,
     title: Option<String>,
     country: Option<String>,
     rule: String,
+}
+
+/// An of-phrase after a title ("Deputy Director of the Institute for Strategic and Regional
+/// Studies under the President of the Republic of Uzbekistan Sanjar Valiyev") is read over at
+/// most this many tokens, so a page of capitalised words costs linear time.
+const MAX_OF_PHRASE: usize = 32;
+
+/// For each token, the index of the first of `spans` (in their order) that overlaps it.
+/// Tokens are disjoint and in text order, so each span finds its tokens by binary search.
+fn first_overlapping(toks: &[Tok], spans: impl Iterator<Item = Span>) -> Vec<Option<usize>> {
+    let mut out = vec![None; toks.len()];
+    for (i, span) in spans.enumerate() {
+        let from = toks.partition_point(|t| t.span.end <= span.start);
+        for (k, t) in toks.iter().enumerate().skip(from) {
+            if t.span.start >= span.end {
+                break;
+            }
+            if out[k].is_none() && t.span.overlaps(&span) {
+                out[k] = Some(i);
+            }
+        }
+    }
+    out
+}
+
+/// The leaders found so far, by the tokens they cover, so that a new mention finds the one
+/// it lies in or that lies in it without a scan of all of them.
+struct FoundIndex {
+    at_token: Vec<Vec<usize>>,
+}
+
+impl FoundIndex {
+    fn new(tokens: usize, found: &[Found]) -> FoundIndex {
+        let mut index = FoundIndex {
+            at_token: vec![Vec::new(); tokens],
+        };
+        for (i, f) in found.iter().enumerate() {
+            index.add(i, f.toks);
+        }
+        index
+    }
+
+    fn add(&mut self, i: usize, (a, b): (usize, usize)) {
+        for k in a..b {
+            self.at_token[k].push(i);
+        }
+    }
+
+    /// The first found leader (in `found` order) whose tokens lie within `a..b` or contain it.
+    fn nested(&self, found: &[Found], (a, b): (usize, usize)) -> Option<usize> {
+        self.at_token[a..b]
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|&i| {
+                let (fa, fb) = found[i].toks;
+                (a <= fa && fb <= b) || (fa <= a && b <= fb)
+            })
+            .min()
+    }
 }
 
 /// Finds the leaders of a story. `countries` are the story's country mentions, used to tell
@@ -672,16 +734,14 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
     let chars: Vec<char> = text.chars().collect();
     let toks = tokenize(&chars);
     let title_hits = rules.titles.find(text);
-    let country_at = |t: &Tok| {
-        countries
-            .iter()
-            .find(|c| c.span.overlaps(&t.span))
-            .map(|c| c.code.clone())
-    };
-    let in_title = |t: &Tok| title_hits.iter().any(|h| h.span.overlaps(&t.span));
+    let tok_country = first_overlapping(&toks, countries.iter().map(|c| c.span));
+    let country_at = |k: usize| tok_country[k].map(|c| countries[c].code.clone());
+    let tok_title = first_overlapping(&toks, title_hits.iter().map(|h| h.span));
+    let in_title = |k: usize| tok_title[k].is_some();
     let nameish: Vec<bool> = toks
         .iter()
-        .map(|t| {
+        .enumerate()
+        .map(|(k, t)| {
             let first = t.text.chars().next().unwrap_or(' ');
             let upper_count = t.text.chars().filter(|c| c.is_uppercase()).count();
             let acronym = upper_count >= 2 && upper_count * 2 >= t.text.chars().filter(|c| c.is_alphabetic()).count();
@@ -690,8 +750,8 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
                 && !rules.not_name.contains(&t.text)
                 && !rules.org_heads.contains(&t.text)
                 && !rules.modifiers.contains(&t.text)
-                && !in_title(t)
-                && country_at(t).is_none()
+                && !in_title(k)
+                && country_at(k).is_none()
         })
         .collect();
     let particle = |i: usize| rules.particles.iter().any(|p| *p == toks[i].text);
@@ -716,18 +776,25 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
         }
     }
 
+    let mut run_from: Vec<Option<(usize, usize)>> = vec![None; toks.len() + 1];
+    let mut run_until: Vec<Option<(usize, usize)>> = vec![None; toks.len() + 1];
+    for &(a, b) in runs.iter().rev() {
+        run_from[a] = Some((a, b));
+        run_until[b] = Some((a, b));
+    }
     let run_text = |a: usize, b: usize| toks[a..b].iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ");
     let run_span = |a: usize, b: usize| Span::new(toks[a].span.start, toks[b - 1].span.end);
     let mut found: Vec<Found> = Vec::new();
     let mut offices: Vec<OfficeMention> = Vec::new();
 
     // 1. Gazetteer: short names written in capitals ("MBS"), which are not name-like tokens.
-    for t in &toks {
+    for (k, t) in toks.iter().enumerate() {
         let letters: Vec<char> = t.text.chars().filter(|c| c.is_alphabetic()).collect();
         if letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase()) {
             if let Some(p) = rules.gazetteer.short(&t.text) {
                 found.push(Found {
                     name: rules.gazetteer.people[p].name.clone(),
+                    toks: (k, k + 1),
                     span: t.span,
                     title: None,
                     country: rules.gazetteer.people[p].country.clone(),
@@ -756,6 +823,7 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
                 Some((e, p)) => {
                     found.push(Found {
                         name: rules.gazetteer.people[p].name.clone(),
+                        toks: (k, e),
                         span: run_span(k, e),
                         title: None,
                         country: rules.gazetteer.people[p].country.clone(),
@@ -771,9 +839,12 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
     // 2. Title patterns.
     // A title hit may start or end inside a token ("Abgeordnete" in "EU-Abgeordnete"): the
     // title then covers every token it touches, so token and character positions agree.
-    let tok_at = |pos: usize| toks.iter().position(|t| t.span.end > pos);
+    let mut found_at = FoundIndex::new(toks.len(), &found);
     for hit in &title_hits {
-        let Some(first) = tok_at(hit.span.start) else { continue };
+        let first = toks.partition_point(|t| t.span.end <= hit.span.start);
+        if first == toks.len() {
+            continue;
+        }
         let mut last = first;
         while last + 1 < toks.len() && toks[last + 1].span.start < hit.span.end {
             last += 1;
@@ -787,7 +858,7 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
         let title_start = toks[lo].span.start;
         let mut country = None;
         if lo > 0 && toks[lo].joined {
-            country = country_at(&toks[lo - 1]);
+            country = country_at(lo - 1);
         }
         // An of-phrase after the title.
         let mut j = last + 1;
@@ -795,6 +866,7 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
         let mut last_non_name = last;
         if j < toks.len() && toks[j].joined && rules.joiners.iter().any(|w| *w == toks[j].text) {
             while j < toks.len()
+                && j - last <= MAX_OF_PHRASE
                 && toks[j].joined
                 && (rules.joiners.iter().any(|w| *w == toks[j].text)
                     || toks[j].text.chars().next().is_some_and(|c| c.is_uppercase()))
@@ -802,12 +874,12 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
                 let coordinated_title = (toks[j].text == "and" || toks[j].text == "und")
                     && toks
                         .get(j + 1)
-                        .is_some_and(|n| in_title(n) || rules.modifiers.contains(&n.text));
+                        .is_some_and(|n| in_title(j + 1) || rules.modifiers.contains(&n.text));
                 if coordinated_title {
                     break;
                 }
                 if phrase_country.is_none() {
-                    phrase_country = country_at(&toks[j]);
+                    phrase_country = country_at(j);
                 }
                 if !nameish[j] {
                     last_non_name = j;
@@ -838,9 +910,9 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
             };
             candidate = Some((start, j));
         } else if j < toks.len() && toks[j].text == "," && j + 1 < toks.len() && nameish[j + 1] {
-            candidate = runs.iter().find(|r| r.0 == j + 1).copied();
+            candidate = run_from[j + 1];
         } else if j == last + 1 && j < toks.len() && toks[j].joined && nameish[j] {
-            candidate = runs.iter().find(|r| r.0 == j).copied();
+            candidate = run_from[j];
         }
         // Or a name right before: "Rashid Meredov, Minister of ...".
         if candidate.is_none() && lo >= 2 {
@@ -854,7 +926,7 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
                 comma = c.checked_sub(1);
             }
             if let Some(c) = comma.filter(|&c| c >= 1 && toks[c].text == ",") {
-                candidate = runs.iter().find(|r| r.1 == c).copied();
+                candidate = run_until[c];
             }
         }
         let Some((a, b)) = candidate else {
@@ -881,10 +953,7 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
         });
         let title: Option<String> = Some(chars[title_start..hit.span.end].iter().collect());
         let span = run_span(a, b);
-        if let Some(f) = found
-            .iter_mut()
-            .find(|f| span.contains(&f.span) || f.span.contains(&span))
-        {
+        if let Some(f) = found_at.nested(&found, (a, b)).map(|i| &mut found[i]) {
             if f.title.is_none() {
                 f.title = title;
             }
@@ -898,8 +967,10 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
         }
         let name = run_text(a, b);
         let country = country.or_else(|| rules.origins.country_of(&name));
+        found_at.add(found.len(), (a, b));
         found.push(Found {
             name,
+            toks: (a, b),
             span,
             title,
             country,
@@ -911,13 +982,11 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
     found.sort_by_key(|f| f.span.start);
     let mut people: Vec<LeaderMention> = Vec::new();
     let mut spans: Vec<Vec<Span>> = Vec::new();
+    let mut by_name: HashMap<&str, usize> = HashMap::new();
     for f in &found {
-        let idx = people.iter().position(|p| p.name == f.name);
-        match idx {
-            Some(i) => {
-                if !spans[i].contains(&f.span) {
-                    spans[i].push(f.span);
-                }
+        match by_name.get(f.name.as_str()) {
+            Some(&i) => {
+                spans[i].push(f.span);
                 let p = &mut people[i];
                 if p.title.is_none() {
                     p.title = f.title.clone();
@@ -927,6 +996,7 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
                 }
             }
             None => {
+                by_name.insert(&f.name, people.len());
                 people.push(LeaderMention {
                     name: f.name.clone(),
                     span: f.span,
@@ -940,21 +1010,28 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
             }
         }
     }
-    for (i, p) in people.iter().enumerate() {
+    let mut in_runs: HashMap<&str, Vec<Span>> = HashMap::new();
+    for &(a, b) in &runs {
+        for tok in &toks[a..b] {
+            in_runs.entry(tok.text.as_str()).or_default().push(tok.span);
+        }
+    }
+    for (p, s) in people.iter().zip(spans.iter_mut()) {
+        s.sort();
+        s.dedup();
         if p.rule == "leader.gazetteer" {
             continue;
         }
-        let surname = p.name.rsplit(' ').next().unwrap_or("").to_owned();
-        for &(a, b) in &runs {
-            for tok in &toks[a..b] {
-                if tok.text == surname && !spans[i].iter().any(|s| s.overlaps(&tok.span)) {
-                    spans[i].push(tok.span);
-                }
+        let surname = p.name.rsplit(' ').next().unwrap_or("");
+        let named = s.clone();
+        for tok in in_runs.get(surname).into_iter().flatten() {
+            let after = named.partition_point(|n| n.end <= tok.start);
+            if named.get(after).is_none_or(|n| !n.overlaps(tok)) {
+                s.push(*tok);
             }
         }
     }
-    for (p, s) in people.iter_mut().zip(spans) {
-        let mut s = s;
+    for (p, mut s) in people.iter_mut().zip(spans) {
         s.sort();
         p.mentions = s.len();
         p.span = s[0];
