@@ -129,7 +129,7 @@ pub struct RunArgs {
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub reference_date: Option<String>,
     /// Skip (never truncate) files larger than this: bytes, or with a unit K, M or G (powers
-    /// of 1024), e.g. `64M`.
+    /// of 1024), e.g. `64M`; at most `1G`.
     #[arg(long, value_name = "SIZE", default_value = "16M", value_parser = parse_size)]
     pub max_file_size: u64,
 }
@@ -152,8 +152,8 @@ pub fn parse_size(arg: &str) -> Result<u64, String> {
         .map_err(|_| format!("`{arg}` is not a size; write a whole number with an optional unit, e.g. 64M"))?;
     match number.checked_mul(scale) {
         Some(0) => Err("a size limit of 0 would skip every file".to_owned()),
-        Some(bytes) => Ok(bytes),
-        None => Err(format!("`{arg}` is too large")),
+        Some(bytes) if bytes <= crate::text::MAX_TEXT_BYTES as u64 => Ok(bytes),
+        _ => Err(format!("`{arg}` is over the highest limit, 1G")),
     }
 }
 
@@ -213,7 +213,8 @@ mod tests {
         ] {
             assert_eq!(parse_size(arg), Ok(bytes), "{arg}");
         }
-        for arg in ["", "M", "12X", "0", "-5M", "99999999999G"] {
+        assert_eq!(parse_size("1G"), Ok(1 << 30));
+        for arg in ["", "M", "12X", "0", "-5M", "2G", "99999999999G"] {
             assert!(parse_size(arg).is_err(), "{arg}");
         }
     }

@@ -244,7 +244,11 @@ pub fn read(file: &InputFile, max_bytes: u64) -> Result<Decoded, Skipped> {
     if bytes.len() as u64 > max_bytes {
         return Err(too_large(bytes.len() as u64));
     }
-    decode(&bytes).map_err(|e| skipped(e.to_string()))
+    let decoded = decode(&bytes).map_err(|e| skipped(e.to_string()))?;
+    if decoded.text.len() > crate::text::MAX_TEXT_BYTES {
+        return Err(too_large(decoded.text.len() as u64));
+    }
+    Ok(decoded)
 }
 
 /// A byte count for messages: `512 bytes`, `3.4 MiB`.

@@ -161,11 +161,17 @@ fn extract_story(
     }
 
     let money_mentions = money::extract(text, &rules.money);
+    // Money mentions are disjoint and in text order: the one that could hold a country
+    // mention is found by binary search.
+    let inside_money = |span: &Span| {
+        let at = money_mentions.partition_point(|m| m.span.end < span.end);
+        money_mentions.get(at).is_some_and(|m| m.span.contains(span))
+    };
     let country_mentions: Vec<_> = rules
         .countries
         .extract(text)
         .into_iter()
-        .filter(|c| !money_mentions.iter().any(|m| m.span.contains(&c.span)))
+        .filter(|c| !inside_money(&c.span))
         .collect();
     let found = leaders::extract(text, &rules.leaders, &country_mentions, lang);
     let mut found_leaders = found.people;

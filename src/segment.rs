@@ -287,34 +287,17 @@ fn build_story(
     number: usize,
     title: Option<(String, Span)>,
 ) -> Story {
-    let mut masked = String::with_capacity(text.len());
     let slice = &text[index.byte_at(range.start)..index.byte_at(range.end)];
-    masked.push_str(slice);
-    let mut story_lines = Vec::new();
-    let furniture: Vec<Span> = lines
+    // The file's lines inside the story, found by binary search (lines are in file order).
+    let first = lines.partition_point(|l| l.span.start < range.start);
+    let last = first + lines[first..].partition_point(|l| l.span.end <= range.end);
+    let inside = &lines[first..last];
+    let masked = mask_furniture(slice, range.start, inside);
+    let story_lines = inside
         .iter()
-        .filter(|l| l.furniture.is_some() && range.contains(&l.span))
-        .map(|l| l.span)
+        .filter(|l| l.furniture.is_none() && !l.span.is_empty())
+        .map(|l| Span::new(l.span.start - range.start, l.span.end - range.start))
         .collect();
-    if !furniture.is_empty() {
-        masked = slice
-            .chars()
-            .enumerate()
-            .map(|(i, c)| {
-                let at = range.start + i;
-                if c != '\n' && furniture.iter().any(|f| f.start <= at && at < f.end) {
-                    ' '
-                } else {
-                    c
-                }
-            })
-            .collect();
-    }
-    for l in lines {
-        if l.furniture.is_none() && range.contains(&l.span) && !l.span.is_empty() {
-            story_lines.push(Span::new(l.span.start - range.start, l.span.end - range.start));
-        }
-    }
     Story {
         number,
         range,
@@ -322,6 +305,29 @@ fn build_story(
         title,
         lines: story_lines,
     }
+}
+
+/// `slice` (which starts at character `offset` of the file) with the characters of furniture
+/// lines replaced by spaces, line breaks kept, in one pass over both.
+fn mask_furniture(slice: &str, offset: usize, lines: &[Line]) -> String {
+    let mut furniture = lines
+        .iter()
+        .filter(|l| l.furniture.is_some())
+        .map(|l| l.span)
+        .peekable();
+    if furniture.peek().is_none() {
+        return slice.to_owned();
+    }
+    let mut masked = String::with_capacity(slice.len());
+    for (i, c) in slice.chars().enumerate() {
+        let at = offset + i;
+        while furniture.peek().is_some_and(|f| f.end <= at) {
+            furniture.next();
+        }
+        let in_furniture = furniture.peek().is_some_and(|f| f.start <= at);
+        masked.push(if in_furniture && c != '\n' { ' ' } else { c });
+    }
+    masked
 }
 
 #[cfg(test)]

@@ -45,30 +45,39 @@ impl Span {
     }
 }
 
+/// The longest text accord indexes (and so the highest `--max-file-size`): 1 GiB.
+pub const MAX_TEXT_BYTES: usize = 1 << 30;
+
 /// Maps byte offsets of one text to character offsets, built once per text.
 #[derive(Debug, Clone)]
 pub struct CharIndex {
     /// Byte offset of every character start, plus the text length at the end.
-    starts: Vec<usize>,
+    /// (`u32`: texts are far below 4 GiB, see [`MAX_TEXT_BYTES`]; half the memory of `usize`.)
+    starts: Vec<u32>,
 }
 
 impl CharIndex {
     /// Indexes `text`.
     pub fn new(text: &str) -> Self {
-        let mut starts: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
-        starts.push(text.len());
+        assert!(
+            text.len() <= MAX_TEXT_BYTES,
+            "text of {} bytes is over the limit",
+            text.len()
+        );
+        let mut starts: Vec<u32> = text.char_indices().map(|(b, _)| b as u32).collect();
+        starts.push(text.len() as u32);
         CharIndex { starts }
     }
 
     /// Character offset of the character starting at byte `byte` (or the end of the text).
     /// A byte inside a character maps to that character's successor.
     pub fn char_at(&self, byte: usize) -> usize {
-        self.starts.partition_point(|&b| b < byte)
+        self.starts.partition_point(|&b| (b as usize) < byte)
     }
 
     /// Byte offset where character `ch` starts.
     pub fn byte_at(&self, ch: usize) -> usize {
-        self.starts[ch.min(self.starts.len() - 1)]
+        self.starts[ch.min(self.starts.len() - 1)] as usize
     }
 
     /// Converts a byte range into a character span.
@@ -98,6 +107,36 @@ pub fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
 }
 
+/// A run of word characters longer than this is no word (a code, a hash, an encoded blob),
+/// so nothing is looked up inside it; German compounds stay well below it.
+pub const MAX_WORD_CHARS: usize = 64;
+
+/// Where the word that continues at `from` ends, or `None` when it runs on for more than
+/// [`MAX_WORD_CHARS`] characters from there.
+pub fn word_end(chars: &[char], from: usize) -> Option<usize> {
+    let mut end = from;
+    while end < chars.len() && is_word_char(chars[end]) {
+        if end - from == MAX_WORD_CHARS {
+            return None;
+        }
+        end += 1;
+    }
+    Some(end)
+}
+
+/// Where the word that reaches back from `to` starts, or `None` when it runs back for more
+/// than [`MAX_WORD_CHARS`] characters from there.
+pub fn word_start(chars: &[char], to: usize) -> Option<usize> {
+    let mut start = to;
+    while start > 0 && is_word_char(chars[start - 1]) {
+        if to - start == MAX_WORD_CHARS {
+            return None;
+        }
+        start -= 1;
+    }
+    Some(start)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,6 +150,22 @@ mod tests {
         assert_eq!(span, Span::new(7, 12));
         assert_eq!(slice(text, &idx, span), "Zölle");
         assert_eq!(idx.char_len(), 12);
+    }
+
+    #[test]
+    fn words_end_and_start_within_the_limit() {
+        let chars: Vec<char> = "ab Zollunion cd".chars().collect();
+        assert_eq!(word_end(&chars, 5), Some(12));
+        assert_eq!(word_start(&chars, 8), Some(3));
+        assert_eq!(word_start(&chars, 2), Some(0));
+        assert_eq!(word_end(&chars, 13), Some(15));
+        let blob: Vec<char> = format!("x {} y", "a".repeat(MAX_WORD_CHARS + 1)).chars().collect();
+        assert_eq!(word_end(&blob, 2), None);
+        assert_eq!(word_start(&blob, MAX_WORD_CHARS + 3), None);
+        assert_eq!(word_start(&blob, 60), Some(2));
+        let longest: Vec<char> = "a".repeat(MAX_WORD_CHARS).chars().collect();
+        assert_eq!(word_end(&longest, 0), Some(MAX_WORD_CHARS));
+        assert_eq!(word_start(&longest, MAX_WORD_CHARS), Some(0));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use crate::rules::diag::Diagnostic;
 use crate::rules::source::Table;
 use crate::rules::terms::{Ending, Term, TermMatcher};
-use crate::text::Span;
+use crate::text::{slice, CharIndex, Span};
 
 /// A row of `rules/common/countries.csv`.
 #[derive(Debug, Clone, Deserialize)]
@@ -226,24 +226,27 @@ impl CountryRules {
 
     /// True when the term at `span` is listed as a given name (`Jordan *` in the exclusions)
     /// and a capitalised word follows it.
-    fn is_given_name(&self, text: &str, span: crate::text::Span) -> bool {
-        if self.before_names.is_empty() {
+    fn is_given_name(&self, text: &str, index: &CharIndex, span: crate::text::Span) -> bool {
+        let term = slice(text, index, span);
+        if !self.before_names.iter().any(|n| n == term) {
             return false;
         }
-        let mut chars = text.chars().skip(span.start);
-        let term: String = chars.by_ref().take(span.len()).collect();
-        if !self.before_names.contains(&term) {
-            return false;
-        }
-        chars.next() == Some(' ') && chars.next().is_some_and(char::is_uppercase)
+        let mut after = text[index.byte_at(span.end)..].chars();
+        after.next() == Some(' ') && after.next().is_some_and(char::is_uppercase)
     }
 
     /// Finds every country mention in `text`.
     pub fn extract(&self, text: &str) -> Vec<CountryMention> {
+        let index = (!self.before_names.is_empty()).then(|| CharIndex::new(text));
         self.matcher
             .find(text)
             .into_iter()
-            .filter(|hit| self.codes[hit.term].1 != EXCLUDED && !self.is_given_name(text, hit.span))
+            .filter(|hit| {
+                self.codes[hit.term].1 != EXCLUDED
+                    && !index
+                        .as_ref()
+                        .is_some_and(|index| self.is_given_name(text, index, hit.span))
+            })
             .map(|hit| {
                 let (code, rule) = &self.codes[hit.term];
                 CountryMention {

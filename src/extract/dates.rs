@@ -194,7 +194,9 @@ fn number_placeholders(words: &BTreeMap<String, u32>, joiners: &[String], ph: &m
             .map(|(w, _)| w.clone())
             .collect();
         if list.is_empty() {
-            r"(?:\b\B)".to_owned()
+            // A class that matches nothing: a look-around such as `\b\B` would make the
+            // whole pattern fall back to a slow engine on non-ASCII text.
+            r"[^\s\S]".to_owned()
         } else {
             alternation("", list)
         }

@@ -673,18 +673,19 @@ struct Found {
 /// most this many tokens, so a page of capitalised words costs linear time.
 const MAX_OF_PHRASE: usize = 32;
 
-/// For each token, the index of the first of `spans` (in their order) that overlaps it.
-/// Tokens are disjoint and in text order, so each span finds its tokens by binary search.
-fn first_overlapping(toks: &[Tok], spans: impl Iterator<Item = Span>) -> Vec<Option<usize>> {
-    let mut out = vec![None; toks.len()];
+/// The tokens that one of `spans` overlaps, each with the index of the first such span (in
+/// their order). Tokens are disjoint and in text order, so each span finds its tokens by
+/// binary search; the map holds only the tokens covered.
+fn first_overlapping(toks: &[Tok], spans: impl Iterator<Item = Span>) -> HashMap<usize, usize> {
+    let mut out = HashMap::new();
     for (i, span) in spans.enumerate() {
         let from = toks.partition_point(|t| t.span.end <= span.start);
         for (k, t) in toks.iter().enumerate().skip(from) {
             if t.span.start >= span.end {
                 break;
             }
-            if out[k].is_none() && t.span.overlaps(&span) {
-                out[k] = Some(i);
+            if t.span.overlaps(&span) {
+                out.entry(k).or_insert(i);
             }
         }
     }
@@ -694,13 +695,13 @@ fn first_overlapping(toks: &[Tok], spans: impl Iterator<Item = Span>) -> Vec<Opt
 /// The leaders found so far, by the tokens they cover, so that a new mention finds the one
 /// it lies in or that lies in it without a scan of all of them.
 struct FoundIndex {
-    at_token: Vec<Vec<usize>>,
+    at_token: HashMap<usize, Vec<usize>>,
 }
 
 impl FoundIndex {
-    fn new(tokens: usize, found: &[Found]) -> FoundIndex {
+    fn new(found: &[Found]) -> FoundIndex {
         let mut index = FoundIndex {
-            at_token: vec![Vec::new(); tokens],
+            at_token: HashMap::new(),
         };
         for (i, f) in found.iter().enumerate() {
             index.add(i, f.toks);
@@ -710,14 +711,14 @@ impl FoundIndex {
 
     fn add(&mut self, i: usize, (a, b): (usize, usize)) {
         for k in a..b {
-            self.at_token[k].push(i);
+            self.at_token.entry(k).or_default().push(i);
         }
     }
 
     /// The first found leader (in `found` order) whose tokens lie within `a..b` or contain it.
     fn nested(&self, found: &[Found], (a, b): (usize, usize)) -> Option<usize> {
-        self.at_token[a..b]
-            .iter()
+        (a..b)
+            .filter_map(|k| self.at_token.get(&k))
             .flatten()
             .copied()
             .filter(|&i| {
@@ -735,9 +736,9 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
     let toks = tokenize(&chars);
     let title_hits = rules.titles.find(text);
     let tok_country = first_overlapping(&toks, countries.iter().map(|c| c.span));
-    let country_at = |k: usize| tok_country[k].map(|c| countries[c].code.clone());
+    let country_at = |k: usize| tok_country.get(&k).map(|&c| countries[c].code.clone());
     let tok_title = first_overlapping(&toks, title_hits.iter().map(|h| h.span));
-    let in_title = |k: usize| tok_title[k].is_some();
+    let in_title = |k: usize| tok_title.contains_key(&k);
     let nameish: Vec<bool> = toks
         .iter()
         .enumerate()
@@ -776,12 +777,8 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
         }
     }
 
-    let mut run_from: Vec<Option<(usize, usize)>> = vec![None; toks.len() + 1];
-    let mut run_until: Vec<Option<(usize, usize)>> = vec![None; toks.len() + 1];
-    for &(a, b) in runs.iter().rev() {
-        run_from[a] = Some((a, b));
-        run_until[b] = Some((a, b));
-    }
+    let run_from: HashMap<usize, (usize, usize)> = runs.iter().map(|&(a, b)| (a, (a, b))).collect();
+    let run_until: HashMap<usize, (usize, usize)> = runs.iter().map(|&(a, b)| (b, (a, b))).collect();
     let run_text = |a: usize, b: usize| toks[a..b].iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ");
     let run_span = |a: usize, b: usize| Span::new(toks[a].span.start, toks[b - 1].span.end);
     let mut found: Vec<Found> = Vec::new();
@@ -839,7 +836,7 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
     // 2. Title patterns.
     // A title hit may start or end inside a token ("Abgeordnete" in "EU-Abgeordnete"): the
     // title then covers every token it touches, so token and character positions agree.
-    let mut found_at = FoundIndex::new(toks.len(), &found);
+    let mut found_at = FoundIndex::new(&found);
     for hit in &title_hits {
         let first = toks.partition_point(|t| t.span.end <= hit.span.start);
         if first == toks.len() {
@@ -910,9 +907,9 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
             };
             candidate = Some((start, j));
         } else if j < toks.len() && toks[j].text == "," && j + 1 < toks.len() && nameish[j + 1] {
-            candidate = run_from[j + 1];
+            candidate = run_from.get(&(j + 1)).copied();
         } else if j == last + 1 && j < toks.len() && toks[j].joined && nameish[j] {
-            candidate = run_from[j];
+            candidate = run_from.get(&j).copied();
         }
         // Or a name right before: "Rashid Meredov, Minister of ...".
         if candidate.is_none() && lo >= 2 {
@@ -926,7 +923,7 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
                 comma = c.checked_sub(1);
             }
             if let Some(c) = comma.filter(|&c| c >= 1 && toks[c].text == ",") {
-                candidate = run_until[c];
+                candidate = run_until.get(&c).copied();
             }
         }
         let Some((a, b)) = candidate else {

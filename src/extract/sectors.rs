@@ -279,9 +279,10 @@ impl SectorRules {
         if self.org_heads.is_empty() || !chars[span.start].is_uppercase() {
             return false;
         }
-        let Some(pos) = tokens.iter().position(|t| t.span.overlaps(&span)) else {
+        let pos = tokens.partition_point(|t| t.span.end <= span.start);
+        if !tokens.get(pos).is_some_and(|t| t.span.overlaps(&span)) {
             return false;
-        };
+        }
         let is_cap = |t: &Tok| t.text.chars().next().is_some_and(|c| c.is_uppercase());
         let is_joiner = |t: &Tok| {
             matches!(
@@ -291,6 +292,7 @@ impl SectorRules {
         };
         let mut lo = pos;
         while lo > 0
+            && pos - lo < MAX_NAME_TOKENS
             && tokens[lo].same_line
             && (is_cap(&tokens[lo - 1]) || (is_joiner(&tokens[lo - 1]) && lo >= 2 && is_cap(&tokens[lo - 2])))
         {
@@ -298,6 +300,7 @@ impl SectorRules {
         }
         let mut hi = pos;
         while hi + 1 < tokens.len()
+            && hi - pos < MAX_NAME_TOKENS
             && tokens[hi + 1].same_line
             && (is_cap(&tokens[hi + 1])
                 || (is_joiner(&tokens[hi + 1]) && tokens.get(hi + 2).is_some_and(|t| is_cap(t) || t.text == "the")))
@@ -308,12 +311,20 @@ impl SectorRules {
     }
 }
 
-/// `word` extended over hyphens to the whole hyphenated compound ("state-of-the-art").
+/// An organisation's name is looked for at most this many tokens either side of a term, so a
+/// page of capitalised words costs linear time.
+const MAX_NAME_TOKENS: usize = 32;
+
+/// `word` extended over hyphens to the whole hyphenated compound ("state-of-the-art"), over
+/// at most a few hundred characters.
 fn hyphenated_word(chars: &[char], word: Span) -> Span {
+    let reach = 4 * crate::text::MAX_WORD_CHARS;
+    let chars = &chars[..chars.len().min(word.end + reach)];
+    let floor = word.start.saturating_sub(reach);
     let mut start = word.start;
-    while start >= 2 && chars[start - 1] == '-' && chars[start - 2].is_alphanumeric() {
+    while start >= floor + 2 && chars[start - 1] == '-' && chars[start - 2].is_alphanumeric() {
         start -= 1;
-        while start > 0 && chars[start - 1].is_alphanumeric() {
+        while start > floor && chars[start - 1].is_alphanumeric() {
             start -= 1;
         }
     }

@@ -302,6 +302,10 @@ pub fn story_date(published: Option<NaiveDate>, resolved: &[ResolvedDate]) -> Op
     })
 }
 
+/// A publication date stands within this many characters of the start of its line, and a
+/// line holding only the date and dateline words is no longer than this either side of it.
+const MAX_DATELINE_CHARS: usize = 400;
+
 /// The publication date: an explicit full date standing alone on a line of the story (a
 /// dateline or byline), apart from the words the rules allow there. `lines` are the story's
 /// line spans; `text` is the story text.
@@ -326,21 +330,28 @@ pub fn published(
         else {
             continue;
         };
-        let Some(line) = lines.iter().find(|l| l.contains(&m.span)) else {
+        let at = lines.partition_point(|l| l.end < m.span.end);
+        let Some(line) = lines.get(at).filter(|l| l.contains(&m.span)) else {
             continue;
         };
-        let rest: String = chars[line.start..m.span.start]
-            .iter()
-            .chain(chars[m.span.end..line.end].iter())
-            .collect();
-        let rest = rest.to_lowercase();
-        let alone = rest
-            .split(|c: char| !c.is_alphabetic())
-            .filter(|w| !w.is_empty())
-            .all(|w| rules.dateline_words.iter().any(|d| d == w));
+        if m.span.start - line.start > MAX_DATELINE_CHARS {
+            continue;
+        }
         let before: String = chars[line.start..m.span.start].iter().collect();
-        let after: String = chars[m.span.end..line.end].iter().collect();
-        if alone || opens_a_dateline(&before, &after) {
+        let after = &chars[m.span.end..line.end];
+        let alone = after.len() <= MAX_DATELINE_CHARS
+            && format!("{before} {}", after.iter().collect::<String>())
+                .to_lowercase()
+                .split(|c: char| !c.is_alphabetic())
+                .filter(|w| !w.is_empty())
+                .all(|w| rules.dateline_words.iter().any(|d| d == w));
+        // A dateline is told by the first character after the date; read up to it.
+        let next = after
+            .iter()
+            .position(|c| !c.is_whitespace())
+            .map_or(after.len(), |i| i + 1);
+        let after_head: String = after[..next].iter().collect();
+        if alone || opens_a_dateline(&before, &after_head) {
             if let Some(date) = NaiveDate::from_ymd_opt(y, mo, d) {
                 return Some((i, date));
             }
@@ -405,14 +416,19 @@ fn starts_a_word(text: &str, cue: &str) -> bool {
         .any(|(i, _)| !text[..i].chars().last().is_some_and(char::is_alphanumeric))
 }
 
+/// A sentence is read at most this many characters either side of a date in it.
+const MAX_SENTENCE_REACH: usize = 1000;
+
 fn sentence_around(chars: &[char], within: Span, span: Span) -> String {
     let is_end = |i: usize| matches!(chars[i], '.' | '!' | '?') && chars.get(i + 1).is_none_or(|c| c.is_whitespace());
+    let floor = within.start.max(span.start.saturating_sub(MAX_SENTENCE_REACH));
+    let ceiling = within.end.min(span.end + MAX_SENTENCE_REACH);
     let mut start = span.start;
-    while start > within.start && !is_end(start - 1) {
+    while start > floor && !is_end(start - 1) {
         start -= 1;
     }
     let mut end = span.end;
-    while end < within.end && !is_end(end) {
+    while end < ceiling && !is_end(end) {
         end += 1;
     }
     chars[start..end.min(chars.len())].iter().collect()

@@ -3,7 +3,7 @@
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
-use crate::text::{is_word_char, CharIndex, Span};
+use crate::text::{is_word_char, word_end, word_start, CharIndex, Span};
 
 /// How a term may end inside a word.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,10 +107,9 @@ impl TermMatcher {
             let raw_end = end;
             let last = chars[end - 1];
             if is_word_char(last) {
-                let mut tail_end = end;
-                while tail_end < chars.len() && is_word_char(chars[tail_end]) {
-                    tail_end += 1;
-                }
+                let Some(tail_end) = word_end(&chars, end) else {
+                    continue;
+                };
                 let tail: String = chars[end..tail_end].iter().collect();
                 let ok = match &term.ending {
                     Ending::Closed => tail.is_empty(),
@@ -122,12 +121,14 @@ impl TermMatcher {
                 }
                 end = tail_end;
             }
-            let mut word_start = start;
-            if term.open_start {
-                while word_start > 0 && is_word_char(chars[word_start - 1]) {
-                    word_start -= 1;
+            let reported_start = if term.open_start {
+                match word_start(&chars, start) {
+                    Some(s) => s,
+                    None => continue,
                 }
-            }
+            } else {
+                start
+            };
             let raw = Span::new(
                 start,
                 if matches!(term.ending, Ending::Open) {
@@ -139,7 +140,7 @@ impl TermMatcher {
             hits.push((
                 raw,
                 TermHit {
-                    span: Span::new(word_start, end),
+                    span: Span::new(reported_start, end),
                     term: m.pattern().as_usize(),
                 },
             ));
