@@ -208,12 +208,11 @@ mod tests {
             ("1000", 1000),
             ("512K", 512 << 10),
             ("16M", 16 << 20),
-            ("2g", 2 << 30),
+            ("1g", 1 << 30),
             ("64 MiB", 64 << 20),
         ] {
             assert_eq!(parse_size(arg), Ok(bytes), "{arg}");
         }
-        assert_eq!(parse_size("1G"), Ok(1 << 30));
         for arg in ["", "M", "12X", "0", "-5M", "2G", "99999999999G"] {
             assert!(parse_size(arg).is_err(), "{arg}");
         }
