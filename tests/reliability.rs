@@ -103,14 +103,9 @@ fn awkward_folder() -> tempfile::TempDir {
     fs::write(p.join("blank.txt"), " \n\t\n").unwrap();
     fs::write(p.join("panic-regression.txt"), "EU-Abgeordnete zu Wochenrückblick.").unwrap();
     fs::write(p.join("big.txt"), article.repeat(3)).unwrap();
-    let mut state = 0x9e37_79b9_u32;
-    let random: Vec<u8> = (0..5_000)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            (state >> 24) as u8
-        })
+    // Bytes spread over the whole range (Fibonacci hashing of a counter).
+    let random: Vec<u8> = (0..5_000u32)
+        .map(|i| (i.wrapping_mul(0x9E37_79B9) >> 24) as u8)
         .collect();
     fs::write(p.join("random.txt"), random).unwrap();
     #[cfg(unix)]
