@@ -10,8 +10,9 @@
 //!   journal removed. A run killed during the renames leaves the journal, and the next run
 //!   finishes the renames before it does anything else, so the output files always belong to
 //!   one run.
-//! - **Leftovers.** Temporary files of killed runs (`.records.json.XXXXXX.tmp`) are removed
-//!   by the next run, under the lock.
+//! - **Leftovers.** Temporary files of killed runs (`.records.json.XXXXXX.tmp`, and the
+//!   journal's own `.accord.commit.XXXXXX.tmp` before it is renamed into place) are removed by
+//!   the next run, under the lock, after any journal is rolled forward.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
@@ -76,10 +77,7 @@ impl OutputDir {
 
     /// A new temporary file for the output `name`.
     pub fn temp_file(&self, name: &str) -> io::Result<NamedTempFile> {
-        tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".tmp")
-            .tempfile_in(&self.path)
+        temp_file_in(&self.path, name)
     }
 
     /// Renames every finished temporary file onto its target (`name`), all or nothing as seen
@@ -110,6 +108,14 @@ impl OutputDir {
     }
 }
 
+/// A new temporary file `.NAME.XXXXXX.tmp` in `dir`, the pattern [`temp_of`] knows.
+fn temp_file_in(dir: &Path, name: &str) -> io::Result<NamedTempFile> {
+    tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".tmp")
+        .tempfile_in(dir)
+}
+
 fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -118,7 +124,7 @@ fn file_name(path: &Path) -> String {
 
 /// Writes and syncs the journal: one `temporary<TAB>target` line per rename.
 fn write_journal(dir: &Path, renames: &[(String, String)]) -> io::Result<()> {
-    let mut journal = NamedTempFile::new_in(dir)?;
+    let mut journal = temp_file_in(dir, JOURNAL_FILE.trim_start_matches('.'))?;
     for (tmp, target) in renames {
         writeln!(journal, "{tmp}\t{target}")?;
     }
@@ -151,7 +157,7 @@ fn roll_forward(dir: &Path) -> io::Result<()> {
     let renames: Vec<(String, String)> = text
         .lines()
         .filter_map(|l| l.split_once('\t'))
-        .filter(|(tmp, target)| is_leftover(tmp) && OUTPUT_NAMES.contains(target))
+        .filter(|(tmp, target)| OUTPUT_NAMES.contains(target) && temp_of(tmp) == Some(*target))
         .map(|(tmp, target)| (tmp.to_owned(), target.to_owned()))
         .collect();
     apply(dir, &renames).map_err(|e| {
@@ -177,12 +183,17 @@ fn remove_leftovers(dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// True for the names of this module's temporary output files: `.NAME.XXXXXX.tmp`.
+/// True for the names of this module's temporary files (see [`temp_of`]).
 fn is_leftover(file: &str) -> bool {
-    let Some(inner) = file.strip_prefix('.').and_then(|f| f.strip_suffix(".tmp")) else {
-        return false;
-    };
-    OUTPUT_NAMES.iter().any(|name| {
+    temp_of(file).is_some()
+}
+
+/// The name a temporary file `.NAME.XXXXXX.tmp` stands in for: an output, or the journal,
+/// which is written to `.accord.commit.XXXXXX.tmp` before it is renamed into place.
+fn temp_of(file: &str) -> Option<&'static str> {
+    let inner = file.strip_prefix('.')?.strip_suffix(".tmp")?;
+    let journal = JOURNAL_FILE.trim_start_matches('.');
+    OUTPUT_NAMES.into_iter().chain([journal]).find(|name| {
         inner
             .strip_prefix(name)
             .and_then(|rest| rest.strip_prefix('.'))
@@ -219,6 +230,7 @@ mod tests {
             ".records.json.a1B2c3.tmp",
             ".run.json.XYZ123.tmp",
             ".mentions.csv.0.tmp",
+            ".accord.commit.Q7x9Zk.tmp",
         ] {
             assert!(is_leftover(name), "{name}");
         }
@@ -228,6 +240,8 @@ mod tests {
             ".notes.txt.abc.tmp",
             ".records.json.a-b.tmp",
             ".accord.lock",
+            ".accord.commit",
+            ".accord.lock.abc.tmp",
             "x.records.json.abc.tmp",
         ] {
             assert!(!is_leftover(name), "{name}");
@@ -242,6 +256,7 @@ mod tests {
         fs::write(d.join("run.json"), "new run").unwrap();
         fs::write(d.join(".records.json.abc123.tmp"), "new json").unwrap();
         fs::write(d.join(".records.csv.stale1.tmp"), "killed run").unwrap();
+        fs::write(d.join(".accord.commit.stale2.tmp"), "killed while journaling").unwrap();
         fs::write(d.join("notes.txt"), "not ours").unwrap();
         fs::write(
             d.join(JOURNAL_FILE),
@@ -253,6 +268,18 @@ mod tests {
         assert_eq!(fs::read_to_string(d.join("run.json")).unwrap(), "new run");
         assert_eq!(names(d), [LOCK_FILE, "notes.txt", "records.json", "run.json"]);
         drop(out);
+    }
+
+    #[test]
+    fn a_journal_line_whose_file_is_not_a_temporary_of_its_target_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        fs::write(d.join("records.json"), "old json").unwrap();
+        fs::write(d.join(".records.csv.abc123.tmp"), "csv, not json").unwrap();
+        fs::write(d.join(JOURNAL_FILE), ".records.csv.abc123.tmp\trecords.json\n").unwrap();
+        OutputDir::open(d).unwrap();
+        assert_eq!(fs::read_to_string(d.join("records.json")).unwrap(), "old json");
+        assert_eq!(names(d), [LOCK_FILE, "records.json"]);
     }
 
     #[test]
