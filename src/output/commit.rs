@@ -14,7 +14,7 @@
 //!   journal's own `.accord.commit.XXXXXX.tmp` before it is renamed into place) are removed by
 //!   the next run, under the lock, after any journal is rolled forward.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -48,20 +48,7 @@ impl OutputDir {
     /// leftover temporary files.
     pub fn open(dir: &Path) -> io::Result<OutputDir> {
         fs::create_dir_all(dir)?;
-        let lock = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(dir.join(LOCK_FILE))?;
-        lock.try_lock().map_err(|_| {
-            io::Error::new(
-                io::ErrorKind::WouldBlock,
-                format!(
-                    "another accord run is writing to this folder (it holds {}); wait for it or choose another --out",
-                    dir.join(LOCK_FILE).display()
-                ),
-            )
-        })?;
+        let lock = take_lock(&dir.join(LOCK_FILE))?;
         roll_forward(dir)?;
         remove_leftovers(dir)?;
         Ok(OutputDir {
@@ -105,6 +92,29 @@ impl OutputDir {
         }
         apply(&self.path, &renames)?;
         Ok(renames.into_iter().map(|(_, name)| self.path.join(name)).collect())
+    }
+}
+
+/// Opens (creating it if needed) and locks the lock file `path`; the lock lasts as long as the
+/// returned file is open. Fails at once if another process holds it.
+fn take_lock(path: &Path) -> io::Result<File> {
+    let with_path = |e: io::Error| io::Error::new(e.kind(), format!("cannot lock {}: {e}", path.display()));
+    let lock = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .map_err(with_path)?;
+    match lock.try_lock() {
+        Ok(()) => Ok(lock),
+        Err(TryLockError::WouldBlock) => Err(io::Error::new(
+            io::ErrorKind::WouldBlock,
+            format!(
+                "another accord run is writing to this folder (it holds {}); wait for it or choose another --out",
+                path.display()
+            ),
+        )),
+        Err(TryLockError::Error(e)) => Err(with_path(e)),
     }
 }
 
@@ -280,6 +290,19 @@ mod tests {
         OutputDir::open(d).unwrap();
         assert_eq!(fs::read_to_string(d.join("records.json")).unwrap(), "old json");
         assert_eq!(names(d), [LOCK_FILE, "records.json"]);
+    }
+
+    #[test]
+    fn a_lock_file_that_cannot_be_opened_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join(LOCK_FILE)).unwrap();
+        let err = OutputDir::open(dir.path()).unwrap_err();
+        let lock = dir.path().join(LOCK_FILE);
+        assert!(
+            err.to_string()
+                .starts_with(&format!("cannot lock {}: ", lock.display())),
+            "{err}"
+        );
     }
 
     #[test]
