@@ -40,7 +40,9 @@ fn binary() -> PathBuf {
 fn run_command(input: &Path, out: &Path) -> Command {
     let mut cmd = Command::new(binary());
     cmd.current_dir(root())
-        .args(["run", "--reference-date", "2026-12-02", "--threads", "2", "--input"])
+        .args(["run", "--reference-date", "2026-12-02", "--threads", "2", "--rules"])
+        .arg(root().join("rules"))
+        .arg("--input")
         .arg(input)
         .arg("--out")
         .arg(out)
@@ -61,6 +63,21 @@ fn leftovers(dir: &Path) -> Vec<String> {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.ends_with(".tmp") || n == ".accord.commit")
         .collect()
+}
+
+/// Checks that every output file in `dir` parses: JSON, JSON lines and CSV.
+fn assert_outputs_parse(dir: &Path) {
+    let read = |name: &str| fs::read(dir.join(name)).unwrap();
+    serde_json::from_slice::<serde_json::Value>(&read("records.json")).expect("records.json");
+    serde_json::from_slice::<serde_json::Value>(&read("run.json")).expect("run.json");
+    for line in read("records.jsonl").split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+        serde_json::from_slice::<serde_json::Value>(line).expect("a line of records.jsonl");
+    }
+    for name in ["records.csv", "mentions.csv", "skipped.csv"] {
+        for row in csv::Reader::from_reader(read(name).as_slice()).records() {
+            row.unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
+    }
 }
 
 fn restore(dir: &Path, files: &[Vec<u8>], run_json: &[u8]) {
@@ -88,17 +105,18 @@ fn a_run_killed_at_any_moment_leaves_whole_files_and_the_next_run_cleans_up() {
     let duration = started.elapsed();
     let new = snapshot(reference.path());
 
-    for step in 1..=6u32 {
+    for step in 1..=10u32 {
         restore(out.path(), &old, &old_run);
         let mut child = run_command(new_input.path(), out.path()).spawn().unwrap();
-        std::thread::sleep(duration * step / 7);
+        std::thread::sleep(duration * step / 11);
         child.kill().unwrap();
         child.wait().unwrap();
+        assert_outputs_parse(out.path());
         for (i, name) in STABLE_OUTPUTS.iter().enumerate() {
             let now = fs::read(out.path().join(name)).unwrap();
             assert!(
                 now == old[i] || now == new[i],
-                "after a kill at {step}/7 of the run, {name} is neither the old nor the new file"
+                "after a kill at {step}/11 of the run, {name} is neither the old nor the new file"
             );
         }
         let manifest: serde_json::Value =
