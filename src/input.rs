@@ -252,7 +252,7 @@ pub fn read(file: &InputFile, max_bytes: u64) -> Result<Decoded, Skipped> {
 }
 
 /// A byte count for messages: `512 bytes`, `3.4 MiB`.
-pub fn human_size(bytes: u64) -> String {
+fn human_size(bytes: u64) -> String {
     const UNITS: [&str; 3] = ["KiB", "MiB", "GiB"];
     if bytes < 1024 {
         return format!("{bytes} bytes");

@@ -5,7 +5,7 @@
 //! ("Kazakhstan First Deputy Foreign Minister Akan Rakhmetullin", "Rashid Meredov, Minister of
 //! Foreign Affairs of Turkmenistan").
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -1007,10 +1007,18 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
             }
         }
     }
-    let mut in_runs: HashMap<&str, Vec<Span>> = HashMap::new();
-    for &(a, b) in &runs {
-        for tok in &toks[a..b] {
-            in_runs.entry(tok.text.as_str()).or_default().push(tok.span);
+    // Surname-only mentions, for people found by a title: each run token that is one of
+    // their surnames, indexed once.
+    let surname_of = |p: &LeaderMention| p.name.rsplit(' ').next().unwrap_or("").to_owned();
+    let wanted: HashSet<String> = people
+        .iter()
+        .filter(|p| p.rule != "leader.gazetteer")
+        .map(surname_of)
+        .collect();
+    let mut surname_tokens: HashMap<&str, Vec<Span>> = HashMap::new();
+    for tok in runs.iter().flat_map(|&(a, b)| &toks[a..b]) {
+        if wanted.contains(&tok.text) {
+            surname_tokens.entry(tok.text.as_str()).or_default().push(tok.span);
         }
     }
     for (p, s) in people.iter().zip(spans.iter_mut()) {
@@ -1019,14 +1027,17 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
         if p.rule == "leader.gazetteer" {
             continue;
         }
-        let surname = p.name.rsplit(' ').next().unwrap_or("");
-        let named = s.clone();
-        for tok in in_runs.get(surname).into_iter().flatten() {
-            let after = named.partition_point(|n| n.end <= tok.start);
-            if named.get(after).is_none_or(|n| !n.overlaps(tok)) {
-                s.push(*tok);
-            }
-        }
+        let unnamed: Vec<Span> = surname_tokens
+            .get(surname_of(p).as_str())
+            .into_iter()
+            .flatten()
+            .filter(|tok| {
+                let after = s.partition_point(|n| n.end <= tok.start);
+                s.get(after).is_none_or(|n| !n.overlaps(tok))
+            })
+            .copied()
+            .collect();
+        s.extend(unnamed);
     }
     for (p, mut s) in people.iter_mut().zip(spans) {
         s.sort();

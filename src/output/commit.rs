@@ -57,11 +57,6 @@ impl OutputDir {
         })
     }
 
-    /// The folder.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// A new temporary file for the output `name`.
     pub fn temp_file(&self, name: &str) -> io::Result<NamedTempFile> {
         temp_file_in(&self.path, name)
