@@ -37,7 +37,9 @@ pub fn run_examples(rules: &RuleSet) -> Vec<ExampleFailure> {
         for p in &lr.dates.patterns().patterns {
             for ex in &p.examples {
                 let found = dates::extract(&ex.text, &lr.dates);
-                let resolved = resolve(&found, None, reference);
+                // An example is read as if published on the reference date, so that weekdays
+                // resolve.
+                let resolved = resolve(&found, Some(reference), reference);
                 let got: Vec<String> = resolved
                     .iter()
                     .filter(|d| d.rule == p.id)

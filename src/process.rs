@@ -136,7 +136,7 @@ fn extract_story(
     };
 
     let date_mentions = dates::extract(text, &rules.dates);
-    let published = resolve_dates::published(&date_mentions, &story.lines, text, &rules.dates);
+    let published = crate::resolve::published::published(&date_mentions, &story.lines, text, &rules.dates);
     let published_date = published.map(|(_, d)| d);
     let resolved = resolve_dates::resolve(&date_mentions, published_date, settings.reference_date);
     let title_line = story

@@ -3,7 +3,8 @@
 //!
 //! Dates (`dates.jsonl`, `dates_negative.jsonl`): every case is run through
 //! `extract::dates::extract` and `resolve::dates::resolve` with the case's reference date
-//! (2026-12-02 when the case has none). A predicted value is a true positive when it is in the
+//! (2026-12-02 when the case has none) as its published date: the suites' reference date is
+//! the day the sentence was said, so weekdays resolve against it. A predicted value is a true positive when it is in the
 //! `values` list of an expected result; predictions and expected results are matched one to
 //! one (maximum bipartite matching). Unmatched predictions are false positives, unmatched
 //! expected results false negatives. Every prediction on a negative case is a false positive.
@@ -256,7 +257,7 @@ fn peer_dates_conformance() {
                     None => default_reference,
                 };
                 let mentions = accord::extract::dates::extract(input, &lr.dates);
-                let resolved = accord::resolve::dates::resolve(&mentions, None, reference);
+                let resolved = accord::resolve::dates::resolve(&mentions, Some(reference), reference);
                 let expected: Vec<Vec<String>> = case["expected"]
                     .as_array()
                     .map(|a| {

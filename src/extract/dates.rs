@@ -57,6 +57,10 @@ pub struct DatesFile {
     pub event_cues: Vec<String>,
     /// Words that may stand on a dateline besides the date ("Published", "Updated").
     pub dateline_words: Vec<String>,
+    /// Labels that mark the date right after them as the publication date ("Published on",
+    /// "This story is from"), wherever the line stands.
+    #[serde(default)]
+    pub published_labels: Vec<String>,
     /// The patterns.
     #[serde(rename = "pattern")]
     pub patterns: Vec<PatternSpec>,
@@ -177,6 +181,8 @@ pub struct DateRules {
     week_offsets: BTreeMap<String, i32>,
     /// Lower-case event cue words.
     pub event_cues: Vec<String>,
+    /// Lower-case published labels, each as its words.
+    pub published_labels: Vec<Vec<String>>,
     /// Lower-case dateline words.
     pub dateline_words: Vec<String>,
 }
@@ -273,7 +279,8 @@ impl DateRules {
                 weekdays.insert(lower_key(n), i as u32);
             }
         }
-        let all_months = || file.months.iter().flatten().cloned();
+        // Headlines and datelines print months in capitals ("FEB. 28 2011").
+        let all_months = || file.months.iter().flatten().flat_map(|n| [n.clone(), n.to_uppercase()]);
         let mut ph = BTreeMap::new();
         ph.insert("month".into(), alternation("month", all_months()));
         ph.insert("month2".into(), alternation("month2", all_months()));
@@ -353,7 +360,29 @@ impl DateRules {
             week_offsets: lower_map(&file.week_offsets),
             event_cues: file.event_cues.iter().map(|w| w.to_lowercase()).collect(),
             dateline_words: file.dateline_words.iter().map(|w| w.to_lowercase()).collect(),
+            published_labels: file
+                .published_labels
+                .iter()
+                .map(|l| {
+                    l.split(|c: char| !c.is_alphabetic())
+                        .filter(|w| !w.is_empty())
+                        .map(str::to_lowercase)
+                        .collect()
+                })
+                .collect(),
         })
+    }
+
+    /// True when `word` (lower case) names a month.
+    pub fn is_month(&self, word: &str) -> bool {
+        self.months.contains_key(word)
+    }
+
+    /// True when `word` (lower case) names a weekday or abbreviates one to two or three
+    /// letters ("sun", "mi").
+    pub fn is_weekday(&self, word: &str) -> bool {
+        self.weekdays.contains_key(word)
+            || ((2..=3).contains(&word.chars().count()) && self.weekdays.keys().any(|k| k.starts_with(word)))
     }
 
     /// The compiled patterns (for summaries and rule examples).

@@ -3,3 +3,4 @@
 
 pub mod dates;
 pub mod leaders;
+pub mod published;
