@@ -78,7 +78,7 @@ pub fn published(
         }
         let place = dateline_place(&before);
         let opens = match place {
-            Some(p) if p.is_empty() => in_header,
+            Some("") => in_header,
             Some(_) => day.year.is_some() || in_header,
             None => false,
         };
