@@ -143,9 +143,10 @@ fn extract_story(
         .title
         .as_ref()
         .map(|(_, s)| Span::new(s.start - base, s.end - base));
-    let lead = resolve_dates::lead(text, &story.lines, title_line);
+    let lead = crate::resolve::event::lead(text, &story.lines, title_line, &rules.dates);
     record.published = published_date.map(|d| d.format("%Y-%m-%d").to_string());
-    record.event_date = resolve_dates::event_date(&resolved, lead, text, &rules.dates, published_date);
+    let published_at = published.map(|(i, d)| (date_mentions[i].span, d));
+    record.event_date = crate::resolve::event::event_date(&resolved, lead, text, &rules.dates, published_at);
     for d in &resolved {
         let out = DateOut {
             text: original(d.span),

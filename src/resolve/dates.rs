@@ -3,7 +3,7 @@
 
 use chrono::{Datelike, Duration, Months, NaiveDate};
 
-use crate::extract::dates::{DateExpr, DateMention, DateRules, Shift, ShiftUnit, Ymd};
+use crate::extract::dates::{DateExpr, DateMention, Shift, ShiftUnit, Ymd};
 use crate::text::Span;
 
 /// How a date mention names its year.
@@ -313,84 +313,6 @@ pub fn story_date(published: Option<NaiveDate>, resolved: &[ResolvedDate]) -> Op
     })
 }
 
-/// The event date: the first day or month date in the story's lead (its first two sentences
-/// after the title) whose sentence names an event, else the published date.
-pub fn event_date(
-    resolved: &[ResolvedDate],
-    lead: Span,
-    text: &str,
-    rules: &DateRules,
-    published: Option<NaiveDate>,
-) -> Option<String> {
-    let chars: Vec<char> = text.chars().collect();
-    // "Today" resolved against the reference date says nothing about when the event was.
-    let dated =
-        |d: &&ResolvedDate| d.is_point && !(d.kind == DateKind::Relative && d.year_source == YearSource::Reference);
-    for d in resolved.iter().filter(|d| lead.contains(&d.span)).filter(dated) {
-        let sentence = sentence_around(&chars, lead, d.span).to_lowercase();
-        if rules.event_cues.iter().any(|cue| starts_a_word(&sentence, cue)) {
-            return Some(d.value.clone());
-        }
-    }
-    published.map(|p| p.format("%Y-%m-%d").to_string())
-}
-
-/// True when `cue` occurs in `text` at the start of a word, or anywhere when it is written
-/// with a leading `*` (German compounds: "*besuch" in "Staatsbesuch").
-fn starts_a_word(text: &str, cue: &str) -> bool {
-    if let Some(inner) = cue.strip_prefix('*') {
-        return text.contains(inner);
-    }
-    text.match_indices(cue)
-        .any(|(i, _)| !text[..i].chars().last().is_some_and(char::is_alphanumeric))
-}
-
-/// A sentence is read at most this many characters either side of a date in it.
-const MAX_SENTENCE_REACH: usize = 1000;
-
-fn sentence_around(chars: &[char], within: Span, span: Span) -> String {
-    let is_end = |i: usize| matches!(chars[i], '.' | '!' | '?') && chars.get(i + 1).is_none_or(|c| c.is_whitespace());
-    let floor = within.start.max(span.start.saturating_sub(MAX_SENTENCE_REACH));
-    let ceiling = within.end.min(span.end + MAX_SENTENCE_REACH);
-    let mut start = span.start;
-    while start > floor && !is_end(start - 1) {
-        start -= 1;
-    }
-    let mut end = span.end;
-    while end < ceiling && !is_end(end) {
-        end += 1;
-    }
-    chars[start..end.min(chars.len())].iter().collect()
-}
-
-/// The story's lead: from the first body line (skipping the title line) through its first
-/// two sentences.
-pub fn lead(text: &str, lines: &[Span], title: Option<Span>) -> Span {
-    let chars: Vec<char> = text.chars().collect();
-    let Some(first) = lines.iter().find(|l| Some(**l) != title && !l.is_empty()) else {
-        return Span::new(0, 0);
-    };
-    let mut sentences = 0;
-    let mut i = first.start;
-    let limit = chars.len();
-    while i < limit {
-        if matches!(chars[i], '.' | '!' | '?') && chars.get(i + 1).is_none_or(|c| c.is_whitespace()) {
-            let prev_short = i >= 2 && chars[i - 2].is_whitespace()
-                || i >= 1
-                    && chars[i - 1].is_uppercase()
-                    && chars.get(i.wrapping_sub(2)).is_some_and(|c| !c.is_alphabetic());
-            if !prev_short {
-                sentences += 1;
-                if sentences == 2 {
-                    return Span::new(first.start, i + 1);
-                }
-            }
-        }
-        i += 1;
-    }
-    Span::new(first.start, limit)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -610,21 +532,5 @@ mod tests {
         let r = resolve(&[mention(expr)], None, reference());
         assert_eq!(r[0].value, "2024-06-13/2024-06-15");
         assert!(!r[0].is_point);
-    }
-
-    #[test]
-    fn event_cues_start_words() {
-        assert!(starts_a_word("the talks were held", "held"));
-        assert!(!starts_a_word("the design was new", "sign"));
-        assert!(starts_a_word("zu einem staatsbesuch in astana", "*besuch"));
-    }
-
-    #[test]
-    fn lead_covers_two_sentences_of_the_first_body_line() {
-        let text = "Title Line\nOn 14 June, they met. It was warm. Later more.";
-        let lines = [Span::new(0, 10), Span::new(11, text.chars().count())];
-        let lead = lead(text, &lines, Some(lines[0]));
-        let got: String = text.chars().skip(lead.start).take(lead.len()).collect();
-        assert_eq!(got, "On 14 June, they met. It was warm.");
     }
 }

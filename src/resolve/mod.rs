@@ -2,5 +2,6 @@
 //! inferring the year of a date from the story's published date.
 
 pub mod dates;
+pub mod event;
 pub mod leaders;
 pub mod published;

@@ -1,0 +1,170 @@
+//! The story's lead and its event date: the day its main event (talks, a visit, a signing)
+//! took place.
+
+use chrono::NaiveDate;
+
+use super::dates::{DateKind, ResolvedDate, YearSource};
+use crate::extract::dates::DateRules;
+use crate::text::Span;
+
+/// The event date: the first day or month date in the story's lead (its first two sentences
+/// after the title) whose sentence names an event, else the published date.
+pub fn event_date(
+    resolved: &[ResolvedDate],
+    lead: Span,
+    text: &str,
+    rules: &DateRules,
+    published: Option<(Span, NaiveDate)>,
+) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let candidates = resolved
+        .iter()
+        .filter(|d| lead.contains(&d.span))
+        // The page's own date line is not a mention of the event.
+        .filter(|d| published.is_none_or(|(span, _)| span != d.span))
+        // "Today" resolved against the reference date says nothing about when the event was.
+        .filter(|d| !(d.kind == DateKind::Relative && d.year_source == YearSource::Reference));
+    for d in candidates {
+        let Some(value) = event_value(d) else {
+            continue;
+        };
+        let sentence = sentence_around(&chars, lead, d.span, rules).to_lowercase();
+        if rules.event_cues.iter().any(|cue| starts_a_word(&sentence, cue)) {
+            return Some(value.to_owned());
+        }
+    }
+    published.map(|(_, p)| p.format("%Y-%m-%d").to_string())
+}
+
+/// The day or month a date gives an event: the date itself, or the first day of a range of
+/// days ("Dec. 14-15" → the 14th); `None` for years and longer ranges.
+fn event_value(d: &ResolvedDate) -> Option<&str> {
+    if d.is_point {
+        return Some(&d.value);
+    }
+    let (first, _) = d.value.split_once('/')?;
+    (first.len() == "YYYY-MM-DD".len()).then_some(first)
+}
+
+/// True when `cue` occurs in `text` at the start of a word, or anywhere when it is written
+/// with a leading `*` (German compounds: "*besuch" in "Staatsbesuch").
+fn starts_a_word(text: &str, cue: &str) -> bool {
+    if let Some(inner) = cue.strip_prefix('*') {
+        return text.contains(inner);
+    }
+    text.match_indices(cue)
+        .any(|(i, _)| !text[..i].chars().last().is_some_and(char::is_alphanumeric))
+}
+
+/// A sentence is read at most this many characters either side of a date in it.
+const MAX_SENTENCE_REACH: usize = 1000;
+
+/// True when the character at `i` ends a sentence: a `.`, `!` or `?` before a space or the end,
+/// except the full stop of an initial ("J. Smith") or one that a lower-case word or a number
+/// follows (abbreviations and German ordinals: "Feb. 22", "vom 27. bis 29. Mai").
+fn is_sentence_end(chars: &[char], i: usize, rules: &DateRules) -> bool {
+    if !matches!(chars[i], '.' | '!' | '?') || chars.get(i + 1).is_some_and(|c| !c.is_whitespace()) {
+        return false;
+    }
+    if chars[i] != '.' {
+        return true;
+    }
+    let initial = i >= 1 && chars[i - 1].is_uppercase() && (i < 2 || !chars[i - 2].is_alphabetic());
+    let lone_char = i >= 2 && chars[i - 2].is_whitespace();
+    let next = chars[i + 1..].iter().take(3).find(|c| !c.is_whitespace());
+    let continues = next.is_some_and(|c| c.is_lowercase() || c.is_ascii_digit());
+    // A German day ordinal before a month name ("am 29. Mai").
+    let digits = chars[..i].iter().rev().take_while(|c| c.is_ascii_digit()).count();
+    let ordinal = (1..=2).contains(&digits) && {
+        let word: String = chars[i + 1..]
+            .iter()
+            .skip_while(|c| c.is_whitespace())
+            .take_while(|c| c.is_alphabetic())
+            .collect();
+        rules.is_month(&word.to_lowercase())
+    };
+    !(initial || lone_char || continues || ordinal)
+}
+
+fn sentence_around(chars: &[char], within: Span, span: Span, rules: &DateRules) -> String {
+    let is_end = |i: usize| is_sentence_end(chars, i, rules);
+    let floor = within.start.max(span.start.saturating_sub(MAX_SENTENCE_REACH));
+    let ceiling = within.end.min(span.end + MAX_SENTENCE_REACH);
+    let mut start = span.start;
+    while start > floor && !is_end(start - 1) {
+        start -= 1;
+    }
+    let mut end = span.end;
+    while end < ceiling && !is_end(end) {
+        end += 1;
+    }
+    chars[start..end.min(chars.len())].iter().collect()
+}
+
+/// The story's lead: from the first body line (skipping the title line and broadcast cues in
+/// brackets such as "[Anchor Lead]") through its first two sentences.
+pub fn lead(text: &str, lines: &[Span], title: Option<Span>, rules: &DateRules) -> Span {
+    let chars: Vec<char> = text.chars().collect();
+    let is_cue = |l: &Span| {
+        let line: String = chars[l.start..l.end].iter().collect();
+        let line = line.trim();
+        line.starts_with('[') && line.ends_with(']')
+    };
+    let Some(first) = lines.iter().find(|l| Some(**l) != title && !l.is_empty() && !is_cue(l)) else {
+        return Span::new(0, 0);
+    };
+    let mut sentences = 0;
+    let mut i = first.start;
+    let limit = chars.len();
+    while i < limit {
+        if is_sentence_end(&chars, i, rules) {
+            sentences += 1;
+            if sentences == 2 {
+                return Span::new(first.start, i + 1);
+            }
+        }
+        i += 1;
+    }
+    Span::new(first.start, limit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_cues_start_words() {
+        assert!(starts_a_word("the talks were held", "held"));
+        assert!(!starts_a_word("the design was new", "sign"));
+        assert!(starts_a_word("zu einem staatsbesuch in astana", "*besuch"));
+    }
+
+    #[test]
+    fn sentences_do_not_end_at_abbreviations_or_ordinals() {
+        let rules = crate::rules::test_rules();
+        let ends = |text: &str| -> Vec<usize> {
+            let lang = if text.contains("Mai") { "de" } else { "en" };
+            let chars: Vec<char> = text.chars().collect();
+            (0..chars.len())
+                .filter(|&i| is_sentence_end(&chars, i, &rules.languages[lang].dates))
+                .collect()
+        };
+        assert_eq!(ends("They met on Feb. 22. Then left."), vec![19, 30]);
+        assert_eq!(ends("Er reiste vom 27. bis 29. Mai 2019. Dann"), vec![34]);
+        assert_eq!(ends("J. Smith spoke! Was it true? Yes."), vec![14, 27, 32]);
+    }
+
+    #[test]
+    fn lead_covers_two_sentences_of_the_first_body_line() {
+        let text = "Title Line\nOn 14 June, they met. It was warm. Later more.";
+        let lines = [Span::new(0, 10), Span::new(11, text.chars().count())];
+        let lead = lead(
+            text,
+            &lines,
+            Some(lines[0]),
+            &crate::rules::test_rules().languages["en"].dates,
+        );
+        let got: String = text.chars().skip(lead.start).take(lead.len()).collect();
+        assert_eq!(got, "On 14 June, they met. It was warm.");
+    }
+}
