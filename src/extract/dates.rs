@@ -519,6 +519,12 @@ impl DateRules {
             first_month = Some(h * 6 - 5);
             last_month = Some(h * 6);
         }
+        // "The first two months": January to the n-th month.
+        if caps.name("first_months").is_some() {
+            let n = self.number(caps, "first_months").filter(|n| (2..=11).contains(n))?;
+            first_month = Some(1);
+            last_month = Some(n);
+        }
         if let Some(word) = caps.name("rel_year") {
             let offset = *self.relative_years.get(&lower_key(word.as_str()))?;
             return Some(DateExpr::RelativeYear {
@@ -539,7 +545,19 @@ impl DateRules {
             month: first_month,
             day,
         };
-        let year2 = self.year(caps, "year2", "year_words2").map(|y| y.0);
+        // A fiscal or season year ("2017-18"): the two digits must name the next year.
+        let fiscal_end = match caps.name("year2_yy") {
+            Some(yy) => {
+                let y = year?;
+                let n: i32 = yy.as_str().parse().ok()?;
+                if n != (y + 1) % 100 {
+                    return None;
+                }
+                Some(y + 1)
+            }
+            None => None,
+        };
+        let year2 = self.year(caps, "year2", "year_words2").map(|y| y.0).or(fiscal_end);
         let day2 = self.number(caps, "day2");
         let end = if year2.is_some() || day2.is_some() || last_month.is_some() {
             Some(Ymd {
@@ -613,18 +631,28 @@ pub fn days_in_month(year: i32, month: u32) -> u32 {
 }
 
 /// True when the mention starting at byte `start` begins with a digit that continues a number
-/// or a money amount ("6,107.31 August", "$12 December 27"): such digits are not a day.
+/// or a money amount ("6,107.31 August", "$12 December 27", "+7 7172 2015", "04/2017"): such
+/// digits are not a day or a year.
 fn continues_amount(text: &str, start: usize) -> bool {
     if !text[start..].starts_with(|c: char| c.is_ascii_digit()) {
         return false;
     }
     let mut before = text[..start].chars().rev();
     match before.next() {
-        Some('.' | ',') => before.next().is_some_and(|c| c.is_ascii_digit()),
+        Some('.' | ',' | ' ' | '/' | '-') if before.clone().next().is_some_and(|c| c.is_ascii_digit()) => true,
         Some(c) if is_currency(c) => true,
         Some(' ') => before.next().is_some_and(is_currency),
         _ => false,
     }
+}
+
+/// True when the mention ending at byte `end` ends in digits that a decimal or thousands
+/// separator and more digits continue ("2017.5 million", "1950,5 Tonnen").
+fn continued_by_digits(text: &str, end: usize) -> bool {
+    let mut after = text[end..].chars();
+    text[..end].ends_with(|c: char| c.is_ascii_digit())
+        && matches!(after.next(), Some('.' | ','))
+        && after.next().is_some_and(|c| c.is_ascii_digit())
 }
 
 fn is_currency(c: char) -> bool {
@@ -638,7 +666,7 @@ pub fn extract(text: &str, rules: &DateRules) -> Vec<DateMention> {
         .patterns
         .find_all(text)
         .into_iter()
-        .filter(|m| !continues_amount(text, m.start))
+        .filter(|m| !continues_amount(text, m.start) && !continued_by_digits(text, m.end))
         .filter_map(|m| rules.read(&m.captures).map(|expr| (m, expr)))
         .collect();
     choose_non_overlapping(candidates)
@@ -724,7 +752,7 @@ mod tests {
             "Is 2015-12, 12-2015 or 2015-3 valid?",
             &["2015-12", "2015-12", "2015-03"],
         ),
-        ("en", "The 2010-11 season, 7.6 and 5.12 percent", &[]),
+        ("en", "The 2010-11 season, 7.6 and 5.12 percent", &["2010/2011"]),
         (
             "en",
             "I bought it for $12 December 27; 6,107.31 August 2019.",

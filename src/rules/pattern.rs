@@ -21,6 +21,13 @@ pub struct PatternSpec {
     /// Example sentences the rule must handle; `accord check` and `cargo test` run them.
     #[serde(default)]
     pub examples: Vec<Example>,
+    /// Words or phrases that must not stand right before the mention ("over" before a bare
+    /// number: "over 2000 projects"); compared without regard to case.
+    #[serde(default)]
+    pub not_after: Vec<String>,
+    /// Words that must not follow the mention ("2000 people"); compared without regard to case.
+    #[serde(default)]
+    pub not_before: Vec<String>,
 }
 
 /// An example sentence with the value a rule must produce, or `""` when it must not fire.
@@ -42,6 +49,37 @@ pub struct Pattern {
     pub regex: Regex,
     /// The rule's examples.
     pub examples: Vec<Example>,
+    /// Lower-case words or phrases that must not stand right before the mention.
+    pub not_after: Vec<String>,
+    /// Lower-case words that must not follow the mention.
+    pub not_before: Vec<String>,
+}
+
+impl Pattern {
+    /// True when the words around the mention `text[start..end]` rule it out.
+    fn excluded(&self, text: &str, start: usize, end: usize) -> bool {
+        let before = text[..start].trim_end();
+        let after_word: String = text[end..]
+            .trim_start()
+            .chars()
+            .take_while(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect();
+        self.not_after.iter().any(|phrase| ends_with_phrase(before, phrase))
+            || (!after_word.is_empty() && self.not_before.contains(&after_word))
+    }
+}
+
+/// True when `text` ends with the lower-case `phrase` (case-insensitively) at a word start.
+fn ends_with_phrase(text: &str, phrase: &str) -> bool {
+    let n = phrase.chars().count();
+    let Some((cut, _)) = text.char_indices().rev().nth(n.saturating_sub(1)) else {
+        return false;
+    };
+    let tail = &text[cut..];
+    tail.chars().count() == n
+        && tail.to_lowercase() == phrase
+        && !text[..cut].chars().next_back().is_some_and(is_word_char)
 }
 
 /// A set of compiled patterns. Each is searched on its own: a combined `RegexSet` over large
@@ -207,6 +245,8 @@ impl PatternSet {
                 id: spec.id.clone(),
                 regex,
                 examples: spec.examples.clone(),
+                not_after: spec.not_after.iter().map(|w| w.to_lowercase()).collect(),
+                not_before: spec.not_before.iter().map(|w| w.to_lowercase()).collect(),
             });
         }
         if errors.len() > before {
@@ -230,7 +270,9 @@ impl PatternSet {
                 let whole = caps.get(0).expect("group 0");
                 let mention = caps.name("m").unwrap_or(whole);
                 let next = next_char_boundary(text, whole.start());
-                if at_boundaries(text, whole.start(), whole.end()) {
+                if at_boundaries(text, whole.start(), whole.end())
+                    && !self.patterns[i].excluded(text, mention.start(), mention.end())
+                {
                     found.push(PatternMatch {
                         pattern: i,
                         start: mention.start(),
