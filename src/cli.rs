@@ -85,6 +85,10 @@ pub struct EvalArgs {
     /// Fail (exit 4) when a field's F1 is below a floor, e.g. `--min-f1 money=0.9`; repeatable.
     #[arg(long = "min-f1", value_name = "FIELD=F1")]
     pub min_f1: Vec<String>,
+    /// Fail (exit 4) when an exact-match field's share of correct gold rows is below a floor,
+    /// e.g. `--min-accuracy published=0.95`; repeatable.
+    #[arg(long = "min-accuracy", value_name = "FIELD=SHARE")]
+    pub min_accuracy: Vec<String>,
 }
 
 /// Arguments of `accord diff`.

@@ -238,6 +238,16 @@ impl Scores {
         self.fields.get(field).map(|s| round3(s.prf().2))
     }
 
+    /// The share of correct gold rows of an exact-match field, rounded to three decimals as
+    /// printed; `None` when the field was not compared.
+    pub fn accuracy(&self, field: &str) -> Option<f64> {
+        self.exact
+            .iter()
+            .find(|(name, _)| name == field)
+            .filter(|(_, e)| e.total > 0)
+            .map(|(_, e)| round3(e.correct as f64 / e.total as f64))
+    }
+
     /// The summary in the shape of `score.py --json`: for each set-valued field `tp`, `fp`,
     /// `fn`, `precision`, `recall` and `f1`; for each exact-match field `correct`, `total` and
     /// `accuracy` (rates rounded to three decimals).
@@ -808,6 +818,23 @@ pub fn run(args: &EvalArgs) -> Result<i32, CommandError> {
         .map(|s| s.parse::<Floor>())
         .collect::<Result<Vec<_>, _>>()
         .map_err(usage)?;
+    let accuracy_floors = args
+        .min_accuracy
+        .iter()
+        .map(|s| s.parse::<Floor>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| usage(e.replace("--min-f1", "--min-accuracy")))?;
+    if let Some(f) = accuracy_floors
+        .iter()
+        .find(|f| !EXACT_FIELDS.contains(&f.field.as_str()) || f.min > 1.0)
+    {
+        return Err(usage(format!(
+            "--min-accuracy: `{}={}` needs an exact-match field ({}) and a share from 0 to 1",
+            f.field,
+            f.min,
+            EXACT_FIELDS.join(", ")
+        )));
+    }
     let reference_date = reference_date(&args.reference_date).map_err(usage)?;
     let gold = load_gold(&args.gold)?;
     let known = field_names(&gold);
@@ -883,6 +910,16 @@ pub fn run(args: &EvalArgs) -> Result<i32, CommandError> {
         if f1 < floor.min {
             eprintln!(
                 "accord eval: F1 of {} is {f1:.3}, below the floor {}",
+                floor.field, floor.min
+            );
+            below += 1;
+        }
+    }
+    for floor in &accuracy_floors {
+        let share = scores.accuracy(&floor.field).unwrap_or(0.0);
+        if share < floor.min {
+            eprintln!(
+                "accord eval: {} is correct for {share:.3} of the gold rows, below the floor {}",
                 floor.field, floor.min
             );
             below += 1;

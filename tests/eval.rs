@@ -299,3 +299,25 @@ fn a_missing_gold_file_fails_naming_it() {
     let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
     assert!(stderr.contains("no/such/gold.jsonl"), "{stderr}");
 }
+
+#[test]
+fn exact_fields_have_accuracy_floors() {
+    eval(
+        &gold_path(),
+        &["--min-accuracy", "published=1", "--min-accuracy", "stories=1"],
+    )
+    .success();
+    let dir = tempfile::tempdir().unwrap();
+    let gold = dir.path().join("wrong_stories.jsonl");
+    let text = fs::read_to_string(gold_path()).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let mut first: serde_json::Value = serde_json::from_str(&lines[0]).unwrap();
+    first["stories"] = serde_json::json!(9);
+    lines[0] = first.to_string();
+    fs::write(&gold, lines.join("\n") + "\n").unwrap();
+    let assert = eval(&gold, &["--min-accuracy", "stories=0.9"]).code(4);
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(stderr.contains("stories") && stderr.contains("0.800"), "{stderr}");
+    eval(&gold_path(), &["--min-accuracy", "dates=0.5"]).code(2);
+    eval(&gold_path(), &["--min-accuracy", "stories=1.5"]).code(2);
+}
