@@ -11,8 +11,9 @@
 //! Figures are reported per language and per tier, the tier being the case-level `tier`
 //! field. Negative cases have no tier: their false positives count toward the precision of
 //! **both** tiers (the stricter choice), and toward the language total once.
-//! Targets: explicit precision ≥ 0.95 and recall ≥ 0.90; relative precision ≥ 0.80. Both
-//! languages meet them and assert them (see `date_floor`).
+//! Targets: explicit precision ≥ 0.95 and recall ≥ 0.90; relative precision ≥ 0.90 with recall
+//! ≥ 0.60 (English) and ≥ 0.70 (German). Both languages meet them and assert them (see
+//! `date_floor`).
 //!
 //! Money (`money.jsonl`, `money_negative.jsonl`): `extract::money::extract`; a prediction
 //! matches an expected result with the same ISO currency code and an amount within 0.5 %.
@@ -41,17 +42,17 @@ use serde_json::Value;
 const LANGS: [&str; 2] = ["en", "de"];
 
 /// The dates targets of the project (tier, precision, recall): explicit P >= 0.95 and R >= 0.90,
-/// relative P >= 0.80.
-const DATE_TARGETS: [(&str, f64, f64); 2] = [("explicit", 0.95, 0.90), ("relative", 0.80, 0.0)];
+/// relative P >= 0.90 (recall per language in `date_floor`).
+const DATE_TARGETS: [(&str, f64, f64); 2] = [("explicit", 0.95, 0.90), ("relative", 0.90, 0.0)];
 
-/// The floor asserted for a language and tier. Both languages meet the targets (English since
-/// years in words, date arithmetic such as "3 days after January 12th" and weekdays of relative
-/// weeks like "tuesday of next week" are read), so every floor is the target; English explicit
-/// precision has the least headroom (0.953).
+/// The floor asserted for a language and tier. Both languages meet the targets, so every floor
+/// is the target. Relative recall: English 0.60 (reached 0.670, with offsets such as "two months
+/// ago", "last month", modified and bare weekdays and holidays read), German 0.70 (reached
+/// 0.919). English explicit precision has the least headroom (0.954).
 fn date_floor(lang: &str, tier: &str) -> (f64, f64) {
     match (lang, tier) {
-        ("en", "explicit") => (0.95, 0.90),
-        ("en", "relative") => (0.80, 0.0),
+        ("en", "relative") => (0.90, 0.60),
+        ("de", "relative") => (0.90, 0.70),
         _ => DATE_TARGETS.iter().find(|t| t.0 == tier).map(|t| (t.1, t.2)).unwrap(),
     }
 }

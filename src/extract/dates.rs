@@ -61,6 +61,10 @@ pub struct DatesFile {
     /// "This story is from"), wherever the line stands.
     #[serde(default)]
     pub published_labels: Vec<String>,
+    /// Holidays named without a year, with the day they fall on (`"12-25"`, `"easter-2"`,
+    /// `"10-01>7"`), for the `{holiday}` placeholder.
+    #[serde(default)]
+    pub holidays: BTreeMap<String, String>,
     /// The patterns.
     #[serde(rename = "pattern")]
     pub patterns: Vec<PatternSpec>,
@@ -89,6 +93,8 @@ pub enum ShiftUnit {
     Month,
     /// Calendar years.
     Year,
+    /// Fortnights of fourteen days.
+    Fortnight,
 }
 
 /// Date arithmetic applied to a calendar day: "2 weeks before May 13 1999" is May 13 1999
@@ -150,6 +156,90 @@ pub enum DateExpr {
         /// Day of the month.
         day: u32,
     },
+    /// A day counted from the anchor ("two months ago", "in 3 weeks", "vor zwei Jahren").
+    Offset {
+        /// How far and which way.
+        shift: Shift,
+    },
+    /// A month relative to the anchor's month ("last month", "im vergangenen Monat").
+    RelativeMonth {
+        /// Months from the anchor's month.
+        offset: i32,
+    },
+    /// A holiday named without a year ("Christmas", "Karsamstag"); the year is inferred.
+    Holiday(HolidayDate),
+}
+
+/// When a holiday falls in a given year, as written in the `holidays` table of a dates file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HolidayDate {
+    /// A fixed day: `"12-25"`.
+    Fixed {
+        /// Month.
+        month: u32,
+        /// Day.
+        day: u32,
+    },
+    /// Days from Easter Sunday: `"easter"`, `"easter-2"`, `"easter+50"`.
+    Easter {
+        /// Days after Easter Sunday (negative: before).
+        offset: i64,
+    },
+    /// The first given weekday on or after a day: `"10-01>7"` (the first Sunday in October;
+    /// weekdays 1 = Monday to 7 = Sunday).
+    WeekdayOnOrAfter {
+        /// Month.
+        month: u32,
+        /// Day.
+        day: u32,
+        /// 0 = Monday.
+        weekday: u32,
+    },
+}
+
+impl std::str::FromStr for HolidayDate {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<HolidayDate, String> {
+        let s = s.trim();
+        if let Some(rest) = s.strip_prefix("easter") {
+            let offset = match rest {
+                "" => 0,
+                r => r
+                    .strip_prefix('+')
+                    .unwrap_or(r)
+                    .parse::<i64>()
+                    .map_err(|_| format!("`{s}`: write `easter`, `easter+N` or `easter-N`"))?,
+            };
+            return Ok(HolidayDate::Easter { offset });
+        }
+        let (date, weekday) = match s.split_once('>') {
+            Some((d, w)) => (d, Some(w)),
+            None => (s, None),
+        };
+        let parsed = date
+            .split_once('-')
+            .and_then(|(m, d)| Some((m.parse::<u32>().ok()?, d.parse::<u32>().ok()?)))
+            .filter(|(m, d)| (1..=12).contains(m) && (1..=days_in_month(2000, *m)).contains(d));
+        let Some((month, day)) = parsed else {
+            return Err(format!(
+                "`{s}`: write a day as `MM-DD` (`12-25`), `MM-DD>W` or `easter±N`"
+            ));
+        };
+        match weekday {
+            None => Ok(HolidayDate::Fixed { month, day }),
+            Some(w) => match w.parse::<u32>() {
+                Ok(w @ 1..=7) => Ok(HolidayDate::WeekdayOnOrAfter {
+                    month,
+                    day,
+                    weekday: w - 1,
+                }),
+                _ => Err(format!(
+                    "`{s}`: after `>` write a weekday from 1 (Monday) to 7 (Sunday)"
+                )),
+            },
+        }
+    }
 }
 
 /// A date mention found in a story.
@@ -179,6 +269,7 @@ pub struct DateRules {
     shift_units: BTreeMap<String, ShiftUnit>,
     shift_directions: BTreeMap<String, i32>,
     week_offsets: BTreeMap<String, i32>,
+    holidays: BTreeMap<String, HolidayDate>,
     /// Lower-case event cue words.
     pub event_cues: Vec<String>,
     /// Lower-case published labels, each as its words.
@@ -341,7 +432,28 @@ impl DateRules {
                 alternation("week_rel", file.week_offsets.keys().cloned()),
             );
         }
+        let mut holidays = BTreeMap::new();
+        for (name, day) in &file.holidays {
+            match day.parse::<HolidayDate>() {
+                Ok(h) => {
+                    holidays.insert(lower_key(name), h);
+                }
+                Err(message) => {
+                    let at = source.find(&format!("\"{name}\"")).unwrap_or(0);
+                    errors.push(
+                        Diagnostic::at_byte(path, &source, at, format!("holiday `{name}`: {message}"))
+                            .with_hint("see rules/README.md, `holidays`"),
+                    );
+                }
+            }
+        }
+        if !holidays.is_empty() {
+            ph.insert("holiday".into(), alternation("holiday", file.holidays.keys().cloned()));
+        }
         let patterns = PatternSet::compile(&file.patterns, &ph, path, &source, errors)?;
+        if errors.len() > before {
+            return None;
+        }
         let lower_map =
             |m: &BTreeMap<String, i32>| m.iter().map(|(k, v)| (lower_key(k), *v)).collect::<BTreeMap<_, _>>();
         Some(DateRules {
@@ -358,6 +470,7 @@ impl DateRules {
             shift_units: file.shift_units.iter().map(|(k, v)| (lower_key(k), *v)).collect(),
             shift_directions: lower_map(&file.shift_directions),
             week_offsets: lower_map(&file.week_offsets),
+            holidays,
             event_cues: file.event_cues.iter().map(|w| w.to_lowercase()).collect(),
             dateline_words: file.dateline_words.iter().map(|w| w.to_lowercase()).collect(),
             published_labels: file
@@ -467,11 +580,42 @@ impl DateRules {
             .or_else(|| self.ordinals.get(&lower_key(text)).copied())
     }
 
+    /// A day counted from the anchor: `shift_num` (or `shift_a`, "a"/"an", for one) units of
+    /// `shift_unit`, the way given by `shift_dir` (forward without one: "in 3 weeks").
+    fn offset(&self, caps: &Captures) -> Option<DateExpr> {
+        let unit = *self.shift_units.get(&lower_key(caps.name("shift_unit")?.as_str()))?;
+        let direction = match caps.name("shift_dir") {
+            Some(d) => *self.shift_directions.get(&lower_key(d.as_str()))?,
+            None => 1,
+        };
+        let amount = match caps.name("shift_a") {
+            Some(_) => 1,
+            None => self.number(caps, "shift_num").filter(|n| (1..=999).contains(n))?,
+        } as i32;
+        Some(DateExpr::Offset {
+            shift: Shift {
+                amount: amount * direction,
+                unit,
+            },
+        })
+    }
+
     /// Reads one match into a date expression; `None` when the captures make no valid date.
     fn read(&self, caps: &Captures) -> Option<DateExpr> {
         if let Some(word) = caps.name("rel_day") {
             let offset = *self.relative_days.get(&lower_key(word.as_str()))?;
             return Some(DateExpr::RelativeDay { offset });
+        }
+        if let Some(name) = caps.name("holiday") {
+            return Some(DateExpr::Holiday(*self.holidays.get(&lower_key(name.as_str()))?));
+        }
+        let names_a_day = ["month", "mnum", "day"].iter().any(|g| caps.name(g).is_some());
+        if caps.name("shift_unit").is_some() && !names_a_day {
+            return self.offset(caps);
+        }
+        if let (Some(word), Some(_)) = (caps.name("rel_year"), caps.name("rel_month")) {
+            let offset = *self.relative_years.get(&lower_key(word.as_str()))?;
+            return Some(DateExpr::RelativeMonth { offset });
         }
         // A weekday written next to a calendar date ("Friday, June 14") only decorates it.
         let has_calendar = ["month", "mnum", "year", "year_words"]

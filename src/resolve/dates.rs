@@ -3,7 +3,7 @@
 
 use chrono::{Datelike, Duration, Months, NaiveDate};
 
-use crate::extract::dates::{DateExpr, DateMention, Shift, ShiftUnit, Ymd};
+use crate::extract::dates::{DateExpr, DateMention, HolidayDate, Shift, ShiftUnit, Ymd};
 use crate::text::Span;
 
 /// How a date mention names its year.
@@ -198,6 +198,28 @@ pub fn resolve(mentions: &[DateMention], published: Option<NaiveDate>, reference
                         true,
                     )
                 }
+                DateExpr::Offset { shift } => {
+                    let value = apply_shift(anchor, *shift)
+                        .map(|d| d.format("%Y-%m-%d").to_string())
+                        .unwrap_or_default();
+                    (value, DateKind::Relative, anchor_source, true)
+                }
+                DateExpr::RelativeMonth { offset } => {
+                    let months = anchor.year() * 12 + anchor.month0() as i32 + offset;
+                    let value = format!("{:04}-{:02}", months.div_euclid(12), months.rem_euclid(12) + 1);
+                    (value, DateKind::Relative, anchor_source, true)
+                }
+                DateExpr::Holiday(holiday) => {
+                    let (year, source) = match (published, last_explicit_year) {
+                        (Some(p), _) => (p.year(), YearSource::Published),
+                        (None, Some(y)) => (y, YearSource::Context),
+                        (None, None) => (reference.year(), YearSource::Reference),
+                    };
+                    let value = holiday_in(year, *holiday)
+                        .map(|d| d.format("%Y-%m-%d").to_string())
+                        .unwrap_or_default();
+                    (value, DateKind::Inferred, source, true)
+                }
                 DateExpr::WeekdayDay { weekday, day } => {
                     let value = weekday_day_near(anchor, *weekday, *day)
                         .map(|d| d.format("%Y-%m-%d").to_string())
@@ -269,6 +291,7 @@ fn apply_shift(date: NaiveDate, shift: Shift) -> Option<NaiveDate> {
         ShiftUnit::Week => date.checked_add_signed(Duration::days(7 * n)),
         ShiftUnit::Month => months(n),
         ShiftUnit::Year => months(12 * n),
+        ShiftUnit::Fortnight => date.checked_add_signed(Duration::days(14 * n)),
     }
 }
 
@@ -280,6 +303,35 @@ fn weekday_day_near(anchor: NaiveDate, weekday: u32, day: u32) -> Option<NaiveDa
         .filter_map(|m| NaiveDate::from_ymd_opt(m.div_euclid(12), m.rem_euclid(12) as u32 + 1, day))
         .filter(|d| d.weekday().num_days_from_monday() == weekday);
     nearest(anchor, candidates)
+}
+
+/// Easter Sunday of `year` (Gregorian calendar; the anonymous algorithm of 1876).
+fn easter_sunday(year: i32) -> Option<NaiveDate> {
+    let a = year % 19;
+    let (b, c) = (year / 100, year % 100);
+    let (d, e) = (b / 4, b % 4);
+    let f = (b + 8) / 25;
+    let g = (b - f + 1) / 3;
+    let h = (19 * a + b - d - g + 15) % 30;
+    let (i, k) = (c / 4, c % 4);
+    let l = (32 + 2 * e + 2 * i - h - k) % 7;
+    let m = (a + 11 * h + 22 * l) / 451;
+    let month = (h + l - 7 * m + 114) / 31;
+    let day = (h + l - 7 * m + 114) % 31 + 1;
+    NaiveDate::from_ymd_opt(year, month as u32, day as u32)
+}
+
+/// The day `holiday` falls on in `year`.
+fn holiday_in(year: i32, holiday: HolidayDate) -> Option<NaiveDate> {
+    match holiday {
+        HolidayDate::Fixed { month, day } => NaiveDate::from_ymd_opt(year, month, day),
+        HolidayDate::Easter { offset } => easter_sunday(year)?.checked_add_signed(Duration::days(offset)),
+        HolidayDate::WeekdayOnOrAfter { month, day, weekday } => {
+            let first = NaiveDate::from_ymd_opt(year, month, day)?;
+            let ahead = (weekday as i64 - first.weekday().num_days_from_monday() as i64).rem_euclid(7);
+            first.checked_add_signed(Duration::days(ahead))
+        }
+    }
 }
 
 /// The `weekday` (0 = Monday) nearest `anchor`: -1 strictly before, 1 strictly after, 0 on or before.
@@ -511,6 +563,58 @@ mod tests {
             let r = resolve(&[mention(expr.clone())], published, reference());
             assert_eq!(r[0].value, want, "{expr:?}");
             assert_eq!(r[0].kind, DateKind::Relative);
+        }
+    }
+
+    #[test]
+    fn holidays_fall_on_their_day_of_the_year() {
+        let cases = [
+            (2016, HolidayDate::Easter { offset: 0 }, "2016-03-27"),
+            (2019, HolidayDate::Easter { offset: 0 }, "2019-04-21"),
+            (2024, HolidayDate::Easter { offset: 0 }, "2024-03-31"),
+            (2016, HolidayDate::Easter { offset: -50 }, "2016-02-06"),
+            (
+                2020,
+                HolidayDate::WeekdayOnOrAfter {
+                    month: 11,
+                    day: 20,
+                    weekday: 6,
+                },
+                "2020-11-22",
+            ),
+            (
+                2021,
+                HolidayDate::WeekdayOnOrAfter {
+                    month: 10,
+                    day: 1,
+                    weekday: 6,
+                },
+                "2021-10-03",
+            ),
+            (2021, HolidayDate::Fixed { month: 5, day: 1 }, "2021-05-01"),
+        ];
+        for (year, holiday, want) in cases {
+            assert_eq!(holiday_in(year, holiday).unwrap().to_string(), want, "{holiday:?}");
+        }
+    }
+
+    #[test]
+    fn offsets_and_relative_months_count_from_the_anchor() {
+        let published = NaiveDate::from_ymd_opt(2018, 10, 17);
+        let offset = |amount, unit| DateExpr::Offset {
+            shift: Shift { amount, unit },
+        };
+        let cases = [
+            (offset(-2, ShiftUnit::Month), "2018-08-17"),
+            (offset(3, ShiftUnit::Week), "2018-11-07"),
+            (offset(1, ShiftUnit::Fortnight), "2018-10-31"),
+            (offset(-2, ShiftUnit::Year), "2016-10-17"),
+            (DateExpr::RelativeMonth { offset: -1 }, "2018-09"),
+            (DateExpr::RelativeMonth { offset: 3 }, "2019-01"),
+        ];
+        for (expr, want) in cases {
+            let r = resolve(&[mention(expr.clone())], published, reference());
+            assert_eq!((r[0].value.as_str(), r[0].kind), (want, DateKind::Relative), "{expr:?}");
         }
     }
 

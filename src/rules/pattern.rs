@@ -25,7 +25,8 @@ pub struct PatternSpec {
     /// number: "over 2000 projects"); compared without regard to case.
     #[serde(default)]
     pub not_after: Vec<String>,
-    /// Words that must not follow the mention ("2000 people"); compared without regard to case.
+    /// Words that must not follow the mention ("2000 people"), a comma between them allowed;
+    /// compared without regard to case.
     #[serde(default)]
     pub not_before: Vec<String>,
 }
@@ -60,7 +61,7 @@ impl Pattern {
     fn excluded(&self, text: &str, start: usize, end: usize) -> bool {
         let before = text[..start].trim_end();
         let after_word: String = text[end..]
-            .trim_start()
+            .trim_start_matches(|c: char| c.is_whitespace() || c == ',')
             .chars()
             .take_while(|c| c.is_alphanumeric())
             .flat_map(char::to_lowercase)
