@@ -286,6 +286,32 @@ mod tests {
     }
 
     #[test]
+    fn the_event_date_comes_from_the_lead() {
+        let cases = [
+            // The first sentence dates the news, with or without an event word.
+            (
+                "Prabhu Pushes Trade\n\nThis story is from September 7, 2018\n\nNEW DELHI: Minister Suresh Prabhu Friday put forward a proposal to double trade. His visit to Tehran on October 2 has been postponed.\n",
+                Some("2018-09-07"),
+            ),
+            // A range of days gives its first day; the published line is not the event.
+            (
+                "Deals Signed\n\n15.12.2014\nThe prime ministers signed accords worth $14 billion on Dec. 14-15 in Astana.\n",
+                Some("2014-12-14"),
+            ),
+            // Later sentences need an event word.
+            (
+                "Bank Lends\n\nThe bank lends more. It was founded on 3 May 1991. The loan was signed on 5 June 2024.\n",
+                Some("2024-06-05"),
+            ),
+            // "Today" counted from the reference date says nothing of the event.
+            ("Talks Today\n\nToday the ministers held talks in Astana.\n", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(run(text)[0].event_date.as_deref(), want, "{text:?}");
+        }
+    }
+
+    #[test]
     fn a_story_without_dates_has_no_event_date() {
         let text =
             "The presidents of Uzbekistan and Slovakia discussed cooperation in agriculture and energy in Samarkand.\n";

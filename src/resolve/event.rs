@@ -7,8 +7,8 @@ use super::dates::{DateKind, ResolvedDate, YearSource};
 use crate::extract::dates::DateRules;
 use crate::text::Span;
 
-/// The event date: the first day or month date in the story's lead (its first two sentences
-/// after the title) whose sentence names an event, else the published date.
+/// The event date: the first day or month date in the story's lead that stands in its first
+/// sentence or in a sentence naming an event (an `event_cues` word), else the published date.
 pub fn event_date(
     resolved: &[ResolvedDate],
     lead: Span,
@@ -28,8 +28,11 @@ pub fn event_date(
         let Some(value) = event_value(d) else {
             continue;
         };
-        let sentence = sentence_around(&chars, lead, d.span, rules).to_lowercase();
-        if rules.event_cues.iter().any(|cue| starts_a_word(&sentence, cue)) {
+        let (start, sentence) = sentence_around(&chars, lead, d.span, rules);
+        let sentence = sentence.to_lowercase();
+        // The lead's first sentence is the news itself; later ones must name an event.
+        let first = !(lead.start..start).any(|i| is_sentence_end(&chars, i, rules));
+        if first || rules.event_cues.iter().any(|cue| starts_a_word(&sentence, cue)) {
             return Some(value.to_owned());
         }
     }
@@ -86,7 +89,8 @@ fn is_sentence_end(chars: &[char], i: usize, rules: &DateRules) -> bool {
     !(initial || lone_char || continues || ordinal)
 }
 
-fn sentence_around(chars: &[char], within: Span, span: Span, rules: &DateRules) -> String {
+/// The sentence around `span` inside `within`, with the character where it starts.
+fn sentence_around(chars: &[char], within: Span, span: Span, rules: &DateRules) -> (usize, String) {
     let is_end = |i: usize| is_sentence_end(chars, i, rules);
     let floor = within.start.max(span.start.saturating_sub(MAX_SENTENCE_REACH));
     let ceiling = within.end.min(span.end + MAX_SENTENCE_REACH);
@@ -98,19 +102,29 @@ fn sentence_around(chars: &[char], within: Span, span: Span, rules: &DateRules) 
     while end < ceiling && !is_end(end) {
         end += 1;
     }
-    chars[start..end.min(chars.len())].iter().collect()
+    (start, chars[start..end.min(chars.len())].iter().collect())
 }
 
-/// The story's lead: from the first body line (skipping the title line and broadcast cues in
-/// brackets such as "[Anchor Lead]") through its first two sentences.
+/// A line without closing punctuation and with fewer words than this is a headline, not the
+/// body.
+const HEADLINE_WORDS: usize = 12;
+
+/// The lead is this many sentences long.
+const LEAD_SENTENCES: usize = 4;
+
+/// The story's lead: from the first body line (skipping the title line, headline-like lines and
+/// broadcast cues in brackets such as "[Anchor Lead]") through its first four sentences.
 pub fn lead(text: &str, lines: &[Span], title: Option<Span>, rules: &DateRules) -> Span {
     let chars: Vec<char> = text.chars().collect();
-    let is_cue = |l: &Span| {
+    let is_body = |l: &Span| {
         let line: String = chars[l.start..l.end].iter().collect();
         let line = line.trim();
-        line.starts_with('[') && line.ends_with(']')
+        let bracketed = line.starts_with('[') && line.ends_with(']');
+        let headline = !line.ends_with(['.', '!', '?', '"', '”', '“', '»', ':'])
+            && line.split_whitespace().count() < HEADLINE_WORDS;
+        !line.is_empty() && !bracketed && !headline
     };
-    let Some(first) = lines.iter().find(|l| Some(**l) != title && !l.is_empty() && !is_cue(l)) else {
+    let Some(first) = lines.iter().find(|l| Some(**l) != title && is_body(l)) else {
         return Span::new(0, 0);
     };
     let mut sentences = 0;
@@ -119,7 +133,7 @@ pub fn lead(text: &str, lines: &[Span], title: Option<Span>, rules: &DateRules) 
     while i < limit {
         if is_sentence_end(&chars, i, rules) {
             sentences += 1;
-            if sentences == 2 {
+            if sentences == LEAD_SENTENCES {
                 return Span::new(first.start, i + 1);
             }
         }
@@ -155,16 +169,23 @@ mod tests {
     }
 
     #[test]
-    fn lead_covers_two_sentences_of_the_first_body_line() {
-        let text = "Title Line\nOn 14 June, they met. It was warm. Later more.";
-        let lines = [Span::new(0, 10), Span::new(11, text.chars().count())];
-        let lead = lead(
-            text,
-            &lines,
-            Some(lines[0]),
-            &crate::rules::test_rules().languages["en"].dates,
-        );
+    fn lead_skips_headlines_and_cues_and_covers_four_sentences() {
+        let text = "Title Line\n[Anchor Lead]\nA repeated headline\nOn 14 June, they met. It was warm. \
+                    Talks followed. Then lunch. Later more.";
+        let lines: Vec<Span> = {
+            let mut start = 0;
+            text.split('\n')
+                .map(|l| {
+                    let n = l.chars().count();
+                    let span = Span::new(start, start + n);
+                    start += n + 1;
+                    span
+                })
+                .collect()
+        };
+        let rules = crate::rules::test_rules();
+        let lead = lead(text, &lines, Some(lines[0]), &rules.languages["en"].dates);
         let got: String = text.chars().skip(lead.start).take(lead.len()).collect();
-        assert_eq!(got, "On 14 June, they met. It was warm.");
+        assert_eq!(got, "On 14 June, they met. It was warm. Talks followed. Then lunch.");
     }
 }
