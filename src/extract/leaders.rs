@@ -607,7 +607,8 @@ pub struct Leaders {
 struct Tok {
     span: Span,
     text: String,
-    /// Separated from the previous token by spaces only (no line break or sentence stop).
+    /// Separated from the previous token by spaces or a single line break (a name may wrap:
+    /// "President Lee\nMyung-bak"), not by a blank line.
     joined: bool,
 }
 
@@ -615,10 +616,12 @@ fn tokenize(chars: &[char]) -> Vec<Tok> {
     let mut out: Vec<Tok> = Vec::new();
     let mut i = 0;
     let mut broken = true;
+    let mut newlines = 0;
     while i < chars.len() {
         let c = chars[i];
         if c == '\n' {
-            broken = true;
+            newlines += 1;
+            broken = broken || newlines >= 2;
             i += 1;
         } else if c.is_whitespace() {
             i += 1;
@@ -645,6 +648,7 @@ fn tokenize(chars: &[char]) -> Vec<Tok> {
                 joined: !broken,
             });
             broken = false;
+            newlines = 0;
         } else {
             out.push(Tok {
                 span: Span::new(i, i + 1),
@@ -652,6 +656,7 @@ fn tokenize(chars: &[char]) -> Vec<Tok> {
                 joined: !broken,
             });
             broken = false;
+            newlines = 0;
             i += 1;
         }
     }
@@ -746,7 +751,11 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
             let first = t.text.chars().next().unwrap_or(' ');
             let upper_count = t.text.chars().filter(|c| c.is_uppercase()).count();
             let acronym = upper_count >= 2 && upper_count * 2 >= t.text.chars().filter(|c| c.is_alphabetic()).count();
-            first.is_uppercase()
+            // "al-Burhan", "el-Sisi": a particle joined to a capitalised name.
+            let particle_name = t.text.split_once('-').is_some_and(|(p, rest)| {
+                rules.particles.iter().any(|x| x == p) && rest.chars().next().is_some_and(char::is_uppercase)
+            });
+            (first.is_uppercase() || particle_name)
                 && !acronym
                 && !rules.not_name.contains(&t.text)
                 && !rules.org_heads.contains(&t.text)
@@ -764,11 +773,21 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
         if nameish[i] {
             let start = i;
             let mut end = i + 1;
-            while end < toks.len()
-                && toks[end].joined
-                && (nameish[end] || (particle(end) && end + 1 < toks.len() && nameish[end + 1] && toks[end + 1].joined))
-            {
-                end += 1;
+            loop {
+                if end < toks.len() && toks[end].joined && nameish[end] {
+                    end += 1;
+                    continue;
+                }
+                // Particles go on to a name word: "Ursula von der Leyen".
+                let mut p = end;
+                while p < toks.len() && toks[p].joined && particle(p) {
+                    p += 1;
+                }
+                if p > end && p < toks.len() && toks[p].joined && nameish[p] {
+                    end = p + 1;
+                    continue;
+                }
+                break;
             }
             runs.push((start, end));
             i = end;
@@ -804,6 +823,12 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
     for &(a, b) in &runs {
         let mut k = a;
         while k < b {
+            // After a particle inside a run the name goes on ("Hamdan bin Mohammed bin Rashid
+            // Al Maktoum" is not Mohammed bin Rashid Al Maktoum).
+            if k > a && particle(k - 1) {
+                k += 1;
+                continue;
+            }
             let mut hit = None;
             for e in (k + 1..=(k + 5).min(b)).rev() {
                 let person = if e - k >= 2 {
@@ -938,7 +963,8 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
             }
             continue;
         };
-        if b - a > 4 {
+        // At most four name words, particles aside ("Hamdan bin Mohammed bin Rashid Al Maktoum").
+        if (a..b).filter(|&k| !particle(k)).count() > 4 || b - a > 8 {
             continue;
         }
         let country = country.or(phrase_country).or_else(|| {
