@@ -920,6 +920,8 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
         let title_end_tok = last_non_name;
         let title_text_full: String = chars[title_start..toks[title_end_tok].span.end].iter().collect();
         let mut candidate: Option<(usize, usize)> = None;
+        // A name right after the title ("Ständerat Sommaruga") may be a surname alone.
+        let mut direct = false;
         let listed = toks[last_non_name].text == "and" || toks[last_non_name].text == "und";
         if j > last_non_name + 1 && !listed {
             // "Minister of Economy of Bavaria Hubert Aiwanger": a run of three or more words
@@ -935,9 +937,13 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
             candidate = run_from.get(&(j + 1)).copied();
         } else if j == last + 1 && j < toks.len() && toks[j].joined && nameish[j] {
             candidate = run_from.get(&j).copied();
+            direct = true;
         }
-        // Or a name right before: "Rashid Meredov, Minister of ...".
-        if candidate.is_none() && lo >= 2 {
+        // Or a name right before: "Rashid Meredov, Minister of ...", also when the words after
+        // the title end in a single capitalised word ("secretary of the Economic Relations
+        // Division").
+        let lone_word = candidate.is_some_and(|(a, b)| b - a < 2) && !direct;
+        if (candidate.is_none() || lone_word) && lo >= 2 {
             let mut comma = if country.is_some() {
                 lo.checked_sub(2)
             } else {
@@ -948,7 +954,7 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
                 comma = c.checked_sub(1);
             }
             if let Some(c) = comma.filter(|&c| c >= 1 && toks[c].text == ",") {
-                candidate = run_until.get(&c).copied();
+                candidate = run_until.get(&c).copied().or(candidate);
             }
         }
         let Some((a, b)) = candidate else {
@@ -985,7 +991,15 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
             }
             continue;
         }
-        if b - a < 2 {
+        // A surname alone after a written-out title (not an abbreviation such as "PM", which
+        // also ends times: "1:51 PM Last updated"), and not a word of a name already found
+        // ("Sheikh Mohammed" after "Mohammed bin Rashid Al Maktoum").
+        let surname_alone = direct
+            && b - a == 1
+            && title_text.chars().count() >= 4
+            && toks[a].text.chars().filter(|c| c.is_alphabetic()).count() >= 3
+            && !found.iter().any(|f| f.name.split(' ').any(|w| w == toks[a].text));
+        if b - a < 2 && !surname_alone {
             continue;
         }
         let name = run_text(a, b);
@@ -1115,6 +1129,18 @@ mod tests {
         // Regression: a title inside a hyphenated token once panicked (slice 15..14).
         ("de", "EU-Abgeordnete zu Wochenrückblick.", &[]),
         ("de", "Die EU-Kommissarin Ursula Meier und EU-Abgeordnete Anna Berg kamen.", &[("Ursula Meier", None), ("Anna Berg", None)]),
+        // Names that wrap over a line break, particles, patronymic chains.
+        ("en", "talks with South Korean President Lee\nMyung-bak in Tashkent", &[("Lee Myung-bak", Some("KR"))]),
+        ("en", "Commission President Ursula von der Leyen said so.", &[("Ursula von der Leyen", None)]),
+        ("de", "Im Sudan ringen De-facto-Staatschef Abdel Fattah al-Burhan und sein Rivale.", &[("Abdel Fattah al-Burhan", Some("SD"))]),
+        ("en", "HH Sheikh Hamdan bin Mohammed bin Rashid Al Maktoum, Crown Prince of Dubai, said.", &[("Hamdan bin Mohammed bin Rashid Al Maktoum", None)]),
+        ("en", "Paragraph one ends here\n\nMarkus Weber said it.", &[]),
+        // A surname alone after a written-out title; not after an abbreviation.
+        ("de", "In Begleitung von Nationalrätin Bulliard-Marbach sprach er.", &[("Bulliard-Marbach", None)]),
+        ("en", "Published: 1:51 PM Last updated: 2:24 PM", &[]),
+        // The name before a title whose of-phrase ends in one capitalised word.
+        ("en", "Md Shahriar Kader Siddiky, secretary of Bangladesh's Economic Relations Division, signed.", &[("Md Shahriar Kader Siddiky", Some("BD"))]),
+        ("en", "Aramco chief executive Amin Nasser responded.", &[("Amin Nasser", None)]),
     ];
 
     #[test]
