@@ -71,13 +71,38 @@ pub struct NamesFile {
     pub org_heads: Vec<String>,
     /// Whether organisation names are recognised by capitalisation (English yes, German no).
     pub capitalised_names: bool,
-    /// Titles that imply a country when the story gives none.
+    /// Titles that imply a country when the story gives none: one code, or several of which
+    /// the first one the story names wins (`"Bundeskanzler" = ["DE", "AT"]`).
     #[serde(default)]
-    pub title_countries: BTreeMap<String, String>,
+    pub title_countries: BTreeMap<String, CountryCodes>,
+    /// Party abbreviations written after a name ("Sebastian Kurz (ÖVP)") and the country of
+    /// the party.
+    #[serde(default)]
+    pub party_countries: BTreeMap<String, String>,
     /// Titles that name an office of the gazetteer (`President` = `head_of_state`), so that a
     /// bare office ("the Korean president") resolves to its holder on the story's date.
     #[serde(default)]
     pub title_roles: BTreeMap<String, String>,
+}
+
+/// One ISO 3166-1 alpha-2 code or a list of them, as written in a rule file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum CountryCodes {
+    /// A single code.
+    One(String),
+    /// Codes in order of preference.
+    Many(Vec<String>),
+}
+
+impl CountryCodes {
+    /// The codes in order.
+    pub fn codes(&self) -> Vec<String> {
+        match self {
+            CountryCodes::One(c) => vec![c.clone()],
+            CountryCodes::Many(cs) => cs.clone(),
+        }
+    }
 }
 
 /// `rules/common/name_origins.toml` as written.
@@ -202,7 +227,8 @@ pub struct LeaderRules {
     pub org_heads: Vec<String>,
     /// Whether capitalisation marks names in this language.
     pub capitalised_names: bool,
-    title_countries: BTreeMap<String, String>,
+    title_countries: BTreeMap<String, Vec<String>>,
+    party_countries: BTreeMap<String, String>,
     title_roles: BTreeMap<String, String>,
     origins: std::sync::Arc<NameOrigins>,
 }
@@ -487,15 +513,24 @@ impl LeaderRules {
                 .unwrap_or(0)
         };
         let before = errors.len();
-        for (title, code) in &file.title_countries {
+        let coded = file
+            .title_countries
+            .iter()
+            .flat_map(|(t, c)| c.codes().into_iter().map(move |c| ("title_countries", t, c)))
+            .chain(
+                file.party_countries
+                    .iter()
+                    .map(|(p, c)| ("party_countries", p, c.clone())),
+            );
+        for (table, key, code) in coded {
             if code.len() != 2 || !code.chars().all(|c| c.is_ascii_uppercase()) {
                 errors.push(
                     Diagnostic::at(
                         path,
                         &source,
-                        key_line(title),
+                        key_line(key),
                         1,
-                        format!("title_countries: `{code}` is not an ISO 3166-1 alpha-2 code"),
+                        format!("{table}: `{code}` is not an ISO 3166-1 alpha-2 code"),
                     )
                     .with_hint("use two upper-case letters, e.g. US"),
                 );
@@ -531,10 +566,11 @@ impl LeaderRules {
         )
         .map_err(|e| errors.push(Diagnostic::file(path, e)))
         .ok()?;
-        let mut title_countries = BTreeMap::new();
-        for (t, c) in &file.title_countries {
-            title_countries.insert(t.clone(), c.clone());
-        }
+        let title_countries = file
+            .title_countries
+            .iter()
+            .map(|(t, c)| (t.clone(), c.codes()))
+            .collect();
         Some(LeaderRules {
             gazetteer,
             titles,
@@ -546,6 +582,7 @@ impl LeaderRules {
             org_heads: file.org_heads,
             capitalised_names: file.capitalised_names,
             title_countries,
+            party_countries: file.party_countries,
             title_roles: file.title_roles,
             origins,
         })
@@ -734,6 +771,55 @@ impl FoundIndex {
     }
 }
 
+/// The country of an organisation named right before a title ("Swiss National Bank Chairman"):
+/// a country word among the capitalised words before token `lo`, with an organisation word
+/// ("Bank") among them.
+fn org_country(
+    toks: &[Tok],
+    lo: usize,
+    rules: &LeaderRules,
+    country_at: &dyn Fn(usize) -> Option<String>,
+) -> Option<String> {
+    const MAX_ORG_WORDS: usize = 5;
+    let mut org = false;
+    let mut k = lo;
+    while k > 0 && lo - k < MAX_ORG_WORDS && toks[k].joined {
+        k -= 1;
+        let capitalised = toks[k].text.chars().next().is_some_and(char::is_uppercase);
+        if let Some(code) = country_at(k) {
+            return org.then_some(code);
+        }
+        if !capitalised {
+            return None;
+        }
+        org |= rules.org_heads.contains(&toks[k].text);
+    }
+    None
+}
+
+/// The country of a party written in brackets right after a name ending before token `b`
+/// ("Sebastian Kurz (ÖVP)", "Anja Karliczek (CDU, ...)").
+fn party_country(toks: &[Tok], b: usize, rules: &LeaderRules) -> Option<String> {
+    let open = toks.get(b).filter(|t| t.text == "(")?;
+    let party = toks.get(b + 1).filter(|_| open.text == "(")?;
+    let close = toks.get(b + 2)?;
+    if close.text != ")" && close.text != "," {
+        return None;
+    }
+    rules.party_countries.get(&party.text).cloned()
+}
+
+/// The country a title implies (`title_countries`): of its codes, the first the story names,
+/// else the first.
+fn title_country(rules: &LeaderRules, title: &str, story_codes: &HashSet<&str>) -> Option<String> {
+    let (_, codes) = rules.title_countries.iter().find(|(t, _)| title.contains(t.as_str()))?;
+    codes
+        .iter()
+        .find(|c| story_codes.contains(c.as_str()))
+        .or(codes.first())
+        .cloned()
+}
+
 /// Finds the leaders of a story. `countries` are the story's country mentions, used to tell
 /// countries from names and to read a title's country.
 pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], lang: &str) -> Leaders {
@@ -862,6 +948,20 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
     // A title hit may start or end inside a token ("Abgeordnete" in "EU-Abgeordnete"): the
     // title then covers every token it touches, so token and character positions agree.
     let mut found_at = FoundIndex::new(&found);
+    let story_codes: HashSet<&str> = countries.iter().map(|c| c.code.as_str()).collect();
+    // The person that ends at a token, for lists of titled people ("Staatspräsident Alar Karis,
+    // Premierministerin Kaja Kallas und Verteidigungsminister Hanno Pevkur").
+    let mut found_until: HashMap<usize, usize> = found.iter().enumerate().map(|(i, f)| (f.toks.1, i)).collect();
+    // A country carried to the title that starts at a token: the title before it names the
+    // country and goes on with another title ("Russian Minister of Trade and Deputy PM, Denis
+    // Manturov"; "Aussenminister der VAE, Scheich Abdullah ...").
+    let mut carried: HashMap<usize, String> = HashMap::new();
+    // People whose title follows a comma: members of a list.
+    let mut in_list: HashSet<usize> = HashSet::new();
+    let mut found_words: HashSet<String> = found
+        .iter()
+        .flat_map(|f| f.name.split(' ').map(str::to_owned))
+        .collect();
     for hit in &title_hits {
         let first = toks.partition_point(|t| t.span.end <= hit.span.start);
         if first == toks.len() {
@@ -893,11 +993,23 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
                 && (rules.joiners.iter().any(|w| *w == toks[j].text)
                     || toks[j].text.chars().next().is_some_and(|c| c.is_uppercase()))
             {
+                // An abbreviation in brackets goes with the phrase: "Emirate (VAE)".
+                if toks.get(j + 1).is_some_and(|t| t.text == "(") && toks.get(j + 3).is_some_and(|t| t.text == ")") {
+                    if phrase_country.is_none() {
+                        phrase_country = country_at(j);
+                    }
+                    j += 4;
+                    last_non_name = j - 1;
+                    continue;
+                }
                 let coordinated_title = (toks[j].text == "and" || toks[j].text == "und")
                     && toks
                         .get(j + 1)
                         .is_some_and(|n| in_title(j + 1) || rules.modifiers.contains(&n.text));
                 if coordinated_title {
+                    if let Some(code) = country.clone().or(phrase_country.clone()) {
+                        carried.insert(j + 1, code);
+                    }
                     break;
                 }
                 if phrase_country.is_none() {
@@ -958,6 +1070,12 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
             }
         }
         let Some((a, b)) = candidate else {
+            // "der Aussenminister der VAE, Scheich Abdullah ...": the next title takes the country.
+            if j + 1 < toks.len() && toks[j].text == "," && in_title(j + 1) {
+                if let Some(code) = country.clone().or(phrase_country.clone()) {
+                    carried.insert(j + 1, code);
+                }
+            }
             let role = rules.title_roles.get(&title_text);
             if let (Some(role), Some(code), true) = (role, country.clone().or(phrase_country.clone()), lo == first) {
                 offices.push(OfficeMention {
@@ -973,16 +1091,30 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
         if (a..b).filter(|&k| !particle(k)).count() > 4 || b - a > 8 {
             continue;
         }
-        let country = country.or(phrase_country).or_else(|| {
-            rules
-                .title_countries
-                .iter()
-                .find(|(t, _)| title_text_full.contains(t.as_str()))
-                .map(|(_, c)| c.clone())
-        });
+        // In a list of three or more titled people ("A, B und C") a person without a country
+        // takes the one before's; two people joined by "and" often serve different states.
+        let separator = lo.checked_sub(1).map(|s| toks[s].text.as_str());
+        let comma_before = separator == Some(",");
+        let listed_after = lo
+            .checked_sub(1)
+            .filter(|_| matches!(separator, Some("," | "and" | "und")))
+            .and_then(|s| found_until.get(&s))
+            .filter(|&&i| comma_before || in_list.contains(&i))
+            .and_then(|&i| found[i].country.clone());
+        let country = country
+            .or(phrase_country)
+            .or_else(|| carried.get(&lo).or(carried.get(&first)).cloned())
+            .or_else(|| org_country(&toks, lo, rules, &country_at))
+            .or_else(|| party_country(&toks, b, rules))
+            .or_else(|| title_country(rules, &title_text_full, &story_codes))
+            .or(listed_after);
         let title: Option<String> = Some(chars[title_start..hit.span.end].iter().collect());
         let span = run_span(a, b);
-        if let Some(f) = found_at.nested(&found, (a, b)).map(|i| &mut found[i]) {
+        if let Some(i) = found_at.nested(&found, (a, b)) {
+            if comma_before {
+                in_list.insert(i);
+            }
+            let f = &mut found[i];
             if f.title.is_none() {
                 f.title = title;
             }
@@ -998,13 +1130,18 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
             && b - a == 1
             && title_text.chars().count() >= 4
             && toks[a].text.chars().filter(|c| c.is_alphabetic()).count() >= 3
-            && !found.iter().any(|f| f.name.split(' ').any(|w| w == toks[a].text));
+            && !found_words.contains(toks[a].text.as_str());
         if b - a < 2 && !surname_alone {
             continue;
         }
         let name = run_text(a, b);
         let country = country.or_else(|| rules.origins.country_of(&name));
         found_at.add(found.len(), (a, b));
+        found_until.insert(b, found.len());
+        if comma_before {
+            in_list.insert(found.len());
+        }
+        found_words.extend(name.split(' ').map(str::to_owned));
         found.push(Found {
             name,
             toks: (a, b),
@@ -1136,11 +1273,18 @@ mod tests {
         ("en", "HH Sheikh Hamdan bin Mohammed bin Rashid Al Maktoum, Crown Prince of Dubai, said.", &[("Hamdan bin Mohammed bin Rashid Al Maktoum", None)]),
         ("en", "Paragraph one ends here\n\nMarkus Weber said it.", &[]),
         // A surname alone after a written-out title; not after an abbreviation.
-        ("de", "In Begleitung von Nationalrätin Bulliard-Marbach sprach er.", &[("Bulliard-Marbach", None)]),
+        ("de", "In Begleitung von Nationalrätin Bulliard-Marbach sprach er.", &[("Bulliard-Marbach", Some("CH"))]),
         ("en", "Published: 1:51 PM Last updated: 2:24 PM", &[]),
         // The name before a title whose of-phrase ends in one capitalised word.
         ("en", "Md Shahriar Kader Siddiky, secretary of Bangladesh's Economic Relations Division, signed.", &[("Md Shahriar Kader Siddiky", Some("BD"))]),
         ("en", "Aramco chief executive Amin Nasser responded.", &[("Amin Nasser", None)]),
+        // Countries from the text: a party, an organisation, a list, a chain of titles.
+        ("de", "Österreich und die VAE: Wirtschaftsministerin Margarete Schramböck (ÖVP) sprach.", &[("Margarete Schramböck", Some("AT"))]),
+        ("de", "In Wien sprach Bundeskanzler Karl Nehammer über Österreich.", &[("Karl Nehammer", Some("AT"))]),
+        ("en", "He met Swiss National Bank Chairman Martin Schlegel in Basel.", &[("Martin Schlegel", Some("CH"))]),
+        ("de", "Sie traf Staatspräsident Alar Karis, Premierministerin Kaja Kallas und Verteidigungsminister Hanno Pevkur.", &[("Alar Karis", Some("EE")), ("Kaja Kallas", Some("EE")), ("Hanno Pevkur", Some("EE"))]),
+        ("en", "Visiting Russian Minister of Trade and Deputy PM, Denis Manturov said so.", &[("Denis Manturov", Some("RU"))]),
+        ("en", "Kazakhstan First Deputy Foreign Minister Akan Rakhmetullin and Assistant Secretary Donald Lu met.", &[("Akan Rakhmetullin", Some("KZ")), ("Donald Lu", Some("US"))]),
     ];
 
     #[test]
