@@ -79,10 +79,49 @@ pub struct NamesFile {
     /// the party.
     #[serde(default)]
     pub party_countries: BTreeMap<String, String>,
+    /// How names in this language's spelling of another script are written the English way.
+    #[serde(default)]
+    pub respelling: Option<Respelling>,
     /// Titles that name an office of the gazetteer (`President` = `head_of_state`), so that a
     /// bare office ("the Korean president") resolves to its holder on the story's date.
     #[serde(default)]
     pub title_roles: BTreeMap<String, String>,
+}
+
+/// Respelling of names transliterated the way of this language into the English way ("Wladimir
+/// Jakunin" → "Vladimir Yakunin"), for the canonical name of people not in the gazetteer.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Respelling {
+    /// A name is respelled when one of its words ends with one of these ("-ow", "-ew")...
+    pub endings: Vec<String>,
+    /// ...or begins with one of these given names ("Wladimir", "Jewgeni").
+    pub given_names: Vec<String>,
+    /// Replacements applied in order to every word of such a name.
+    pub replace: Vec<(String, String)>,
+}
+
+impl Respelling {
+    /// `name` written the English way, if it is a name this respelling is for.
+    pub fn apply(&self, name: &str) -> Option<String> {
+        let words: Vec<&str> = name.split(' ').collect();
+        let ends = words
+            .iter()
+            .any(|w| self.endings.iter().any(|e| w.ends_with(e.as_str())));
+        let given = words.first().is_some_and(|w| self.given_names.iter().any(|g| g == w));
+        if !(ends || given) {
+            return None;
+        }
+        let respelled: Vec<String> = words
+            .iter()
+            .map(|w| {
+                self.replace
+                    .iter()
+                    .fold(w.to_string(), |acc, (from, to)| acc.replace(from.as_str(), to))
+            })
+            .collect();
+        Some(respelled.join(" "))
+    }
 }
 
 /// One ISO 3166-1 alpha-2 code or a list of them, as written in a rule file.
@@ -229,6 +268,7 @@ pub struct LeaderRules {
     pub capitalised_names: bool,
     title_countries: BTreeMap<String, Vec<String>>,
     party_countries: BTreeMap<String, String>,
+    respelling: Respelling,
     title_roles: BTreeMap<String, String>,
     origins: std::sync::Arc<NameOrigins>,
 }
@@ -583,6 +623,7 @@ impl LeaderRules {
             capitalised_names: file.capitalised_names,
             title_countries,
             party_countries: file.party_countries,
+            respelling: file.respelling.unwrap_or_default(),
             title_roles: file.title_roles,
             origins,
         })
@@ -1045,9 +1086,13 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
                 last_non_name + 1
             };
             candidate = Some((start, j));
-        } else if j < toks.len() && toks[j].text == "," && j + 1 < toks.len() && nameish[j + 1] {
-            candidate = run_from.get(&(j + 1)).copied();
-        } else if j == last + 1 && j < toks.len() && toks[j].joined && nameish[j] {
+        }
+        let after_comma = j + 1 < toks.len() && toks[j].text == "," && nameish[j + 1];
+        if after_comma && candidate.is_none_or(|(a, b)| b - a < 2) {
+            // The name follows a comma: "the President of Slovakia, Peter Pellegrini"; also when
+            // the phrase ends in one capitalised word ("der Präsident der Bahn, Wladimir Jakunin").
+            candidate = run_from.get(&(j + 1)).copied().or(candidate);
+        } else if candidate.is_none() && j == last + 1 && j < toks.len() && toks[j].joined && nameish[j] {
             candidate = run_from.get(&j).copied();
             direct = true;
         }
@@ -1134,7 +1179,8 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
         if b - a < 2 && !surname_alone {
             continue;
         }
-        let name = run_text(a, b);
+        let written = run_text(a, b);
+        let name = rules.respelling.apply(&written).unwrap_or(written);
         let country = country.or_else(|| rules.origins.country_of(&name));
         found_at.add(found.len(), (a, b));
         found_until.insert(b, found.len());
@@ -1186,7 +1232,11 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
     }
     // Surname-only mentions, for people found by a title: each run token that is one of
     // their surnames, indexed once.
-    let surname_of = |p: &LeaderMention| p.name.rsplit(' ').next().unwrap_or("").to_owned();
+    // The surname as the story writes it (the canonical name may be respelled).
+    let surname_of = |p: &LeaderMention| {
+        let written: String = chars[p.span.start..p.span.end].iter().collect();
+        written.split_whitespace().last().unwrap_or("").to_owned()
+    };
     let wanted: HashSet<String> = people
         .iter()
         .filter(|p| p.rule != "leader.gazetteer")
@@ -1285,6 +1335,8 @@ mod tests {
         ("de", "Sie traf Staatspräsident Alar Karis, Premierministerin Kaja Kallas und Verteidigungsminister Hanno Pevkur.", &[("Alar Karis", Some("EE")), ("Kaja Kallas", Some("EE")), ("Hanno Pevkur", Some("EE"))]),
         ("en", "Visiting Russian Minister of Trade and Deputy PM, Denis Manturov said so.", &[("Denis Manturov", Some("RU"))]),
         ("en", "Kazakhstan First Deputy Foreign Minister Akan Rakhmetullin and Assistant Secretary Donald Lu met.", &[("Akan Rakhmetullin", Some("KZ")), ("Donald Lu", Some("US"))]),
+        // German transliterations of Russian names are respelled; German names are not.
+        ("de", "Der Präsident der Bahn, Wladimir Jakunin, und Minister Walter Koren sprachen.", &[("Vladimir Yakunin", None), ("Walter Koren", None)]),
     ];
 
     #[test]
@@ -1315,5 +1367,10 @@ mod tests {
         assert_eq!(leaders.len(), 1);
         assert_eq!(leaders[0].mentions, 3);
         assert_eq!(leaders[0].title.as_deref(), Some("President"));
+
+        let text = "Der Präsident der Bahn, Wladimir Jakunin, kam. Jakunin sagte dann mehr.";
+        let lr = &rules.languages["de"];
+        let leaders = extract(text, &lr.leaders, &lr.countries.extract(text), "de").people;
+        assert_eq!((leaders[0].name.as_str(), leaders[0].mentions), ("Vladimir Yakunin", 2));
     }
 }
