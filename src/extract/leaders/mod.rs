@@ -5,7 +5,7 @@
 //! ("Kazakhstan First Deputy Foreign Minister Akan Rakhmetullin", "Rashid Meredov, Minister of
 //! Foreign Affairs of Turkmenistan").
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -17,6 +17,11 @@ use crate::rules::diag::Diagnostic;
 use crate::rules::source::{read_toml, Table};
 use crate::rules::terms::{Ending, Term, TermMatcher};
 use crate::text::Span;
+
+mod known;
+mod people;
+mod scan;
+mod titles;
 
 /// A row of `rules/common/leaders.csv`.
 #[derive(Debug, Clone, Deserialize)]
@@ -681,98 +686,20 @@ pub struct Leaders {
     pub offices: Vec<OfficeMention>,
 }
 
-#[derive(Debug, Clone)]
-struct Tok {
-    span: Span,
-    text: String,
-    /// Separated from the previous token by spaces or a single line break (a name may wrap:
-    /// "President Lee\nMyung-bak"), not by a blank line.
-    joined: bool,
-}
-
-fn tokenize(chars: &[char]) -> Vec<Tok> {
-    let mut out: Vec<Tok> = Vec::new();
-    let mut i = 0;
-    let mut broken = true;
-    let mut newlines = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c == '\n' {
-            newlines += 1;
-            broken = broken || newlines >= 2;
-            i += 1;
-        } else if c.is_whitespace() {
-            i += 1;
-        } else if c.is_alphanumeric() {
-            let start = i;
-            while i < chars.len()
-                && (chars[i].is_alphanumeric()
-                    || ((chars[i] == '-' || chars[i] == '\'' || chars[i] == '’')
-                        && chars.get(i + 1).is_some_and(|n| n.is_alphabetic())))
-            {
-                i += 1;
-            }
-            let mut text: String = chars[start..i].iter().collect();
-            let mut end = i;
-            for suffix in ["'s", "’s"] {
-                if text.ends_with(suffix) && text.chars().count() > 3 {
-                    text.truncate(text.len() - suffix.len());
-                    end -= 2;
-                }
-            }
-            out.push(Tok {
-                span: Span::new(start, end),
-                text,
-                joined: !broken,
-            });
-            broken = false;
-            newlines = 0;
-        } else {
-            out.push(Tok {
-                span: Span::new(i, i + 1),
-                text: c.to_string(),
-                joined: !broken,
-            });
-            broken = false;
-            newlines = 0;
-            i += 1;
-        }
-    }
-    out
-}
-
+/// A mention of a person found by one of the stages.
 struct Found {
+    /// Canonical name.
     name: String,
     /// The tokens of the mention, first and one past the last.
     toks: (usize, usize),
+    /// Characters of the mention.
     span: Span,
+    /// The title it was found with.
     title: Option<String>,
+    /// ISO 3166-1 alpha-2 code of the state served.
     country: Option<String>,
+    /// Rule id.
     rule: String,
-}
-
-/// An of-phrase after a title ("Deputy Director of the Institute for Strategic and Regional
-/// Studies under the President of the Republic of Uzbekistan Sanjar Valiyev") is read over at
-/// most this many tokens, so a page of capitalised words costs linear time.
-const MAX_OF_PHRASE: usize = 32;
-
-/// The tokens that one of `spans` overlaps, each with the index of the first such span (in
-/// their order). Tokens are disjoint and in text order, so each span finds its tokens by
-/// binary search; the map holds only the tokens covered.
-fn first_overlapping(toks: &[Tok], spans: impl Iterator<Item = Span>) -> HashMap<usize, usize> {
-    let mut out = HashMap::new();
-    for (i, span) in spans.enumerate() {
-        let from = toks.partition_point(|t| t.span.end <= span.start);
-        for (k, t) in toks.iter().enumerate().skip(from) {
-            if t.span.start >= span.end {
-                break;
-            }
-            if t.span.overlaps(&span) {
-                out.entry(k).or_insert(i);
-            }
-        }
-    }
-    out
 }
 
 /// The leaders found so far, by the tokens they cover, so that a new mention finds the one
@@ -812,468 +739,19 @@ impl FoundIndex {
     }
 }
 
-/// The country of an organisation named right before a title ("Swiss National Bank Chairman"):
-/// a country word among the capitalised words before token `lo`, with an organisation word
-/// ("Bank") among them.
-fn org_country(
-    toks: &[Tok],
-    lo: usize,
-    rules: &LeaderRules,
-    country_at: &dyn Fn(usize) -> Option<String>,
-) -> Option<String> {
-    const MAX_ORG_WORDS: usize = 5;
-    let mut org = false;
-    let mut k = lo;
-    while k > 0 && lo - k < MAX_ORG_WORDS && toks[k].joined {
-        k -= 1;
-        let capitalised = toks[k].text.chars().next().is_some_and(char::is_uppercase);
-        if let Some(code) = country_at(k) {
-            return org.then_some(code);
-        }
-        if !capitalised {
-            return None;
-        }
-        org |= rules.org_heads.contains(&toks[k].text);
-    }
-    None
-}
-
-/// The country of a party written in brackets right after a name ending before token `b`
-/// ("Sebastian Kurz (ÖVP)", "Anja Karliczek (CDU, ...)").
-fn party_country(toks: &[Tok], b: usize, rules: &LeaderRules) -> Option<String> {
-    let open = toks.get(b).filter(|t| t.text == "(")?;
-    let party = toks.get(b + 1).filter(|_| open.text == "(")?;
-    let close = toks.get(b + 2)?;
-    if close.text != ")" && close.text != "," {
-        return None;
-    }
-    rules.party_countries.get(&party.text).cloned()
-}
-
-/// The country a title implies (`title_countries`): of its codes, the first the story names,
-/// else the first.
-fn title_country(rules: &LeaderRules, title: &str, story_codes: &HashSet<&str>) -> Option<String> {
-    let (_, codes) = rules.title_countries.iter().find(|(t, _)| title.contains(t.as_str()))?;
-    codes
-        .iter()
-        .find(|c| story_codes.contains(c.as_str()))
-        .or(codes.first())
-        .cloned()
-}
-
 /// Finds the leaders of a story. `countries` are the story's country mentions, used to tell
-/// countries from names and to read a title's country.
+/// countries from names and to read a title's country. The stages: tokens and name runs
+/// (`scan`), gazetteer people (`known`), people next to titles with their countries
+/// (`titles`), and mentions grouped by person (`people`).
 pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], lang: &str) -> Leaders {
-    let chars: Vec<char> = text.chars().collect();
-    let toks = tokenize(&chars);
     let title_hits = rules.titles.find(text);
-    let tok_country = first_overlapping(&toks, countries.iter().map(|c| c.span));
-    let country_at = |k: usize| tok_country.get(&k).map(|&c| countries[c].code.clone());
-    let tok_title = first_overlapping(&toks, title_hits.iter().map(|h| h.span));
-    let in_title = |k: usize| tok_title.contains_key(&k);
-    let nameish: Vec<bool> = toks
-        .iter()
-        .enumerate()
-        .map(|(k, t)| {
-            let first = t.text.chars().next().unwrap_or(' ');
-            let upper_count = t.text.chars().filter(|c| c.is_uppercase()).count();
-            let acronym = upper_count >= 2 && upper_count * 2 >= t.text.chars().filter(|c| c.is_alphabetic()).count();
-            // "al-Burhan", "el-Sisi": a particle joined to a capitalised name.
-            let particle_name = t.text.split_once('-').is_some_and(|(p, rest)| {
-                rules.particles.iter().any(|x| x == p) && rest.chars().next().is_some_and(char::is_uppercase)
-            });
-            (first.is_uppercase() || particle_name)
-                && !acronym
-                && !rules.not_name.contains(&t.text)
-                && !rules.org_heads.contains(&t.text)
-                && !rules.modifiers.contains(&t.text)
-                && !in_title(k)
-                && country_at(k).is_none()
-        })
-        .collect();
-    let particle = |i: usize| rules.particles.iter().any(|p| *p == toks[i].text);
-
-    // Runs of name-like tokens: (first token, one past the last token).
-    let mut runs: Vec<(usize, usize)> = Vec::new();
-    let mut i = 0;
-    while i < toks.len() {
-        if nameish[i] {
-            let start = i;
-            let mut end = i + 1;
-            loop {
-                if end < toks.len() && toks[end].joined && nameish[end] {
-                    end += 1;
-                    continue;
-                }
-                // Particles go on to a name word: "Ursula von der Leyen".
-                let mut p = end;
-                while p < toks.len() && toks[p].joined && particle(p) {
-                    p += 1;
-                }
-                if p > end && p < toks.len() && toks[p].joined && nameish[p] {
-                    end = p + 1;
-                    continue;
-                }
-                break;
-            }
-            runs.push((start, end));
-            i = end;
-        } else {
-            i += 1;
-        }
+    let scan = scan::Scan::new(text, rules, countries, &title_hits);
+    let found = known::gazetteer_people(&scan);
+    let (found, offices) = titles::title_people(&scan, &title_hits, found, lang);
+    Leaders {
+        people: people::group(&scan, found),
+        offices,
     }
-
-    let run_from: HashMap<usize, (usize, usize)> = runs.iter().map(|&(a, b)| (a, (a, b))).collect();
-    let run_until: HashMap<usize, (usize, usize)> = runs.iter().map(|&(a, b)| (b, (a, b))).collect();
-    let run_text = |a: usize, b: usize| toks[a..b].iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ");
-    let run_span = |a: usize, b: usize| Span::new(toks[a].span.start, toks[b - 1].span.end);
-    let mut found: Vec<Found> = Vec::new();
-    let mut offices: Vec<OfficeMention> = Vec::new();
-
-    // 1. Gazetteer: short names written in capitals ("MBS"), which are not name-like tokens.
-    for (k, t) in toks.iter().enumerate() {
-        let letters: Vec<char> = t.text.chars().filter(|c| c.is_alphabetic()).collect();
-        if letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase()) {
-            if let Some(p) = rules.gazetteer.short(&t.text) {
-                found.push(Found {
-                    name: rules.gazetteer.people[p].name.clone(),
-                    toks: (k, k + 1),
-                    span: t.span,
-                    title: None,
-                    country: rules.gazetteer.people[p].country.clone(),
-                    rule: "leader.gazetteer".into(),
-                });
-            }
-        }
-    }
-    // Then the longest sub-run of each run whose key names a person.
-    for &(a, b) in &runs {
-        let mut k = a;
-        while k < b {
-            // After a particle inside a run the name goes on ("Hamdan bin Mohammed bin Rashid
-            // Al Maktoum" is not Mohammed bin Rashid Al Maktoum).
-            if k > a && particle(k - 1) {
-                k += 1;
-                continue;
-            }
-            let mut hit = None;
-            for e in (k + 1..=(k + 5).min(b)).rev() {
-                let person = if e - k >= 2 {
-                    rules.gazetteer.full(&name_key(&run_text(k, e)))
-                } else {
-                    rules.gazetteer.short(&toks[k].text)
-                };
-                if let Some(p) = person {
-                    hit = Some((e, p));
-                    break;
-                }
-            }
-            match hit {
-                Some((e, p)) => {
-                    found.push(Found {
-                        name: rules.gazetteer.people[p].name.clone(),
-                        toks: (k, e),
-                        span: run_span(k, e),
-                        title: None,
-                        country: rules.gazetteer.people[p].country.clone(),
-                        rule: "leader.gazetteer".into(),
-                    });
-                    k = e;
-                }
-                None => k += 1,
-            }
-        }
-    }
-
-    // 2. Title patterns.
-    // A title hit may start or end inside a token ("Abgeordnete" in "EU-Abgeordnete"): the
-    // title then covers every token it touches, so token and character positions agree.
-    let mut found_at = FoundIndex::new(&found);
-    let story_codes: HashSet<&str> = countries.iter().map(|c| c.code.as_str()).collect();
-    // The person that ends at a token, for lists of titled people ("Staatspräsident Alar Karis,
-    // Premierministerin Kaja Kallas und Verteidigungsminister Hanno Pevkur").
-    let mut found_until: HashMap<usize, usize> = found.iter().enumerate().map(|(i, f)| (f.toks.1, i)).collect();
-    // A country carried to the title that starts at a token: the title before it names the
-    // country and goes on with another title ("Russian Minister of Trade and Deputy PM, Denis
-    // Manturov"; "Aussenminister der VAE, Scheich Abdullah ...").
-    let mut carried: HashMap<usize, String> = HashMap::new();
-    // People whose title follows a comma: members of a list.
-    let mut in_list: HashSet<usize> = HashSet::new();
-    let mut found_words: HashSet<String> = found
-        .iter()
-        .flat_map(|f| f.name.split(' ').map(str::to_owned))
-        .collect();
-    for hit in &title_hits {
-        let first = toks.partition_point(|t| t.span.end <= hit.span.start);
-        if first == toks.len() {
-            continue;
-        }
-        let mut last = first;
-        while last + 1 < toks.len() && toks[last + 1].span.start < hit.span.end {
-            last += 1;
-        }
-        let title_text: String = chars[hit.span.start..hit.span.end].iter().collect();
-        // Extend left over modifiers, then read a country right before.
-        let mut lo = first;
-        while lo > 0 && toks[lo].joined && rules.modifiers.iter().any(|m| *m == toks[lo - 1].text) {
-            lo -= 1;
-        }
-        let title_start = toks[lo].span.start;
-        let mut country = None;
-        if lo > 0 && toks[lo].joined {
-            country = country_at(lo - 1);
-        }
-        // An of-phrase after the title.
-        let mut j = last + 1;
-        let mut phrase_country = None;
-        let mut last_non_name = last;
-        if j < toks.len() && toks[j].joined && rules.joiners.iter().any(|w| *w == toks[j].text) {
-            while j < toks.len()
-                && j - last <= MAX_OF_PHRASE
-                && toks[j].joined
-                && (rules.joiners.iter().any(|w| *w == toks[j].text)
-                    || toks[j].text.chars().next().is_some_and(|c| c.is_uppercase()))
-            {
-                // An abbreviation in brackets goes with the phrase: "Emirate (VAE)".
-                if toks.get(j + 1).is_some_and(|t| t.text == "(") && toks.get(j + 3).is_some_and(|t| t.text == ")") {
-                    if phrase_country.is_none() {
-                        phrase_country = country_at(j);
-                    }
-                    j += 4;
-                    last_non_name = j - 1;
-                    continue;
-                }
-                let coordinated_title = (toks[j].text == "and" || toks[j].text == "und")
-                    && toks
-                        .get(j + 1)
-                        .is_some_and(|n| in_title(j + 1) || rules.modifiers.contains(&n.text));
-                if coordinated_title {
-                    if let Some(code) = country.clone().or(phrase_country.clone()) {
-                        carried.insert(j + 1, code);
-                    }
-                    break;
-                }
-                if phrase_country.is_none() {
-                    phrase_country = country_at(j);
-                }
-                if !nameish[j] {
-                    last_non_name = j;
-                }
-                j += 1;
-            }
-        }
-        while j > last + 1 && rules.joiners.iter().any(|w| *w == toks[j - 1].text) {
-            j -= 1;
-        }
-        if let Some(k) = (last + 1..j).rev().find(|&k| !nameish[k]) {
-            last_non_name = k;
-        } else if j == last + 1 {
-            last_non_name = last;
-        }
-        let title_end_tok = last_non_name;
-        let title_text_full: String = chars[title_start..toks[title_end_tok].span.end].iter().collect();
-        let mut candidate: Option<(usize, usize)> = None;
-        // A name right after the title ("Ständerat Sommaruga") may be a surname alone.
-        let mut direct = false;
-        let listed = toks[last_non_name].text == "and" || toks[last_non_name].text == "und";
-        if j > last_non_name + 1 && !listed {
-            // "Minister of Economy of Bavaria Hubert Aiwanger": a run of three or more words
-            // right after `of` starts with the place the title is of.
-            let object_of_joiner = rules.joiners.contains(&toks[last_non_name].text);
-            let start = if object_of_joiner && j - (last_non_name + 1) >= 3 {
-                last_non_name + 2
-            } else {
-                last_non_name + 1
-            };
-            candidate = Some((start, j));
-        }
-        let after_comma = j + 1 < toks.len() && toks[j].text == "," && nameish[j + 1];
-        if after_comma && candidate.is_none_or(|(a, b)| b - a < 2) {
-            // The name follows a comma: "the President of Slovakia, Peter Pellegrini"; also when
-            // the phrase ends in one capitalised word ("der Präsident der Bahn, Wladimir Jakunin").
-            candidate = run_from.get(&(j + 1)).copied().or(candidate);
-        } else if candidate.is_none() && j == last + 1 && j < toks.len() && toks[j].joined && nameish[j] {
-            candidate = run_from.get(&j).copied();
-            direct = true;
-        }
-        // Or a name right before: "Rashid Meredov, Minister of ...", also when the words after
-        // the title end in a single capitalised word ("secretary of the Economic Relations
-        // Division").
-        let lone_word = candidate.is_some_and(|(a, b)| b - a < 2) && !direct;
-        if (candidate.is_none() || lone_word) && lo >= 2 {
-            let mut comma = if country.is_some() {
-                lo.checked_sub(2)
-            } else {
-                lo.checked_sub(1)
-            };
-            // "Dilshod Akhatov, the Ambassador of ...": an article may stand after the comma.
-            if let Some(c) = comma.filter(|&c| c >= 1 && rules.articles.contains(&toks[c].text.to_lowercase())) {
-                comma = c.checked_sub(1);
-            }
-            if let Some(c) = comma.filter(|&c| c >= 1 && toks[c].text == ",") {
-                candidate = run_until.get(&c).copied().or(candidate);
-            }
-        }
-        let Some((a, b)) = candidate else {
-            // "der Aussenminister der VAE, Scheich Abdullah ...": the next title takes the country.
-            if j + 1 < toks.len() && toks[j].text == "," && in_title(j + 1) {
-                if let Some(code) = country.clone().or(phrase_country.clone()) {
-                    carried.insert(j + 1, code);
-                }
-            }
-            let role = rules.title_roles.get(&title_text);
-            if let (Some(role), Some(code), true) = (role, country.clone().or(phrase_country.clone()), lo == first) {
-                offices.push(OfficeMention {
-                    span: hit.span,
-                    title: title_text.clone(),
-                    country: code,
-                    role: role.clone(),
-                });
-            }
-            continue;
-        };
-        // At most four name words, particles aside ("Hamdan bin Mohammed bin Rashid Al Maktoum").
-        if (a..b).filter(|&k| !particle(k)).count() > 4 || b - a > 8 {
-            continue;
-        }
-        // In a list of three or more titled people ("A, B und C") a person without a country
-        // takes the one before's; two people joined by "and" often serve different states.
-        let separator = lo.checked_sub(1).map(|s| toks[s].text.as_str());
-        let comma_before = separator == Some(",");
-        let listed_after = lo
-            .checked_sub(1)
-            .filter(|_| matches!(separator, Some("," | "and" | "und")))
-            .and_then(|s| found_until.get(&s))
-            .filter(|&&i| comma_before || in_list.contains(&i))
-            .and_then(|&i| found[i].country.clone());
-        let country = country
-            .or(phrase_country)
-            .or_else(|| carried.get(&lo).or(carried.get(&first)).cloned())
-            .or_else(|| org_country(&toks, lo, rules, &country_at))
-            .or_else(|| party_country(&toks, b, rules))
-            .or_else(|| title_country(rules, &title_text_full, &story_codes))
-            .or(listed_after);
-        let title: Option<String> = Some(chars[title_start..hit.span.end].iter().collect());
-        let span = run_span(a, b);
-        if let Some(i) = found_at.nested(&found, (a, b)) {
-            if comma_before {
-                in_list.insert(i);
-            }
-            let f = &mut found[i];
-            if f.title.is_none() {
-                f.title = title;
-            }
-            if f.country.is_none() {
-                f.country = country;
-            }
-            continue;
-        }
-        // A surname alone after a written-out title (not an abbreviation such as "PM", which
-        // also ends times: "1:51 PM Last updated"), and not a word of a name already found
-        // ("Sheikh Mohammed" after "Mohammed bin Rashid Al Maktoum").
-        let surname_alone = direct
-            && b - a == 1
-            && title_text.chars().count() >= 4
-            && toks[a].text.chars().filter(|c| c.is_alphabetic()).count() >= 3
-            && !found_words.contains(toks[a].text.as_str());
-        if b - a < 2 && !surname_alone {
-            continue;
-        }
-        let written = run_text(a, b);
-        let name = rules.respelling.apply(&written).unwrap_or(written);
-        let country = country.or_else(|| rules.origins.country_of(&name));
-        found_at.add(found.len(), (a, b));
-        found_until.insert(b, found.len());
-        if comma_before {
-            in_list.insert(found.len());
-        }
-        found_words.extend(name.split(' ').map(str::to_owned));
-        found.push(Found {
-            name,
-            toks: (a, b),
-            span,
-            title,
-            country,
-            rule: format!("leader.{lang}.title"),
-        });
-    }
-
-    // 3. Group mentions by person; surname-only mentions of people found by title count too.
-    found.sort_by_key(|f| f.span.start);
-    let mut people: Vec<LeaderMention> = Vec::new();
-    let mut spans: Vec<Vec<Span>> = Vec::new();
-    let mut by_name: HashMap<&str, usize> = HashMap::new();
-    for f in &found {
-        match by_name.get(f.name.as_str()) {
-            Some(&i) => {
-                spans[i].push(f.span);
-                let p = &mut people[i];
-                if p.title.is_none() {
-                    p.title = f.title.clone();
-                }
-                if p.country.is_none() {
-                    p.country = f.country.clone();
-                }
-            }
-            None => {
-                by_name.insert(&f.name, people.len());
-                people.push(LeaderMention {
-                    name: f.name.clone(),
-                    span: f.span,
-                    title: f.title.clone(),
-                    country: f.country.clone(),
-                    mentions: 0,
-                    spans: Vec::new(),
-                    rule: f.rule.clone(),
-                });
-                spans.push(vec![f.span]);
-            }
-        }
-    }
-    // Surname-only mentions, for people found by a title: each run token that is one of
-    // their surnames, indexed once.
-    // The surname as the story writes it (the canonical name may be respelled).
-    let surname_of = |p: &LeaderMention| {
-        let written: String = chars[p.span.start..p.span.end].iter().collect();
-        written.split_whitespace().last().unwrap_or("").to_owned()
-    };
-    let wanted: HashSet<String> = people
-        .iter()
-        .filter(|p| p.rule != "leader.gazetteer")
-        .map(surname_of)
-        .collect();
-    let mut surname_tokens: HashMap<&str, Vec<Span>> = HashMap::new();
-    for tok in runs.iter().flat_map(|&(a, b)| &toks[a..b]) {
-        if wanted.contains(&tok.text) {
-            surname_tokens.entry(tok.text.as_str()).or_default().push(tok.span);
-        }
-    }
-    for (p, s) in people.iter().zip(spans.iter_mut()) {
-        s.sort();
-        s.dedup();
-        if p.rule == "leader.gazetteer" {
-            continue;
-        }
-        let unnamed: Vec<Span> = surname_tokens
-            .get(surname_of(p).as_str())
-            .into_iter()
-            .flatten()
-            .filter(|tok| {
-                let after = s.partition_point(|n| n.end <= tok.start);
-                s.get(after).is_none_or(|n| !n.overlaps(tok))
-            })
-            .copied()
-            .collect();
-        s.extend(unnamed);
-    }
-    for (p, mut s) in people.iter_mut().zip(spans) {
-        s.sort();
-        p.mentions = s.len();
-        p.span = s[0];
-        p.spans = s;
-    }
-    people.sort_by_key(|p| p.span.start);
-    Leaders { people, offices }
 }
 
 #[cfg(test)]

@@ -1,0 +1,100 @@
+//! The gazetteer stage of the leader extractor: people of `rules/common/leaders.csv` named in
+//! the story, by a short name in capitals ("MBS") or by the longest part of a name run whose
+//! key names a person ("Kassym-Schomart Tokajew").
+
+use super::scan::Scan;
+use super::Found;
+
+/// A gazetteer name is looked up over at most this many tokens of a run.
+const MAX_GAZETTEER_TOKENS: usize = 5;
+
+/// The rule id of gazetteer finds.
+const RULE: &str = "leader.gazetteer";
+
+/// Every gazetteer person the story names, in token order of the two passes.
+pub(super) fn gazetteer_people(scan: &Scan) -> Vec<Found> {
+    let mut found = short_names_in_capitals(scan);
+    for &(a, b) in &scan.runs {
+        longest_names_in_run(scan, a, b, &mut found);
+    }
+    found
+}
+
+/// A gazetteer person found over tokens `a..b`.
+fn person(scan: &Scan, id: usize, (a, b): (usize, usize)) -> Found {
+    let p = &scan.rules.gazetteer.people[id];
+    Found {
+        name: p.name.clone(),
+        toks: (a, b),
+        span: scan.run_span(a, b),
+        title: None,
+        country: p.country.clone(),
+        rule: RULE.into(),
+    }
+}
+
+/// Short names written in capitals ("MBS"), which are not name-like tokens.
+fn short_names_in_capitals(scan: &Scan) -> Vec<Found> {
+    let mut found = Vec::new();
+    for (k, t) in scan.toks.iter().enumerate() {
+        let letters: Vec<char> = t.text.chars().filter(|c| c.is_alphabetic()).collect();
+        if letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase()) {
+            if let Some(id) = scan.rules.gazetteer.short(&t.text) {
+                found.push(person(scan, id, (k, k + 1)));
+            }
+        }
+    }
+    found
+}
+
+/// The longest sub-runs of run `a..b`, left to right, whose key names a person. After a
+/// particle inside a run the name goes on, so nothing is looked up there ("Hamdan bin
+/// Mohammed bin Rashid Al Maktoum" is not Mohammed bin Rashid Al Maktoum).
+fn longest_names_in_run(scan: &Scan, a: usize, b: usize, found: &mut Vec<Found>) {
+    let gazetteer = &scan.rules.gazetteer;
+    let mut k = a;
+    while k < b {
+        if k > a && scan.particle(k - 1) {
+            k += 1;
+            continue;
+        }
+        let hit = (k + 1..=(k + MAX_GAZETTEER_TOKENS).min(b)).rev().find_map(|e| {
+            let id = if e - k >= 2 {
+                gazetteer.full(&super::name_key(&scan.run_text(k, e)))
+            } else {
+                gazetteer.short(&scan.toks[k].text)
+            };
+            id.map(|id| (e, id))
+        });
+        match hit {
+            Some((e, id)) => {
+                found.push(person(scan, id, (k, e)));
+                k = e;
+            }
+            None => k += 1,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(text: &str) -> Vec<String> {
+        let rules = crate::rules::test_rules();
+        let lr = &rules.languages["en"];
+        let countries = lr.countries.extract(text);
+        let hits = lr.leaders.titles.find(text);
+        let scan = Scan::new(text, &lr.leaders, &countries, &hits);
+        gazetteer_people(&scan).into_iter().map(|f| f.name).collect()
+    }
+
+    #[test]
+    fn the_gazetteer_finds_short_capitals_and_the_longest_name() {
+        assert_eq!(
+            names("MBS met Tokayev."),
+            ["Mohammed bin Salman", "Kassym-Jomart Tokayev"]
+        );
+        assert!(names("Sheikh Hamdan bin Mohammed bin Rashid Al Maktoum spoke.").is_empty());
+    }
+}

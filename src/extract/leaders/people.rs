@@ -1,0 +1,93 @@
+//! The last stage of the leader extractor: mentions grouped by person, with the surname-only
+//! mentions ("Tokajew dankte ...") of people found by a title counted too.
+
+use std::collections::{HashMap, HashSet};
+
+use super::scan::Scan;
+use super::{Found, LeaderMention};
+use crate::text::Span;
+
+/// The rule id of gazetteer finds; their surnames are not counted on their own (a short name
+/// in the gazetteer is already a mention).
+const GAZETTEER_RULE: &str = "leader.gazetteer";
+
+/// One entry per person (by canonical name) in order of first mention, each with every
+/// mention's span.
+pub(super) fn group(scan: &Scan, mut found: Vec<Found>) -> Vec<LeaderMention> {
+    found.sort_by_key(|f| f.span.start);
+    let mut people: Vec<LeaderMention> = Vec::new();
+    let mut spans: Vec<Vec<Span>> = Vec::new();
+    let mut by_name: HashMap<String, usize> = HashMap::new();
+    for f in found {
+        match by_name.get(f.name.as_str()) {
+            Some(&i) => {
+                spans[i].push(f.span);
+                let p = &mut people[i];
+                p.title = p.title.take().or(f.title);
+                p.country = p.country.take().or(f.country);
+            }
+            None => {
+                by_name.insert(f.name.clone(), people.len());
+                spans.push(vec![f.span]);
+                people.push(LeaderMention {
+                    name: f.name,
+                    span: f.span,
+                    title: f.title,
+                    country: f.country,
+                    mentions: 0,
+                    spans: Vec::new(),
+                    rule: f.rule,
+                });
+            }
+        }
+    }
+    add_surname_mentions(scan, &people, &mut spans);
+    for (p, mut s) in people.iter_mut().zip(spans) {
+        s.sort();
+        p.mentions = s.len();
+        p.span = s[0];
+        p.spans = s;
+    }
+    people.sort_by_key(|p| p.span.start);
+    people
+}
+
+/// The surname of `p` as the story writes it (the canonical name may be respelled).
+fn written_surname(scan: &Scan, p: &LeaderMention) -> String {
+    let written = scan.text(p.span.start, p.span.end);
+    written.split_whitespace().last().unwrap_or("").to_owned()
+}
+
+/// Adds to each title-found person's `spans` the name-run tokens that are their surname and
+/// not already inside one of their mentions; the tokens are indexed once.
+fn add_surname_mentions(scan: &Scan, people: &[LeaderMention], spans: &mut [Vec<Span>]) {
+    let wanted: HashSet<String> = people
+        .iter()
+        .filter(|p| p.rule != GAZETTEER_RULE)
+        .map(|p| written_surname(scan, p))
+        .collect();
+    let mut surname_tokens: HashMap<&str, Vec<Span>> = HashMap::new();
+    for tok in scan.runs.iter().flat_map(|&(a, b)| &scan.toks[a..b]) {
+        if wanted.contains(&tok.text) {
+            surname_tokens.entry(tok.text.as_str()).or_default().push(tok.span);
+        }
+    }
+    for (p, s) in people.iter().zip(spans.iter_mut()) {
+        s.sort();
+        s.dedup();
+        if p.rule == GAZETTEER_RULE {
+            continue;
+        }
+        let unnamed: Vec<Span> = surname_tokens
+            .get(written_surname(scan, p).as_str())
+            .into_iter()
+            .flatten()
+            .filter(|tok| {
+                let after = s.partition_point(|n| n.end <= tok.start);
+                s.get(after).is_none_or(|n| !n.overlaps(tok))
+            })
+            .copied()
+            .collect();
+        s.extend(unnamed);
+    }
+}
