@@ -904,28 +904,32 @@ pub fn run(args: &EvalArgs) -> Result<i32, CommandError> {
     );
     print!("{}", scores.report());
 
-    let mut below = 0;
-    for floor in &floors {
-        let f1 = scores.f1(&floor.field).unwrap_or(0.0);
-        if f1 < floor.min {
-            eprintln!(
-                "accord eval: F1 of {} is {f1:.3}, below the floor {}",
-                floor.field, floor.min
-            );
-            below += 1;
-        }
-    }
-    for floor in &accuracy_floors {
-        let share = scores.accuracy(&floor.field).unwrap_or(0.0);
-        if share < floor.min {
-            eprintln!(
-                "accord eval: {} is correct for {share:.3} of the gold rows, below the floor {}",
-                floor.field, floor.min
-            );
-            below += 1;
-        }
-    }
+    let below = floors_missed(&floors, |f| scores.f1(f), "F1 of {field} is {value}")
+        + floors_missed(
+            &accuracy_floors,
+            |f| scores.accuracy(f),
+            "{field} is correct for {value} of the gold rows",
+        );
     Ok(if below > 0 { EXIT_BELOW_FLOOR } else { EXIT_OK })
+}
+
+/// Says on stderr which of `floors` the scores (read by `score`) fall below, with `what`
+/// (`{field}` and `{value}` filled in), and returns how many.
+fn floors_missed(floors: &[Floor], score: impl Fn(&str) -> Option<f64>, what: &str) -> usize {
+    floors
+        .iter()
+        .filter(|floor| {
+            let value = score(&floor.field).unwrap_or(0.0);
+            let below = value < floor.min;
+            if below {
+                let what = what
+                    .replace("{field}", &floor.field)
+                    .replace("{value}", &format!("{value:.3}"));
+                eprintln!("accord eval: {what}, below the floor {}", floor.min);
+            }
+            below
+        })
+        .count()
 }
 
 #[cfg(test)]
