@@ -24,6 +24,10 @@ pub fn event_date(
         .filter(|d| published.is_none_or(|(span, _)| span != d.span))
         // "Today" resolved against the reference date says nothing about when the event was.
         .filter(|d| !(d.kind == DateKind::Relative && d.year_source == YearSource::Reference));
+    // Where the lead's first sentence ends, found once.
+    let first_end = (lead.start..lead.end)
+        .find(|&i| is_sentence_end(&chars, i, rules))
+        .unwrap_or(lead.end);
     for d in candidates {
         let Some(value) = event_value(d) else {
             continue;
@@ -31,7 +35,7 @@ pub fn event_date(
         let (start, sentence) = sentence_around(&chars, lead, d.span, rules);
         let sentence = sentence.to_lowercase();
         // The lead's first sentence is the news itself; later ones must name an event.
-        let first = !(lead.start..start).any(|i| is_sentence_end(&chars, i, rules));
+        let first = start <= first_end;
         if first || rules.event_cues.iter().any(|cue| starts_a_word(&sentence, cue)) {
             return Some(value.to_owned());
         }

@@ -64,6 +64,7 @@ impl Pattern {
             .trim_start_matches(|c: char| c.is_whitespace() || c == ',')
             .chars()
             .take_while(|c| c.is_alphanumeric())
+            .take(crate::text::MAX_WORD_CHARS)
             .flat_map(char::to_lowercase)
             .collect();
         self.not_after.iter().any(|phrase| ends_with_phrase(before, phrase))
