@@ -10,6 +10,7 @@ use crate::lang;
 use crate::record::{CountryOut, DateOut, LeaderOut, MentionRow, MoneyOut, Record, SectorOut};
 use crate::resolve::dates as resolve_dates;
 use crate::resolve::leaders as resolve_leaders;
+use crate::resolve::{event, published};
 use crate::rules::{LanguageRules, RuleSet};
 use crate::segment::{segment, Story};
 use crate::text::Span;
@@ -136,17 +137,16 @@ fn extract_story(
     };
 
     let date_mentions = dates::extract(text, &rules.dates);
-    let published = crate::resolve::published::published(&date_mentions, &story.lines, text, &rules.dates);
+    let published = published::published(&date_mentions, &story.lines, text, &rules.dates);
     let published_date = published.map(|(_, d)| d);
     let resolved = resolve_dates::resolve(&date_mentions, published_date, settings.reference_date);
     let title_line = story
         .title
         .as_ref()
         .map(|(_, s)| Span::new(s.start - base, s.end - base));
-    let lead = crate::resolve::event::lead(text, &story.lines, title_line, &rules.dates);
+    let lead = event::lead(text, &story.lines, title_line, &rules.dates);
     record.published = published_date.map(|d| d.format("%Y-%m-%d").to_string());
-    let published_at = published.map(|(i, d)| (date_mentions[i].span, d));
-    record.event_date = crate::resolve::event::event_date(&resolved, lead, text, &rules.dates, published_at);
+    record.event_date = event::event_date(&resolved, lead, text, &rules.dates, published);
     for d in &resolved {
         let out = DateOut {
             text: original(d.span),

@@ -102,6 +102,13 @@ pub fn slice<'a>(text: &'a str, index: &CharIndex, span: Span) -> &'a str {
     &text[index.byte_at(span.start)..index.byte_at(span.end)]
 }
 
+/// The lower-case words of `text`: runs of letters (digits and punctuation separate them).
+pub fn lower_words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+}
+
 /// True for characters that continue a word (letters and digits).
 pub fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()

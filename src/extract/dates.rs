@@ -11,7 +11,7 @@ use serde::Deserialize;
 use crate::rules::diag::Diagnostic;
 use crate::rules::pattern::{alternation, choose_non_overlapping, PatternSet, PatternSpec};
 use crate::rules::source::read_toml;
-use crate::text::{CharIndex, Span};
+use crate::text::{lower_words, CharIndex, Span};
 
 /// `rules/<lang>/dates.toml` as written.
 #[derive(Debug, Deserialize)]
@@ -473,16 +473,7 @@ impl DateRules {
             holidays,
             event_cues: file.event_cues.iter().map(|w| w.to_lowercase()).collect(),
             dateline_words: file.dateline_words.iter().map(|w| w.to_lowercase()).collect(),
-            published_labels: file
-                .published_labels
-                .iter()
-                .map(|l| {
-                    l.split(|c: char| !c.is_alphabetic())
-                        .filter(|w| !w.is_empty())
-                        .map(str::to_lowercase)
-                        .collect()
-                })
-                .collect(),
+            published_labels: file.published_labels.iter().map(|l| lower_words(l).collect()).collect(),
         })
     }
 

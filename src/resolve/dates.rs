@@ -95,11 +95,10 @@ pub fn resolve(mentions: &[DateMention], published: Option<NaiveDate>, reference
                 DateExpr::Calendar { start, end, shift } => {
                     let (year, kind, source) = match start.year.or(end.and_then(|e| e.year)) {
                         Some(y) => (y, DateKind::Explicit, YearSource::Text),
-                        None => match (published, last_explicit_year) {
-                            (Some(p), _) => (p.year(), DateKind::Inferred, YearSource::Published),
-                            (None, Some(y)) => (y, DateKind::Inferred, YearSource::Context),
-                            (None, None) => (reference.year(), DateKind::Inferred, YearSource::Reference),
-                        },
+                        None => {
+                            let (y, source) = inferred_year(published, last_explicit_year, reference);
+                            (y, DateKind::Inferred, source)
+                        }
                     };
                     // The date an inferred year is chosen near: the anchor, or the middle of a
                     // context year.
@@ -199,9 +198,7 @@ pub fn resolve(mentions: &[DateMention], published: Option<NaiveDate>, reference
                     )
                 }
                 DateExpr::Offset { shift } => {
-                    let value = apply_shift(anchor, *shift)
-                        .map(|d| d.format("%Y-%m-%d").to_string())
-                        .unwrap_or_default();
+                    let value = iso_day(apply_shift(anchor, *shift));
                     (value, DateKind::Relative, anchor_source, true)
                 }
                 DateExpr::RelativeMonth { offset } => {
@@ -210,20 +207,12 @@ pub fn resolve(mentions: &[DateMention], published: Option<NaiveDate>, reference
                     (value, DateKind::Relative, anchor_source, true)
                 }
                 DateExpr::Holiday(holiday) => {
-                    let (year, source) = match (published, last_explicit_year) {
-                        (Some(p), _) => (p.year(), YearSource::Published),
-                        (None, Some(y)) => (y, YearSource::Context),
-                        (None, None) => (reference.year(), YearSource::Reference),
-                    };
-                    let value = holiday_in(year, *holiday)
-                        .map(|d| d.format("%Y-%m-%d").to_string())
-                        .unwrap_or_default();
+                    let (year, source) = inferred_year(published, last_explicit_year, reference);
+                    let value = iso_day(holiday_in(year, *holiday));
                     (value, DateKind::Inferred, source, true)
                 }
                 DateExpr::WeekdayDay { weekday, day } => {
-                    let value = weekday_day_near(anchor, *weekday, *day)
-                        .map(|d| d.format("%Y-%m-%d").to_string())
-                        .unwrap_or_default();
+                    let value = iso_day(weekday_day_near(anchor, *weekday, *day));
                     (value, DateKind::Relative, anchor_source, true)
                 }
             };
@@ -237,6 +226,21 @@ pub fn resolve(mentions: &[DateMention], published: Option<NaiveDate>, reference
             }
         })
         .collect()
+}
+
+/// The year of a date that does not write one: the published date's, else the latest year
+/// written earlier in the story (`context`), else the reference date's.
+fn inferred_year(published: Option<NaiveDate>, context: Option<i32>, reference: NaiveDate) -> (i32, YearSource) {
+    match (published, context) {
+        (Some(p), _) => (p.year(), YearSource::Published),
+        (None, Some(y)) => (y, YearSource::Context),
+        (None, None) => (reference.year(), YearSource::Reference),
+    }
+}
+
+/// `day` as `YYYY-MM-DD`, or empty when there is none (a day out of range).
+fn iso_day(day: Option<NaiveDate>) -> String {
+    day.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
 }
 
 fn format_ymd(d: &Ymd) -> String {

@@ -13,7 +13,7 @@
 use chrono::NaiveDate;
 
 use crate::extract::dates::{DateExpr, DateMention, DateRules, Ymd};
-use crate::text::Span;
+use crate::text::{lower_words, Span};
 
 /// A publication date stands within this many characters of the start of its line, and a
 /// line holding only the date and dateline words is no longer than this either side of it.
@@ -29,14 +29,9 @@ const FOOTER_LINES: usize = 2;
 /// A byline after a lone date holds at most this many capitalised words.
 const MAX_BYLINE_WORDS: usize = 4;
 
-/// The publication date and the index of the mention that prints it. `lines` are the story's
+/// The publication date and the span of the mention that prints it. `lines` are the story's
 /// line spans; `text` is the story text.
-pub fn published(
-    mentions: &[DateMention],
-    lines: &[Span],
-    text: &str,
-    rules: &DateRules,
-) -> Option<(usize, NaiveDate)> {
+pub fn published(mentions: &[DateMention], lines: &[Span], text: &str, rules: &DateRules) -> Option<(Span, NaiveDate)> {
     let chars: Vec<char> = text.chars().collect();
     let blank = |l: &Span| chars[l.start..l.end].iter().all(|c| c.is_whitespace());
     // Rank of each line among the non-blank ones.
@@ -72,7 +67,7 @@ pub fn published(
                 || ((in_header || in_footer) && !truncated && is_alone(&before, &after, rules))
             {
                 if let Some(date) = full_date(year) {
-                    return Some((i, date));
+                    return Some((m.span, date));
                 }
             }
         }
@@ -85,7 +80,7 @@ pub fn published(
         if opens && separates(&after) {
             let year = day.year.or_else(|| context_year(mentions, i));
             if let Some(date) = year.and_then(full_date) {
-                return Some((i, date));
+                return Some((m.span, date));
             }
         }
     }
@@ -118,17 +113,10 @@ fn context_year(mentions: &[DateMention], i: usize) -> Option<i32> {
     })
 }
 
-/// The lower-case words of `text`: runs of letters, digits dropped.
-fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphabetic())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-}
-
 /// True when the words before a date end with a published label, weekday names between them
 /// and the date allowed ("Published: Sun 25 Aug 2024").
 fn is_labelled(before: &str, rules: &DateRules) -> bool {
-    let mut ws: Vec<String> = words(before).collect();
+    let mut ws: Vec<String> = lower_words(before).collect();
     while ws.last().is_some_and(|w| rules.is_weekday(w)) {
         ws.pop();
     }
@@ -142,10 +130,10 @@ fn is_labelled(before: &str, rules: &DateRules) -> bool {
 /// or weekday name, or the line opens with the date and a short byline of names follows it.
 fn is_alone(before: &str, after: &str, rules: &DateRules) -> bool {
     let allowed = |w: &String| rules.dateline_words.contains(w) || rules.is_month(w) || rules.is_weekday(w);
-    if !words(before).all(|w| allowed(&w)) {
+    if !lower_words(before).all(|w| allowed(&w)) {
         return false;
     }
-    words(after).all(|w| allowed(&w)) || (before.trim().is_empty() && is_byline(after))
+    lower_words(after).all(|w| allowed(&w)) || (before.trim().is_empty() && is_byline(after))
 }
 
 /// True for a short run of capitalised names ("Steve Hoare", "Von Anna Müller").

@@ -59,7 +59,16 @@ pub struct Pattern {
 impl Pattern {
     /// True when the words around the mention `text[start..end]` rule it out.
     fn excluded(&self, text: &str, start: usize, end: usize) -> bool {
-        let before = text[..start].trim_end();
+        if self
+            .not_after
+            .iter()
+            .any(|phrase| ends_with_phrase(text[..start].trim_end(), phrase))
+        {
+            return true;
+        }
+        if self.not_before.is_empty() {
+            return false;
+        }
         let after_word: String = text[end..]
             .trim_start_matches(|c: char| c.is_whitespace() || c == ',')
             .chars()
@@ -67,8 +76,7 @@ impl Pattern {
             .take(crate::text::MAX_WORD_CHARS)
             .flat_map(char::to_lowercase)
             .collect();
-        self.not_after.iter().any(|phrase| ends_with_phrase(before, phrase))
-            || (!after_word.is_empty() && self.not_before.contains(&after_word))
+        !after_word.is_empty() && self.not_before.contains(&after_word)
     }
 }
 

@@ -221,10 +221,14 @@ fn party_country(toks: &[Tok], b: usize, rules: &LeaderRules) -> Option<String> 
     rules.party_countries.get(&party.text).cloned()
 }
 
-/// The country a title implies (`title_countries`): of its codes, the first the story names,
-/// else the first.
+/// The country a title implies (`title_countries`, the longest key the title contains): of its
+/// codes, the first the story names, else the first.
 fn title_country(rules: &LeaderRules, title: &str, story_codes: &HashSet<String>) -> Option<String> {
-    let (_, codes) = rules.title_countries.iter().find(|(t, _)| title.contains(t.as_str()))?;
+    let (_, codes) = rules
+        .title_countries
+        .iter()
+        .filter(|(t, _)| title.contains(t.as_str()))
+        .max_by_key(|(t, _)| t.len())?;
     codes
         .iter()
         .find(|c| story_codes.contains(*c))
