@@ -81,10 +81,11 @@ fn check_one(rule: &str, text: &str, expected: &str, got: Vec<String>, failures:
 /// A summary of what was loaded, one line per language and file kind.
 pub fn summary(rules: &RuleSet) -> String {
     let mut out = format!(
-        "rules: {}\n  digest {}\n  furniture patterns: {}\n  gazetteer people: {}\n",
+        "rules: {}\n  digest {}\n  furniture patterns: {}\n  story cues: {}\n  gazetteer people: {}\n",
         rules.dir.display(),
         rules.digest,
         rules.segment.len(),
+        rules.segment.cue_count(),
         rules.gazetteer_size
     );
     for (lang, lr) in &rules.languages {

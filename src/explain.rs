@@ -10,6 +10,7 @@ use crate::input::{read, InputFile};
 use crate::process::{process_text, Settings};
 use crate::record::{MentionRow, Record};
 use crate::rules::RuleSet;
+use crate::segment::{segment, Reason, SegmentRules, Segmented};
 use crate::CommandError;
 
 /// The mention kinds, in the order used for colours.
@@ -50,6 +51,8 @@ pub fn run(args: &ExplainArgs) -> Result<i32, CommandError> {
     let decoded = read(&file, settings.max_file_size).map_err(|s| CommandError::Failed(s.reason))?;
     let records = process_text(&source, &decoded.text, decoded.warnings, &rules, settings);
     print!("{}", render(&decoded.text, &records, args.kind.as_deref(), colour));
+    let segmented = segment(&decoded.text, &rules.segment);
+    print!("{}", render_stories(&decoded.text, &segmented, &rules.segment));
     Ok(EXIT_OK)
 }
 
@@ -153,6 +156,57 @@ pub fn render(text: &str, records: &[Record], kind: Option<&str>, colour: bool) 
                 m.rule
             );
         }
+    }
+    out
+}
+
+/// Where each story starts and why (which cues fired), and the headline-shaped lines that
+/// did not start a story, so a wrong split can be fixed in `rules/common/furniture.toml`.
+pub fn render_stories(text: &str, segmented: &Segmented, rules: &SegmentRules) -> String {
+    let lines = &segmented.lines;
+    let index = crate::text::CharIndex::new(text);
+    let quote = |i: usize| {
+        let line = crate::text::slice(text, &index, lines[i].span).trim();
+        let short: String = line.chars().take(60).collect();
+        let more = if line.chars().count() > 60 { "…" } else { "" };
+        format!("line {} \"{short}{more}\"", i + 1)
+    };
+    let cue = |hit: crate::segment::rules::CueHit, line: usize| {
+        format!("{} `{}` on {}", hit.kind.as_str(), rules.cue_id(hit.rule), quote(line))
+    };
+    let plan = &segmented.plan;
+    let mut out = String::from("\n== stories\n");
+    for &(line, hit) in &plan.listing {
+        let _ = writeln!(out, "list page: {}", cue(hit, line));
+    }
+    if plan.starts.is_empty() {
+        let _ = writeln!(out, "one story: no story boundary with evidence");
+    }
+    for (n, start) in plan.starts.iter().enumerate() {
+        let why: Vec<String> = start
+            .reasons
+            .iter()
+            .map(|r| match *r {
+                Reason::Cue { hit, line } => cue(hit, line),
+                Reason::ListedHeadline => "a headline on a list page".to_owned(),
+                Reason::ListedParagraph => "a paragraph on a list page without headlines".to_owned(),
+                Reason::FirstHeadline => "the first headline of a page whose later stories have cues".to_owned(),
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "story {} starts at {}: {}",
+            n + 1,
+            quote(start.first),
+            why.join("; ")
+        );
+    }
+    for &line in &plan.subheadings {
+        let _ = writeln!(
+            out,
+            "not a story start (no dateline, byline or tail; not a list page): {}",
+            quote(line)
+        );
     }
     out
 }

@@ -289,3 +289,55 @@ fn explain_marks_mentions_and_names_their_rules() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn a_cue_whose_example_fails_is_reported_at_the_example() {
+    let rules = rules_copy();
+    let furniture = rules.path().join("common/furniture.toml");
+    let text = fs::read_to_string(&furniture).unwrap();
+    let broken = text.replacen("examples = [\"Read More\"", "examples = [\"Read Less\"", 1);
+    assert_ne!(text, broken);
+    fs::write(&furniture, &broken).unwrap();
+    let line = broken.lines().position(|l| l.contains("\"Read Less\"")).unwrap() + 1;
+    let assert = accord().args(["check", "--rules"]).arg(rules.path()).assert().code(2);
+    let stderr = stderr(&assert);
+    assert!(
+        stderr.contains("cue `story.read_more` does not match its example"),
+        "{stderr}"
+    );
+    assert!(stderr.contains(&format!("common/furniture.toml:{line}:")), "{stderr}");
+}
+
+#[test]
+fn explain_shows_where_each_story_starts_and_why() {
+    let input = tempfile::tempdir().unwrap();
+    let body = "The presidents met in Tashkent and discussed trade, energy and transport.";
+    let file = input.path().join("digest.txt");
+    fs::write(
+        &file,
+        format!(
+            "Uzbekistan postpones Investment Forum\n\nTASHKENT (TCA) — {body}\n\nRead more: Uzbekistan postpones Investment Forum\n\nTurkmenistan organizes forums in Dubai\n\n{body}\n\nA subheading that splits nothing\n\n{body}\n"
+        ),
+    )
+    .unwrap();
+    let assert = accord()
+        .args(["explain", "--color", "never"])
+        .arg(&file)
+        .assert()
+        .success();
+    let stdout = stdout(&assert);
+    assert!(
+        stdout.contains("story 1 starts at line 1 \"Uzbekistan postpones Investment Forum\": dateline `story.agency_dateline` on line 3"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "story 2 starts at line 7 \"Turkmenistan organizes forums in Dubai\": tail `story.read_more` on line 5"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("not a story start") && stdout.contains("line 11"),
+        "{stdout}"
+    );
+}

@@ -61,6 +61,10 @@ pub struct DatesFile {
     /// "This story is from"), wherever the line stands.
     #[serde(default)]
     pub published_labels: Vec<String>,
+    /// Words that open a byline ("By: Reuters 26th November 2024"): a full date right after
+    /// the byline's names, at the start of a header line, is the publication date.
+    #[serde(default)]
+    pub byline_labels: Vec<String>,
     /// Holidays named without a year, with the day they fall on (`"12-25"`, `"easter-2"`,
     /// `"10-01>7"`), for the `{holiday}` placeholder.
     #[serde(default)]
@@ -274,6 +278,8 @@ pub struct DateRules {
     pub event_cues: Vec<String>,
     /// Lower-case published labels, each as its words.
     pub published_labels: Vec<Vec<String>>,
+    /// Lower-case byline labels, each as its words.
+    pub byline_labels: Vec<Vec<String>>,
     /// Lower-case dateline words.
     pub dateline_words: Vec<String>,
 }
@@ -474,6 +480,7 @@ impl DateRules {
             event_cues: file.event_cues.iter().map(|w| w.to_lowercase()).collect(),
             dateline_words: file.dateline_words.iter().map(|w| w.to_lowercase()).collect(),
             published_labels: file.published_labels.iter().map(|l| lower_words(l).collect()).collect(),
+            byline_labels: file.byline_labels.iter().map(|l| lower_words(l).collect()).collect(),
         })
     }
 

@@ -64,6 +64,7 @@ pub fn published(mentions: &[DateMention], lines: &[Span], text: &str, rules: &D
         let full_date = |year: i32| NaiveDate::from_ymd_opt(year, day.month?, day.day?);
         if let Some(year) = day.year {
             if is_labelled(&before, rules)
+                || (in_header && after_byline(&before, rules))
                 || ((in_header || in_footer) && !truncated && is_alone(&before, &after, rules))
             {
                 if let Some(date) = full_date(year) {
@@ -126,6 +127,20 @@ fn is_labelled(before: &str, rules: &DateRules) -> bool {
         .any(|label| !label.is_empty() && ws.ends_with(label))
 }
 
+/// True when the line opens with a byline label and at most [`MAX_BYLINE_WORDS`] capitalised
+/// names that end right before the date ("By: Bloomberg 26th November 2024").
+fn after_byline(before: &str, rules: &DateRules) -> bool {
+    let words: Vec<String> = lower_words(before).collect();
+    rules.byline_labels.iter().any(|label| {
+        let names: Vec<&str> = before
+            .split_whitespace()
+            .skip(label.len())
+            .map(|w| w.trim_end_matches(','))
+            .collect();
+        !label.is_empty() && words.starts_with(label) && is_byline(&names.join(" "))
+    })
+}
+
 /// True when a date stands alone on its line: every other word is a dateline word or a month
 /// or weekday name, or the line opens with the date and a short byline of names follows it.
 fn is_alone(before: &str, after: &str, rules: &DateRules) -> bool {
@@ -179,6 +194,22 @@ fn separates(after: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_date_after_a_byline_is_published() {
+        let rules = crate::rules::test_rules();
+        let (en, de) = (&rules.languages["en"].dates, &rules.languages["de"].dates);
+        for (before, rules, want) in [
+            ("By: Bloomberg ", en, true),
+            ("Written by Jane Smith, ", en, true),
+            ("Von Anna Müller, ", de, true),
+            ("By ", en, false),
+            ("The deal was signed by Bloomberg ", en, false),
+            ("By the end of ", en, false),
+        ] {
+            assert_eq!(after_byline(before, rules), want, "{before:?}");
+        }
+    }
 
     #[test]
     fn datelines_open_a_paragraph_with_a_place() {

@@ -581,6 +581,21 @@ impl LeaderRules {
                 );
             }
         }
+        let parties: Vec<&String> = file.party_countries.keys().collect();
+        for (i, party) in parties.iter().enumerate() {
+            if let Some(first) = parties[..i].iter().find(|p| p.to_lowercase() == party.to_lowercase()) {
+                errors.push(
+                    Diagnostic::at(
+                        path,
+                        &source,
+                        key_line(party),
+                        1,
+                        format!("party_countries: `{party}` is `{first}` in another case"),
+                    )
+                    .with_hint("parties match in any case; keep one of the two keys"),
+                );
+            }
+        }
         for (title, role) in &file.title_roles {
             if !ROLES.contains(&role.as_str()) {
                 errors.push(
@@ -627,7 +642,11 @@ impl LeaderRules {
             org_heads: file.org_heads,
             capitalised_names: file.capitalised_names,
             title_countries,
-            party_countries: file.party_countries,
+            party_countries: file
+                .party_countries
+                .into_iter()
+                .map(|(party, code)| (party.to_lowercase(), code))
+                .collect(),
             respelling: file.respelling.unwrap_or_default(),
             title_roles: file.title_roles,
             origins,

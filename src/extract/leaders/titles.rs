@@ -210,7 +210,7 @@ fn org_country(scan: &Scan, lo: usize) -> Option<String> {
 }
 
 /// The country of a party written in brackets right after a name ending before token `b`
-/// ("Sebastian Kurz (ÖVP)", "Anja Karliczek (CDU, ...)").
+/// ("Sebastian Kurz (ÖVP)", "Anja Karliczek (CDU, ...)", "Carlo Sommaruga (sp, GE)"); any case.
 fn party_country(toks: &[Tok], b: usize, rules: &LeaderRules) -> Option<String> {
     toks.get(b).filter(|t| t.text == "(")?;
     let party = toks.get(b + 1)?;
@@ -218,7 +218,7 @@ fn party_country(toks: &[Tok], b: usize, rules: &LeaderRules) -> Option<String> 
     if close.text != ")" && close.text != "," {
         return None;
     }
-    rules.party_countries.get(&party.text).cloned()
+    rules.party_countries.get(&party.text.to_lowercase()).cloned()
 }
 
 /// The country a title implies (`title_countries`, the longest key the title contains): of its
@@ -445,6 +445,10 @@ mod tests {
         with_scan("de", "Ministerin Margarete Schramböck (ÖVP) sprach", |scan, _| {
             let b = scan.toks.iter().position(|t| t.text == "(").unwrap();
             assert_eq!(party_country(&scan.toks, b, scan.rules).as_deref(), Some("AT"));
+        });
+        with_scan("de", "Nationalrätin Bulliard-Marbach (mitte, FR) und", |scan, _| {
+            let b = scan.toks.iter().position(|t| t.text == "(").unwrap();
+            assert_eq!(party_country(&scan.toks, b, scan.rules).as_deref(), Some("CH"));
         });
         let rules = crate::rules::test_rules();
         let de = &rules.languages["de"].leaders;

@@ -1,0 +1,303 @@
+//! The segmentation rule file (`rules/common/furniture.toml`): furniture line patterns, story
+//! cues and the headline shape, validated with file:line:column diagnostics and compiled into
+//! one regex set per purpose.
+
+use std::path::Path;
+
+use regex::{Regex, RegexSet};
+use serde::Deserialize;
+
+use crate::rules::diag::Diagnostic;
+use crate::rules::pattern::string_content_start;
+use crate::rules::source::read_toml;
+
+/// The furniture rule file as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FurnitureFile {
+    /// Line patterns: a line matching one is furniture.
+    #[serde(rename = "line", default)]
+    pub lines: Vec<LinePattern>,
+    /// Story cues: lines that are evidence of where stories start and end.
+    #[serde(rename = "cue", default)]
+    pub cues: Vec<CuePattern>,
+    /// Shape of a headline line.
+    pub headline: HeadlineShape,
+}
+
+/// One furniture line pattern.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinePattern {
+    /// Stable rule id, e.g. `furniture.ticker`.
+    pub id: String,
+    /// Regular expression tested against each line (without its line break).
+    pub regex: toml::Spanned<String>,
+    /// What the pattern is for.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// What a story cue is evidence of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CueKind {
+    /// In the page header: the page is a list of stories ("Aktuelles", "45 results").
+    Listing,
+    /// One of the first two lines under a headline: the headline opens a story
+    /// ("TASHKENT (TCA) —", "By: Reuters 26th November 2024").
+    Dateline,
+    /// The last line before a headline: the story above has ended ("Read more").
+    Tail,
+    /// A photo caption: never a headline, stays in its story ("Foto: dpa").
+    Caption,
+    /// On a list page, a paragraph opening like this starts a story of its own (a chronicle
+    /// entry opening with its date).
+    Entry,
+    /// After running text, the rest of the page is a block of links to other stories
+    /// ("Related news", "Lesen Sie auch"): no story starts below it.
+    Related,
+}
+
+impl CueKind {
+    /// The kind as written in the rule file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CueKind::Listing => "listing",
+            CueKind::Dateline => "dateline",
+            CueKind::Tail => "tail",
+            CueKind::Caption => "caption",
+            CueKind::Entry => "entry",
+            CueKind::Related => "related",
+        }
+    }
+}
+
+/// One story cue pattern.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CuePattern {
+    /// Stable rule id, e.g. `story.dateline`.
+    pub id: String,
+    /// What the cue is evidence of.
+    pub kind: CueKind,
+    /// Regular expression tested against each line (without its line break).
+    pub regex: toml::Spanned<String>,
+    /// What the pattern is for.
+    #[serde(default)]
+    pub description: String,
+    /// Lines the pattern must match; checked when the rules load.
+    #[serde(default)]
+    pub examples: Vec<toml::Spanned<String>>,
+    /// Lines the pattern must not match; checked when the rules load.
+    #[serde(default)]
+    pub counter_examples: Vec<toml::Spanned<String>>,
+}
+
+/// Limits that make a line look like a headline.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HeadlineShape {
+    /// At most this many characters.
+    pub max_chars: usize,
+    /// At least this many words.
+    pub min_words: usize,
+    /// At most this many words.
+    pub max_words: usize,
+    /// Characters a headline does not end with.
+    pub not_ending_with: String,
+    /// On a list page found by its header alone, a story has at most this many body lines.
+    pub max_digest_paragraphs: usize,
+    /// Characters stripped from the ends of a headline for the `title` field.
+    pub strip: String,
+}
+
+/// Compiled furniture patterns, story cues and headline shape.
+#[derive(Debug)]
+pub struct SegmentRules {
+    furniture_ids: Vec<String>,
+    furniture: RegexSet,
+    cue_ids: Vec<String>,
+    cue_kinds: Vec<CueKind>,
+    cues: RegexSet,
+    /// The headline shape.
+    pub headline: HeadlineShape,
+    year: Regex,
+}
+
+/// A cue rule that matched a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CueHit {
+    /// What the cue is evidence of.
+    pub kind: CueKind,
+    /// Index of the rule (see [`SegmentRules::cue_id`]).
+    pub rule: usize,
+}
+
+impl SegmentRules {
+    /// Loads, checks and compiles `rules/common/furniture.toml`.
+    pub fn load(path: &Path, errors: &mut Vec<Diagnostic>) -> Option<SegmentRules> {
+        let (source, file) = read_toml::<FurnitureFile>(path, errors)?;
+        let before = errors.len();
+        let mut check = Checker {
+            path,
+            source: &source,
+            errors,
+            ids: Vec::new(),
+        };
+        let furniture: Vec<(String, String)> = file
+            .lines
+            .iter()
+            .filter(|p| check.pattern(&p.id, &p.regex))
+            .map(|p| (p.id.clone(), p.regex.get_ref().clone()))
+            .collect();
+        let cues: Vec<&CuePattern> = file
+            .cues
+            .iter()
+            .filter(|c| check.pattern(&c.id, &c.regex) && check.examples(c))
+            .collect();
+        if errors.len() > before {
+            return None;
+        }
+        Some(SegmentRules {
+            furniture_ids: furniture.iter().map(|(id, _)| id.clone()).collect(),
+            furniture: RegexSet::new(furniture.iter().map(|(_, r)| r)).ok()?,
+            cue_ids: cues.iter().map(|c| c.id.clone()).collect(),
+            cue_kinds: cues.iter().map(|c| c.kind).collect(),
+            cues: RegexSet::new(cues.iter().map(|c| c.regex.get_ref())).ok()?,
+            headline: file.headline,
+            year: Regex::new(r"\b(?:1[89]|20)\d\d\b").expect("static regex"),
+        })
+    }
+
+    /// Number of furniture patterns.
+    pub fn len(&self) -> usize {
+        self.furniture_ids.len()
+    }
+
+    /// True when there is no furniture pattern.
+    pub fn is_empty(&self) -> bool {
+        self.furniture_ids.is_empty()
+    }
+
+    /// Number of story cue patterns.
+    pub fn cue_count(&self) -> usize {
+        self.cue_ids.len()
+    }
+
+    /// The id of the first furniture rule matching `line`, if any.
+    pub fn furniture_rule(&self, line: &str) -> Option<&str> {
+        self.furniture
+            .matches(line)
+            .iter()
+            .next()
+            .map(|i| self.furniture_ids[i].as_str())
+    }
+
+    /// Every cue rule matching `line`, in file order.
+    pub fn cues(&self, line: &str) -> Vec<CueHit> {
+        self.cues
+            .matches(line)
+            .iter()
+            .map(|rule| CueHit {
+                kind: self.cue_kinds[rule],
+                rule,
+            })
+            .collect()
+    }
+
+    /// The id of cue rule `rule`.
+    pub fn cue_id(&self, rule: usize) -> &str {
+        &self.cue_ids[rule]
+    }
+
+    /// True when `line` has the shape of a headline (see `[headline]`).
+    pub fn is_headline(&self, line: &str) -> bool {
+        let h = &self.headline;
+        let trimmed = line.trim().trim_matches(|c| h.strip.contains(c)).trim();
+        let words = trimmed.split_whitespace().count();
+        let first = trimmed.chars().next();
+        let last = trimmed.chars().last();
+        trimmed.chars().count() <= h.max_chars
+            && words >= h.min_words
+            && words <= h.max_words
+            && first.is_some_and(|c| c.is_uppercase() || c.is_numeric() || "\"'“‘«„".contains(c))
+            && last.is_some_and(|c| !h.not_ending_with.contains(c))
+            && !(self.year.is_match(trimmed) && words <= 4)
+    }
+
+    /// `line` as a title: markup stripped from its ends, runs of white space made one space.
+    pub fn clean_title(&self, line: &str) -> String {
+        let cleaned = line.trim().trim_matches(|c| self.headline.strip.contains(c)).trim();
+        cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+}
+
+/// Checks patterns one by one, collecting diagnostics.
+struct Checker<'a> {
+    path: &'a Path,
+    source: &'a str,
+    errors: &'a mut Vec<Diagnostic>,
+    ids: Vec<String>,
+}
+
+impl Checker<'_> {
+    /// True when `regex` compiles, matches no empty line and `id` is new; reports otherwise.
+    fn pattern(&mut self, id: &str, regex: &toml::Spanned<String>) -> bool {
+        let at = string_content_start(self.source, regex.span().start);
+        let problem = match Regex::new(regex.get_ref()) {
+            Err(err) => Some((
+                format!("invalid regex in `{id}`: {}", last_line(&err.to_string())),
+                "fix the pattern; see the regex crate's syntax",
+            )),
+            Ok(r) if r.is_match("") => Some((
+                format!("pattern `{id}` matches an empty line"),
+                "require at least one character, e.g. use `+` instead of `*`",
+            )),
+            Ok(_) if self.ids.iter().any(|seen| seen == id) => {
+                Some((format!("duplicate rule id `{id}`"), "rule ids must be unique"))
+            }
+            Ok(_) => None,
+        };
+        match problem {
+            Some((message, hint)) => {
+                self.errors
+                    .push(Diagnostic::at_byte(self.path, self.source, at, message).with_hint(hint));
+                false
+            }
+            None => {
+                self.ids.push(id.to_owned());
+                true
+            }
+        }
+    }
+
+    /// True when every example of `cue` matches and no counter-example does; reports otherwise.
+    fn examples(&mut self, cue: &CuePattern) -> bool {
+        let regex = Regex::new(cue.regex.get_ref()).expect("checked by `pattern`");
+        let mut ok = true;
+        for (list, want) in [(&cue.examples, true), (&cue.counter_examples, false)] {
+            for example in list.iter().filter(|e| regex.is_match(e.get_ref()) != want) {
+                let at = string_content_start(self.source, example.span().start);
+                let (message, hint) = if want {
+                    ("does not match its example", "widen the pattern or fix the example")
+                } else {
+                    (
+                        "matches its counter-example",
+                        "narrow the pattern or fix the counter-example",
+                    )
+                };
+                self.errors.push(
+                    Diagnostic::at_byte(self.path, self.source, at, format!("cue `{}` {message}", cue.id))
+                        .with_hint(hint),
+                );
+                ok = false;
+            }
+        }
+        ok
+    }
+}
+
+fn last_line(s: &str) -> String {
+    s.lines().last().unwrap_or(s).trim().to_owned()
+}
