@@ -150,10 +150,7 @@ fn cued_heads(lines: &[Line], heads: &[Head]) -> Vec<Start> {
     let mut starts: Vec<Start> = heads
         .iter()
         .filter_map(|h| {
-            let reasons: Vec<Reason> = dateline(lines, h.title)
-                .into_iter()
-                .chain(tail(lines, h.first))
-                .collect();
+            let reasons: Vec<Reason> = dateline(lines, h).into_iter().chain(tail(lines, h.first)).collect();
             (!reasons.is_empty()).then(|| start_at(h, reasons))
         })
         .collect();
@@ -179,10 +176,7 @@ fn listed_heads(lines: &[Line], heads: &[Head], max_listed_lines: usize) -> Vec<
     heads
         .iter()
         .map(|h| {
-            let cues: Vec<Reason> = dateline(lines, h.title)
-                .into_iter()
-                .chain(tail(lines, h.first))
-                .collect();
+            let cues: Vec<Reason> = dateline(lines, h).into_iter().chain(tail(lines, h.first)).collect();
             let reasons = if cues.is_empty() {
                 vec![Reason::ListedHeadline]
             } else {
@@ -235,8 +229,18 @@ fn paragraph_starts(lines: &[Line], from: usize, to: usize) -> impl Iterator<Ite
     (from..to).filter(move |&i| lines[i].is_content() && (i == from || !lines[i - 1].is_content()))
 }
 
-/// A dateline or byline cue on one of the two content lines under the headline at `title`.
-fn dateline(lines: &[Line], title: usize) -> Option<Reason> {
+/// A dateline cue on a kicker line above the headline ("26.11.2024", "14:30") or on one of the
+/// two non-blank lines under it ("TASHKENT (TCA) —", "By: Reuters").
+fn dateline(lines: &[Line], head: &Head) -> Option<Reason> {
+    let above = (head.first..head.title).find_map(|line| {
+        let hit = lines[line].cue(CueKind::Dateline)?;
+        Some(Reason::Cue { hit, line })
+    });
+    let title = head.title;
+    above.or_else(|| under(lines, title))
+}
+
+fn under(lines: &[Line], title: usize) -> Option<Reason> {
     lines[title + 1..]
         .iter()
         .enumerate()

@@ -16,7 +16,7 @@ pub struct Line {
     pub furniture: Option<String>,
     /// True when the line holds only white space.
     pub blank: bool,
-    /// True for a content line shaped like a headline (and not a caption).
+    /// True for a content line shaped like a headline (and not a caption or a page label).
     pub headline: bool,
     /// True for a content line of running text: a sentence, or a long line.
     pub prose: bool,
@@ -67,8 +67,11 @@ fn classify_line(content: &str, span: Span, rules: &SegmentRules) -> Line {
     let furniture = rules.furniture_rule(content).map(str::to_owned);
     let cues = rules.cues(content);
     let is_content = furniture.is_none();
-    let caption = cues.iter().any(|c| c.kind == CueKind::Caption);
-    let headline = is_content && !caption && rules.is_headline(content);
+    // A caption or a page label is never a headline.
+    let label = cues
+        .iter()
+        .any(|c| matches!(c.kind, CueKind::Caption | CueKind::Listing));
+    let headline = is_content && !label && rules.is_headline(content);
     Line {
         span,
         prose: is_content && !headline && is_prose(content),

@@ -251,6 +251,10 @@ mod tests {
             (format!("EBRD helps upgrade infrastructure in Dushanbe\n\n{BODY_EN}\n\nRead More\nInternational Affairs UZB\n\nEU grants funds for Uzbek agriculture\n\n{BODY_EN}\n\nRead More\n"), 2),
             // A list page without headlines: one story per paragraph.
             (format!("Direkt zum Inhalt\n\nMedienecho\n\n{BODY_DE}\n\n{BODY_DE}\n\n{BODY_DE}\n\nKontakt Newsletter\n"), 3),
+            // A time stamp above each headline.
+            (format!("10:45\nUsbekistan und Kasachstan vertiefen Partnerschaft\n{BODY_DE}\n{BODY_DE}\n{BODY_DE}\n{BODY_DE}\n11:30\nTürkei und Usbekistan unterzeichnen Erklärung\n{BODY_DE}\n"), 2),
+            // A page label over an introduction.
+            (format!("Wochenrückblick KW 12\n\nDie wichtigsten Nachrichten der Woche aus Zentralasien im Überblick.\n\nUsbekistan und Kasachstan vertiefen Partnerschaft\n{BODY_DE}\nTürkei und Usbekistan unterzeichnen Erklärung\n{BODY_DE}\n"), 2),
             // A chronicle entry opening with its date.
             (format!("45 Resultate\n\nBesuch des emiratischen Aussenministers im Tessin\n\n{BODY_DE}\n\nEnde Mai 2022 führte ein Staatsbesuch Bundespräsident Cassis nach Prag.\n"), 2),
         ];
