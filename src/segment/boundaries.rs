@@ -3,7 +3,7 @@
 //! it, or a page header that says the page is a list of stories. Articles with subheadings,
 //! captions and schedules therefore stay whole.
 
-use super::lines::Line;
+use super::lines::{Line, Page};
 use super::rules::{CueHit, CueKind};
 
 /// At most this many short lines (kicker, category, date) above a headline belong to its story.
@@ -63,26 +63,27 @@ struct Head {
 
 /// Decides where the stories of a file start. `max_listed_lines` bounds the body of a story
 /// on a list page known by its header only.
-pub fn plan(lines: &[Line], max_listed_lines: usize) -> Plan {
+pub fn plan(page: &Page, max_listed_lines: usize) -> Plan {
+    let lines = &page.lines;
     let first_prose = lines.iter().position(|l| l.prose).unwrap_or(lines.len());
     let related = (first_prose..lines.len())
-        .find(|&i| lines[i].cue(CueKind::Related).is_some())
+        .find(|&i| !lines[i].prose && page.cue(i, CueKind::Related).is_some())
         .unwrap_or(lines.len());
-    let all_heads = heads(lines);
+    let all_heads = heads(page);
     let heads: Vec<Head> = all_heads.iter().copied().filter(|h| h.title < related).collect();
     let header_end = heads.first().map_or(first_prose, |h| h.first.min(first_prose));
     let listing: Vec<(usize, CueHit)> = (0..header_end)
-        .filter_map(|i| lines[i].cue(CueKind::Listing).map(|hit| (i, hit)))
+        .filter_map(|i| page.cue(i, CueKind::Listing).map(|hit| (i, hit)))
         .collect();
     let mut starts = if listing.is_empty() {
-        cued_heads(lines, &heads)
+        cued_heads(page, &heads)
     } else if heads.is_empty() {
-        listed_paragraphs(lines, header_end)
+        listed_paragraphs(page, header_end)
     } else {
-        listed_heads(lines, &heads, max_listed_lines)
+        listed_heads(page, &heads, max_listed_lines)
     };
     if !listing.is_empty() && !heads.is_empty() {
-        starts = with_entries(lines, starts);
+        starts = with_entries(page, starts);
     }
     if starts.len() < 2 {
         starts.clear();
@@ -101,7 +102,8 @@ pub fn plan(lines: &[Line], max_listed_lines: usize) -> Plan {
 
 /// Headline-shaped content lines followed by running text before the next headline-shaped
 /// line (a page label over a one-line blurb is not a head).
-fn heads(lines: &[Line]) -> Vec<Head> {
+fn heads(page: &Page) -> Vec<Head> {
+    let lines = &page.lines;
     let content: Vec<usize> = (0..lines.len()).filter(|&i| lines[i].is_content()).collect();
     let mut heads = Vec::new();
     for (k, &title) in content.iter().enumerate() {
@@ -110,7 +112,7 @@ fn heads(lines: &[Line]) -> Vec<Head> {
         if lines[title].headline && body.peek().is_some() && body.any(|&i| lines[i].prose) {
             heads.push(Head {
                 title,
-                first: kicker_start(lines, title),
+                first: kicker_start(page, title),
             });
         }
     }
@@ -120,7 +122,8 @@ fn heads(lines: &[Line]) -> Vec<Head> {
 /// The first line of the short lines directly above `title` (kickers, categories, dates), at
 /// most [`MAX_KICKER_LINES`] of them with at most [`MAX_KICKER_WORDS`] words; stops at prose,
 /// furniture, tails and listing labels.
-fn kicker_start(lines: &[Line], title: usize) -> usize {
+fn kicker_start(page: &Page, title: usize) -> usize {
+    let lines = &page.lines;
     let mut first = title;
     let mut taken = 0;
     let mut i = title;
@@ -133,8 +136,8 @@ fn kicker_start(lines: &[Line], title: usize) -> usize {
         let kicker = line.is_content()
             && !line.prose
             && line.words <= MAX_KICKER_WORDS
-            && line.cue(CueKind::Tail).is_none()
-            && line.cue(CueKind::Listing).is_none();
+            && page.cue(i, CueKind::Tail).is_none()
+            && page.cue(i, CueKind::Listing).is_none();
         if !kicker {
             break;
         }
@@ -146,11 +149,11 @@ fn kicker_start(lines: &[Line], title: usize) -> usize {
 
 /// Heads with a cue of their own: a dateline on one of the two lines under the headline, or
 /// a tail on the last line above its kickers. The first head joins them when any has a cue.
-fn cued_heads(lines: &[Line], heads: &[Head]) -> Vec<Start> {
+fn cued_heads(page: &Page, heads: &[Head]) -> Vec<Start> {
     let mut starts: Vec<Start> = heads
         .iter()
         .filter_map(|h| {
-            let reasons: Vec<Reason> = dateline(lines, h).into_iter().chain(tail(lines, h.first)).collect();
+            let reasons: Vec<Reason> = dateline(page, h).into_iter().chain(tail(page, h.first)).collect();
             (!reasons.is_empty()).then(|| start_at(h, reasons))
         })
         .collect();
@@ -164,19 +167,20 @@ fn cued_heads(lines: &[Line], heads: &[Head]) -> Vec<Start> {
 
 /// On a list page: every head starts a story, provided each story's body is short; if one is
 /// long, only the heads with cues do.
-fn listed_heads(lines: &[Line], heads: &[Head], max_listed_lines: usize) -> Vec<Start> {
+fn listed_heads(page: &Page, heads: &[Head], max_listed_lines: usize) -> Vec<Start> {
+    let lines = &page.lines;
     let ends = heads.iter().skip(1).map(|h| h.first).chain([lines.len()]);
     let short = heads.iter().zip(ends).all(|(h, end)| {
         let body = (h.title + 1..end).filter(|&i| lines[i].is_content()).count();
         body <= max_listed_lines
     });
     if !short {
-        return cued_heads(lines, heads);
+        return cued_heads(page, heads);
     }
     heads
         .iter()
         .map(|h| {
-            let cues: Vec<Reason> = dateline(lines, h).into_iter().chain(tail(lines, h.first)).collect();
+            let cues: Vec<Reason> = dateline(page, h).into_iter().chain(tail(page, h.first)).collect();
             let reasons = if cues.is_empty() {
                 vec![Reason::ListedHeadline]
             } else {
@@ -189,7 +193,8 @@ fn listed_heads(lines: &[Line], heads: &[Head], max_listed_lines: usize) -> Vec<
 
 /// On a list page without headlines: every paragraph of running text after the page header
 /// starts a story. A paragraph is a run of content lines between blank or furniture lines.
-fn listed_paragraphs(lines: &[Line], header_end: usize) -> Vec<Start> {
+fn listed_paragraphs(page: &Page, header_end: usize) -> Vec<Start> {
+    let lines = &page.lines;
     paragraph_starts(lines, header_end, lines.len())
         .filter(|&i| lines[i].prose)
         .map(|i| Start {
@@ -202,7 +207,8 @@ fn listed_paragraphs(lines: &[Line], header_end: usize) -> Vec<Start> {
 
 /// Adds, inside each story of a list page, a start at every later paragraph that opens with
 /// an entry cue.
-fn with_entries(lines: &[Line], starts: Vec<Start>) -> Vec<Start> {
+fn with_entries(page: &Page, starts: Vec<Start>) -> Vec<Start> {
+    let lines = &page.lines;
     let mut out = Vec::with_capacity(starts.len());
     let ends: Vec<usize> = starts.iter().skip(1).map(|s| s.first).chain([lines.len()]).collect();
     for (start, end) in starts.into_iter().zip(ends) {
@@ -210,7 +216,7 @@ fn with_entries(lines: &[Line], starts: Vec<Start>) -> Vec<Start> {
         let entries: Vec<Start> = paragraph_starts(lines, body_from, end)
             .skip(1)
             .filter_map(|i| {
-                let hit = lines[i].cue(CueKind::Entry)?;
+                let hit = page.cue(i, CueKind::Entry)?;
                 Some(Start {
                     first: i,
                     title: None,
@@ -231,34 +237,34 @@ fn paragraph_starts(lines: &[Line], from: usize, to: usize) -> impl Iterator<Ite
 
 /// A dateline cue on a kicker line above the headline ("26.11.2024", "14:30") or on one of the
 /// two non-blank lines under it ("TASHKENT (TCA) —", "By: Reuters").
-fn dateline(lines: &[Line], head: &Head) -> Option<Reason> {
+fn dateline(page: &Page, head: &Head) -> Option<Reason> {
     let above = (head.first..head.title).find_map(|line| {
-        let hit = lines[line].cue(CueKind::Dateline)?;
+        let hit = page.cue(line, CueKind::Dateline)?;
         Some(Reason::Cue { hit, line })
     });
     let title = head.title;
-    above.or_else(|| under(lines, title))
+    above.or_else(|| under(page, title))
 }
 
-fn under(lines: &[Line], title: usize) -> Option<Reason> {
+fn under(page: &Page, title: usize) -> Option<Reason> {
+    let lines = &page.lines;
     lines[title + 1..]
         .iter()
         .enumerate()
         .filter(|(_, l)| !l.blank)
         .take(2)
         .take_while(|(_, l)| !l.headline)
-        .find_map(|(k, l)| {
-            l.cue(CueKind::Dateline).map(|hit| Reason::Cue {
-                hit,
-                line: title + 1 + k,
-            })
+        .find_map(|(k, _)| {
+            let line = title + 1 + k;
+            page.cue(line, CueKind::Dateline).map(|hit| Reason::Cue { hit, line })
         })
 }
 
 /// A tail cue on the last non-blank line above `first`.
-fn tail(lines: &[Line], first: usize) -> Option<Reason> {
+fn tail(page: &Page, first: usize) -> Option<Reason> {
+    let lines = &page.lines;
     let line = (0..first).rev().find(|&i| !lines[i].blank)?;
-    lines[line].cue(CueKind::Tail).map(|hit| Reason::Cue { hit, line })
+    page.cue(line, CueKind::Tail).map(|hit| Reason::Cue { hit, line })
 }
 
 fn start_at(head: &Head, reasons: Vec<Reason>) -> Start {

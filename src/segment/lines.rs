@@ -22,8 +22,6 @@ pub struct Line {
     pub prose: bool,
     /// Number of words (white-space separated).
     pub words: usize,
-    /// The story cues that fire on the line (furniture lines included).
-    pub cues: Vec<CueHit>,
 }
 
 impl Line {
@@ -31,24 +29,45 @@ impl Line {
     pub fn is_content(&self) -> bool {
         !self.blank && self.furniture.is_none()
     }
-
-    /// The first cue of `kind` on the line.
-    pub fn cue(&self, kind: CueKind) -> Option<CueHit> {
-        self.cues.iter().copied().find(|c| c.kind == kind)
-    }
 }
 
-/// Splits `text` into lines and classifies each.
-pub fn classify(text: &str, index: &CharIndex, rules: &SegmentRules) -> Vec<Line> {
-    let mut lines = Vec::new();
-    let mut byte = 0;
-    for raw in text.split_inclusive('\n') {
-        let content = raw.trim_end_matches(['\n', '\r']);
-        let span = index.span(byte, byte + content.len());
-        lines.push(classify_line(content, span, rules));
-        byte += raw.len();
+/// The classified lines of a file, and the story cues of any of them on demand.
+pub struct Page<'a> {
+    /// Every line of the file.
+    pub lines: Vec<Line>,
+    text: &'a str,
+    index: &'a CharIndex,
+    rules: &'a SegmentRules,
+}
+
+impl<'a> Page<'a> {
+    /// Splits `text` into lines and classifies each.
+    pub fn new(text: &'a str, index: &'a CharIndex, rules: &'a SegmentRules) -> Page<'a> {
+        let mut lines = Vec::new();
+        let mut byte = 0;
+        for raw in text.split_inclusive('\n') {
+            let content = raw.trim_end_matches(['\n', '\r']);
+            let span = index.span(byte, byte + content.len());
+            lines.push(classify_line(content, span, rules));
+            byte += raw.len();
+        }
+        Page {
+            lines,
+            text,
+            index,
+            rules,
+        }
     }
-    lines
+
+    /// The first cue of `kind` that fires on line `line` (furniture lines included).
+    pub fn cue(&self, line: usize, kind: CueKind) -> Option<CueHit> {
+        let line = &self.lines[line];
+        if line.blank {
+            return None;
+        }
+        self.rules
+            .cue(crate::text::slice(self.text, self.index, line.span), kind)
+    }
 }
 
 fn classify_line(content: &str, span: Span, rules: &SegmentRules) -> Line {
@@ -61,17 +80,13 @@ fn classify_line(content: &str, span: Span, rules: &SegmentRules) -> Line {
             headline: false,
             prose: false,
             words: 0,
-            cues: Vec::new(),
         };
     }
     let furniture = rules.furniture_rule(content).map(str::to_owned);
-    let cues = rules.cues(content);
     let is_content = furniture.is_none();
     // A caption or a page label is never a headline.
-    let label = cues
-        .iter()
-        .any(|c| matches!(c.kind, CueKind::Caption | CueKind::Listing));
-    let headline = is_content && !label && rules.is_headline(content);
+    let label = |kind| rules.cue(content, kind).is_some();
+    let headline = is_content && rules.is_headline(content) && !label(CueKind::Caption) && !label(CueKind::Listing);
     Line {
         span,
         prose: is_content && !headline && is_prose(content),
@@ -79,7 +94,6 @@ fn classify_line(content: &str, span: Span, rules: &SegmentRules) -> Line {
         furniture,
         blank,
         headline,
-        cues,
     }
 }
 

@@ -12,7 +12,7 @@ pub mod lines;
 pub mod rules;
 
 pub use boundaries::{Plan, Reason, Start};
-pub use lines::Line;
+pub use lines::{Line, Page};
 pub use rules::{CueKind, SegmentRules};
 
 use crate::text::{CharIndex, Span};
@@ -46,8 +46,9 @@ pub struct Segmented {
 /// Splits `text` into lines, marks furniture and cuts the stories.
 pub fn segment(text: &str, rules: &SegmentRules) -> Segmented {
     let index = CharIndex::new(text);
-    let lines = lines::classify(text, &index, rules);
-    let plan = boundaries::plan(&lines, rules.headline.max_digest_paragraphs);
+    let page = lines::Page::new(text, &index, rules);
+    let plan = boundaries::plan(&page, rules.headline.max_digest_paragraphs);
+    let lines = page.lines;
     let line_text = |i: usize| crate::text::slice(text, &index, lines[i].span);
     let title = |i: usize| (rules.clean_title(line_text(i)), lines[i].span);
     let content: Vec<usize> = (0..lines.len()).filter(|&i| lines[i].is_content()).collect();

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use regex::{Regex, RegexSet};
+use regex::Regex;
 use serde::Deserialize;
 
 use crate::rules::diag::Diagnostic;
@@ -116,10 +116,10 @@ pub struct HeadlineShape {
 #[derive(Debug)]
 pub struct SegmentRules {
     furniture_ids: Vec<String>,
-    furniture: RegexSet,
+    furniture: Vec<Regex>,
     cue_ids: Vec<String>,
     cue_kinds: Vec<CueKind>,
-    cues: RegexSet,
+    cues: Vec<Regex>,
     /// The headline shape.
     pub headline: HeadlineShape,
     year: Regex,
@@ -145,26 +145,29 @@ impl SegmentRules {
             errors,
             ids: Vec::new(),
         };
-        let furniture: Vec<(String, String)> = file
+        let furniture: Vec<(String, Regex)> = file
             .lines
             .iter()
-            .filter(|p| check.pattern(&p.id, &p.regex))
-            .map(|p| (p.id.clone(), p.regex.get_ref().clone()))
+            .filter_map(|p| Some((p.id.clone(), check.pattern(&p.id, &p.regex)?)))
             .collect();
-        let cues: Vec<&CuePattern> = file
+        let cues: Vec<(&CuePattern, Regex)> = file
             .cues
             .iter()
-            .filter(|c| check.pattern(&c.id, &c.regex) && check.examples(c))
+            .filter_map(|c| {
+                let regex = check.pattern(&c.id, &c.regex)?;
+                check.examples(c, &regex).then_some((c, regex))
+            })
             .collect();
         if errors.len() > before {
             return None;
         }
+        let (furniture_ids, furniture) = furniture.into_iter().unzip();
         Some(SegmentRules {
-            furniture_ids: furniture.iter().map(|(id, _)| id.clone()).collect(),
-            furniture: RegexSet::new(furniture.iter().map(|(_, r)| r)).ok()?,
-            cue_ids: cues.iter().map(|c| c.id.clone()).collect(),
-            cue_kinds: cues.iter().map(|c| c.kind).collect(),
-            cues: RegexSet::new(cues.iter().map(|c| c.regex.get_ref())).ok()?,
+            furniture_ids,
+            furniture,
+            cue_ids: cues.iter().map(|(c, _)| c.id.clone()).collect(),
+            cue_kinds: cues.iter().map(|(c, _)| c.kind).collect(),
+            cues: cues.into_iter().map(|(_, r)| r).collect(),
             headline: file.headline,
             year: Regex::new(r"\b(?:1[89]|20)\d\d\b").expect("static regex"),
         })
@@ -187,23 +190,15 @@ impl SegmentRules {
 
     /// The id of the first furniture rule matching `line`, if any.
     pub fn furniture_rule(&self, line: &str) -> Option<&str> {
-        self.furniture
-            .matches(line)
-            .iter()
-            .next()
-            .map(|i| self.furniture_ids[i].as_str())
+        let i = self.furniture.iter().position(|r| r.is_match(line))?;
+        Some(self.furniture_ids[i].as_str())
     }
 
-    /// Every cue rule matching `line`, in file order.
-    pub fn cues(&self, line: &str) -> Vec<CueHit> {
-        self.cues
-            .matches(line)
-            .iter()
-            .map(|rule| CueHit {
-                kind: self.cue_kinds[rule],
-                rule,
-            })
-            .collect()
+    /// The first cue rule of `kind` (in file order) matching `line`. Cues are tested only
+    /// where they can matter, so a line costs one test per furniture pattern, not per cue.
+    pub fn cue(&self, line: &str, kind: CueKind) -> Option<CueHit> {
+        let rule = (0..self.cues.len()).find(|&i| self.cue_kinds[i] == kind && self.cues[i].is_match(line))?;
+        Some(CueHit { kind, rule })
     }
 
     /// The id of cue rule `rule`.
@@ -242,10 +237,17 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    /// True when `regex` compiles, matches no empty line and `id` is new; reports otherwise.
-    fn pattern(&mut self, id: &str, regex: &toml::Spanned<String>) -> bool {
+    /// The compiled `regex` when it compiles, has no `\b`, matches no empty line and `id` is
+    /// new; reports otherwise.
+    fn pattern(&mut self, id: &str, regex: &toml::Spanned<String>) -> Option<Regex> {
         let at = string_content_start(self.source, regex.span().start);
-        let problem = match Regex::new(regex.get_ref()) {
+        let word_boundary = regex.get_ref().find("\\b");
+        let compiled = Regex::new(regex.get_ref());
+        let problem = match &compiled {
+            _ if word_boundary.is_some() => Some((
+                format!("pattern `{id}` uses `\\b`"),
+                "write `(?:$|\\W)` instead: a Unicode `\\b` makes every line with a non-ASCII letter many times slower to test",
+            )),
             Err(err) => Some((
                 format!("invalid regex in `{id}`: {}", last_line(&err.to_string())),
                 "fix the pattern; see the regex crate's syntax",
@@ -261,20 +263,20 @@ impl Checker<'_> {
         };
         match problem {
             Some((message, hint)) => {
+                let at = at + word_boundary.unwrap_or(0);
                 self.errors
                     .push(Diagnostic::at_byte(self.path, self.source, at, message).with_hint(hint));
-                false
+                None
             }
             None => {
                 self.ids.push(id.to_owned());
-                true
+                compiled.ok()
             }
         }
     }
 
     /// True when every example of `cue` matches and no counter-example does; reports otherwise.
-    fn examples(&mut self, cue: &CuePattern) -> bool {
-        let regex = Regex::new(cue.regex.get_ref()).expect("checked by `pattern`");
+    fn examples(&mut self, cue: &CuePattern, regex: &Regex) -> bool {
         let mut ok = true;
         for (list, want) in [(&cue.examples, true), (&cue.counter_examples, false)] {
             for example in list.iter().filter(|e| regex.is_match(e.get_ref()) != want) {
@@ -300,4 +302,65 @@ impl Checker<'_> {
 
 fn last_line(s: &str) -> String {
     s.lines().last().unwrap_or(s).trim().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(toml: &str) -> Vec<Diagnostic> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("furniture.toml");
+        std::fs::write(&path, toml).unwrap();
+        let mut errors = Vec::new();
+        let rules = SegmentRules::load(&path, &mut errors);
+        assert_eq!(rules.is_some(), errors.is_empty());
+        errors
+    }
+
+    const HEADLINE: &str = "[headline]\nmax_chars = 160\nmin_words = 2\nmax_words = 22\nnot_ending_with = \".\"\nmax_digest_paragraphs = 3\nstrip = \"#\"\n";
+
+    #[test]
+    fn bad_patterns_are_reported_where_they_are() {
+        for (rule, message, line, column) in [
+            (
+                "[[line]]\nid = \"a\"\nregex = 'x\\b'\n",
+                "pattern `a` uses `\\b`",
+                10,
+                11,
+            ),
+            ("[[line]]\nid = \"a\"\nregex = 'x('\n", "invalid regex in `a`", 10, 10),
+            (
+                "[[line]]\nid = \"a\"\nregex = 'x*'\n",
+                "pattern `a` matches an empty line",
+                10,
+                10,
+            ),
+            (
+                "[[cue]]\nid = \"c\"\nkind = \"tail\"\nregex = '^Read more$'\nexamples = [\"Read on\"]\n",
+                "cue `c` does not match its example",
+                12,
+                14,
+            ),
+            (
+                "[[cue]]\nid = \"c\"\nkind = \"tail\"\nregex = '^Read'\ncounter_examples = [\"Reading\"]\n",
+                "cue `c` matches its counter-example",
+                12,
+                22,
+            ),
+        ] {
+            let errors = load(&format!("{HEADLINE}{rule}"));
+            assert_eq!(errors.len(), 1, "{rule}: {errors:?}");
+            assert!(errors[0].message.contains(message), "{:?}", errors[0]);
+            assert_eq!((errors[0].line, errors[0].column), (line, column), "{rule}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_cue_kind_is_an_error() {
+        let errors = load(&format!(
+            "{HEADLINE}[[cue]]\nid = \"c\"\nkind = \"footer\"\nregex = 'x'\n"
+        ));
+        assert!(errors[0].message.contains("footer"), "{errors:?}");
+    }
 }
