@@ -86,7 +86,7 @@ impl RuleSet {
         let currencies = read_csv::<CurrencyRow>(&currencies_path, &["code", "lang", "kind", "term"], &mut errors);
         check_currencies(&currencies, &mut errors);
         let sectors_path = common.join("sectors.csv");
-        let taxonomy = read_csv::<SectorRow>(&sectors_path, &["id", "label"], &mut errors);
+        let taxonomy = read_csv::<SectorRow>(&sectors_path, &["id", "label", "generic"], &mut errors);
         let leaders_path = common.join("leaders.csv");
         let leader_rows = read_csv::<LeaderRow>(
             &leaders_path,
@@ -119,7 +119,7 @@ impl RuleSet {
             let org_heads = leaders
                 .as_ref()
                 .filter(|l| l.capitalised_names)
-                .map(|l| l.org_heads.clone())
+                .map(|l| l.org_heads.iter().chain(&l.name_heads).cloned().collect())
                 .unwrap_or_default();
             let sectors = SectorRules::build(&taxonomy, &terms, &excl, org_heads, &mut errors);
             let countries = CountryRules::build(&countries, &country_exclusions, lang, &mut errors);

@@ -74,6 +74,10 @@ pub struct NamesFile {
     pub not_name: Vec<String>,
     /// Words that make a capitalised name an organisation ("Bank", "Holding").
     pub org_heads: Vec<String>,
+    /// Words that make a run of capitalised words a name in which sector terms do not count,
+    /// without making it an organisation: titles and index names ("Minister", "Average").
+    #[serde(default)]
+    pub name_heads: Vec<String>,
     /// Whether organisation names are recognised by capitalisation (English yes, German no).
     pub capitalised_names: bool,
     /// Titles that imply a country when the story gives none: one code, or several of which
@@ -269,6 +273,8 @@ pub struct LeaderRules {
     not_name: Vec<String>,
     /// Organisation words, also used by the sector extractor.
     pub org_heads: Vec<String>,
+    /// Title and index words that, with `org_heads`, mark names for the sector extractor.
+    pub name_heads: Vec<String>,
     /// Whether capitalisation marks names in this language.
     pub capitalised_names: bool,
     title_countries: BTreeMap<String, Vec<String>>,
@@ -640,6 +646,7 @@ impl LeaderRules {
             articles: file.articles,
             not_name: file.not_name,
             org_heads: file.org_heads,
+            name_heads: file.name_heads,
             capitalised_names: file.capitalised_names,
             title_countries,
             party_countries: file

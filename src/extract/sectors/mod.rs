@@ -2,9 +2,15 @@
 //! `rules/common/sectors.csv` and the terms in `rules/<lang>/sector_terms.csv`. German terms may
 //! sit inside compounds (`*energie*`); words listed in `sector_exclusions.csv` are false friends.
 //! In languages that capitalise only names, a term inside an organisation's name ("Export-Import
-//! Bank", "Aksa Energy" in a list of holdings) is not evidence.
+//! Bank", "Aksa Energy" in a list of holdings), an office ("Commerce and Industry Minister") or
+//! an index ("Dow Jones Industrial Average") is not evidence. A mention of a generic sector
+//! right after another sector's term belongs to that term ("oil and gas industry").
+
+mod exclusions;
 
 use std::collections::BTreeMap;
+
+use exclusions::Exclusion;
 
 use serde::Deserialize;
 
@@ -20,6 +26,9 @@ pub struct SectorRow {
     pub id: String,
     /// Human-readable label.
     pub label: String,
+    /// True for a catch-all sector (industry): its term right after another sector's term
+    /// describes that sector ("oil and gas industry", "vaccine manufacturing").
+    pub generic: bool,
 }
 
 /// A row of `rules/<lang>/sector_terms.csv`.
@@ -34,9 +43,9 @@ pub struct SectorTermRow {
 /// A row of `rules/<lang>/sector_exclusions.csv`.
 #[derive(Debug, Clone, Deserialize)]
 pub struct SectorExclusionRow {
-    /// Taxonomy id whose matches the word cancels.
+    /// Taxonomy id whose matches the word cancels, or `*` for every sector.
     pub sector: String,
-    /// The whole word, or a prefix ending in `*`.
+    /// The whole word, with `*` for an open start or end, or a phrase of several words.
     pub word: String,
     /// Why.
     pub reason: String,
@@ -60,8 +69,9 @@ pub struct SectorMention {
 pub struct SectorRules {
     matcher: TermMatcher,
     sectors: Vec<(String, String)>,
-    exclusions: Vec<(String, String, bool)>,
+    exclusions: Vec<Exclusion>,
     org_heads: Vec<String>,
+    generic: Vec<String>,
     /// Taxonomy id → label.
     pub labels: BTreeMap<String, String>,
 }
@@ -182,7 +192,7 @@ impl SectorRules {
         let mut excl = Vec::new();
         for row in exclusions {
             let r = &row.value;
-            if !labels.contains_key(&r.sector) {
+            if r.sector != "*" && !labels.contains_key(&r.sector) {
                 errors.push(
                     Diagnostic::at(
                         excl_path,
@@ -191,12 +201,17 @@ impl SectorRules {
                         1,
                         format!("unknown sector id `{}`", r.sector),
                     )
-                    .with_hint("use an id from rules/common/sectors.csv"),
+                    .with_hint("use an id from rules/common/sectors.csv, or `*` for every sector"),
                 );
                 continue;
             }
-            let prefix = r.word.ends_with('*');
-            excl.push((r.sector.clone(), r.word.trim_end_matches('*').to_lowercase(), prefix));
+            match Exclusion::new(&r.sector, &r.word) {
+                Ok(e) => excl.push(e),
+                Err(message) => errors.push(
+                    Diagnostic::at(excl_path, excl_source, row.line, 1, message)
+                        .with_hint("write a word, `prefix*`, `*suffix`, `*infix*`, or a phrase of words"),
+                ),
+            }
         }
         if errors.len() > before {
             return None;
@@ -209,6 +224,12 @@ impl SectorRules {
             sectors,
             exclusions: excl,
             org_heads,
+            generic: taxonomy
+                .rows
+                .iter()
+                .filter(|r| r.value.generic)
+                .map(|r| r.value.id.clone())
+                .collect(),
             labels,
         })
     }
@@ -223,8 +244,8 @@ impl SectorRules {
         self.sectors.is_empty()
     }
 
-    /// Finds every sector term in `text` that is not a false friend or part of an
-    /// organisation's name.
+    /// Finds every sector term in `text` that is not a false friend or part of a name, with
+    /// generic terms right after another sector's term given to that sector.
     pub fn extract(&self, text: &str, lang: &str) -> Vec<SectorMention> {
         let chars: Vec<char> = text.chars().collect();
         let tokens = if self.org_heads.is_empty() {
@@ -232,45 +253,41 @@ impl SectorRules {
         } else {
             tokenize(&chars)
         };
-        self.matcher
-            .find(text)
-            .into_iter()
-            .filter_map(|hit| {
-                let (sector, _term) = &self.sectors[hit.term];
-                let word_span = enclosing_word(&chars, hit.span);
-                let word: String = chars[word_span.start..word_span.end]
+        let mut mentions: Vec<SectorMention> = Vec::new();
+        for hit in self.matcher.find(text) {
+            let sector = &self.sectors[hit.term].0;
+            if self.is_false_friend(&chars, hit.span, sector) || self.in_organisation_name(&chars, &tokens, hit.span) {
+                continue;
+            }
+            if self.generic.contains(sector)
+                && mentions
+                    .last()
+                    .is_some_and(|m| !self.generic.contains(&m.sector) && describes(&chars, m, hit.span))
+            {
+                continue;
+            }
+            mentions.push(SectorMention {
+                span: hit.span,
+                sector: sector.clone(),
+                term: chars[hit.span.start..hit.span.end]
                     .iter()
                     .collect::<String>()
-                    .to_lowercase();
-                let compound_span = hyphenated_word(&chars, word_span);
-                let compound: String = chars[compound_span.start..compound_span.end]
-                    .iter()
-                    .collect::<String>()
-                    .to_lowercase();
-                let excluded = self.exclusions.iter().any(|(s, w, prefix)| {
-                    s == sector
-                        && [&word, &compound].iter().any(|candidate| {
-                            if *prefix {
-                                candidate.starts_with(w.as_str())
-                            } else {
-                                *candidate == w
-                            }
-                        })
-                });
-                if excluded || self.in_organisation_name(&chars, &tokens, hit.span) {
-                    return None;
-                }
-                Some(SectorMention {
-                    span: hit.span,
-                    sector: sector.clone(),
-                    term: chars[hit.span.start..hit.span.end]
-                        .iter()
-                        .collect::<String>()
-                        .to_lowercase(),
-                    rule: format!("sector.{lang}.{sector}"),
-                })
-            })
-            .collect()
+                    .to_lowercase(),
+                rule: format!("sector.{lang}.{sector}"),
+            });
+        }
+        mentions
+    }
+
+    /// True when an exclusion cancels the match of `sector` at `span`.
+    fn is_false_friend(&self, chars: &[char], span: Span, sector: &str) -> bool {
+        let lower = |s: Span| chars[s.start..s.end].iter().collect::<String>().to_lowercase();
+        let word_span = enclosing_word(chars, span);
+        let word = lower(word_span);
+        let compound = lower(hyphenated_word(chars, word_span));
+        self.exclusions
+            .iter()
+            .any(|e| e.cancels(sector, chars, word_span, &word, &compound))
     }
 
     /// True when `span` is part of a run of capitalised words (joined by of/and/for/the,
@@ -309,6 +326,20 @@ impl SectorRules {
         }
         tokens[lo..=hi].iter().any(|t| self.org_heads.contains(&t.text))
     }
+}
+
+/// True when the mention `before` of a specific sector ends right before `span` (at most a
+/// space or a hyphen between) or runs into it, so that a generic term at `span` describes it ("gas industry",
+/// "Pharmaindustrie", "vaccine manufacturing").
+fn describes(chars: &[char], before: &SectorMention, span: Span) -> bool {
+    if before.span.end > span.start {
+        // Both terms lie in one compound ("Pharmaindustrie").
+        return true;
+    }
+    span.start - before.span.end <= 2
+        && chars[before.span.end..span.start]
+            .iter()
+            .all(|c| *c == ' ' || *c == '-')
 }
 
 /// An organisation's name is looked for at most this many tokens either side of a term, so a
@@ -415,8 +446,27 @@ mod tests {
         (
             "de",
             "Pharmaindustrie und landwirtschaftlichen Betriebe",
-            &["pharmaceuticals", "industry", "agriculture"],
+            &["pharmaceuticals", "agriculture"],
         ),
+        // A generic term right after another sector's term describes that sector.
+        ("en", "investments in the oil and gas industry", &["energy"]),
+        ("en", "vaccine manufacturing and distribution", &["pharmaceuticals"]),
+        ("en", "cooperation in energy and industry", &["energy", "industry"]),
+        ("de", "Energie und Industrie", &["energy", "industry"]),
+        // Names of offices, companies and indexes; false friends and idioms.
+        ("en", "Samsung Electronics Chairman Lee Jae-yong", &[]),
+        ("en", "Commerce and Industry Minister Suresh Prabhu", &[]),
+        ("en", "the Dow Jones Industrial Average rose", &[]),
+        ("en", "the promotion of International Trade", &["trade"]),
+        ("en", "a record in non-oil foreign trade", &["trade"]),
+        ("en", "received with military honors", &[]),
+        ("en", "military cooperation", &["security"]),
+        ("en", "exports equalled those before the Covid-19 pandemic", &["trade"]),
+        ("de", "das Forschungsministerium", &[]),
+        ("de", "Verteidigungsminister Hanno Pevkur", &["security"]),
+        ("de", "Arbeitsplätze und soziale Sicherheit", &["labor"]),
+        ("de", "Gemeinden in Transitstaaten", &[]),
+        ("de", "der Mineralölkonzern OMV", &["energy"]),
         ("de", "Handelsumsatz und Wasserstoffanlage", &["trade", "energy"]),
     ];
 
