@@ -1,11 +1,27 @@
 //! False friends of sector terms (`rules/<lang>/sector_exclusions.csv`): words, word parts and
 //! phrases in which a sector term does not count ("Rechtssicherheit", "non-oil", "military
-//! honours", "Forschungsministerium").
+//! honours", "Forschungsministerium"). A phrase may have gaps (`at ... airport`): a few words
+//! of any kind, within one clause.
 
 use crate::text::{is_word_char, Span};
 
 /// The words of a phrase are looked for at most this many characters apart.
 const MAX_GAP_CHARS: usize = 3;
+
+/// A gap (`...`) in a phrase stands for at most this many words.
+const MAX_GAP_WORDS: usize = 3;
+
+/// How a gap is written in a phrase.
+const GAP: &str = "...";
+
+/// One place of a phrase.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Slot {
+    /// This word, lower-case.
+    Word(String),
+    /// Up to [`MAX_GAP_WORDS`] words separated by spaces or hyphens only ("a South African").
+    Gap,
+}
 
 /// What an exclusion row's `word` matches.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,8 +34,8 @@ enum Shape {
     Suffix(String),
     /// A word containing it (`*ministeri*`).
     Infix(String),
-    /// Words around the term, in order (`military honours`, `soziale sicherheit`).
-    Phrase(Vec<String>),
+    /// Words around the term, in order, maybe with gaps (`military honours`, `at ... airport`).
+    Phrase(Vec<Slot>),
 }
 
 /// One exclusion row, compiled.
@@ -33,7 +49,8 @@ pub struct Exclusion {
 impl Exclusion {
     /// Compiles a row: `sector` is an id or `*`; `word` is a word (hyphenated compounds
     /// included) with an optional `*` at either end, or a phrase of several words separated by
-    /// spaces, without `*`. The error says what is wrong.
+    /// spaces, without `*`, where `...` between two words is a gap. The error says what is
+    /// wrong.
     pub fn new(sector: &str, word: &str) -> Result<Exclusion, String> {
         let sector = (sector != "*").then(|| sector.to_owned());
         let lower = word.trim().to_lowercase();
@@ -41,7 +58,7 @@ impl Exclusion {
             if lower.contains('*') {
                 return Err(format!("phrase `{word}` has a `*`; a phrase matches whole words"));
             }
-            Shape::Phrase(phrase_words(&lower))
+            Shape::Phrase(phrase_slots(&lower).map_err(|e| format!("phrase `{word}`: {e}"))?)
         } else {
             let core = lower.trim_matches('*').to_owned();
             if core.is_empty() || core.contains('*') {
@@ -74,29 +91,107 @@ impl Exclusion {
     }
 }
 
-/// The words of a phrase: runs of letters and digits, so "covid-19" is two words.
-fn phrase_words(phrase: &str) -> Vec<String> {
-    phrase
-        .split(|c: char| !is_word_char(c))
-        .filter(|w| !w.is_empty())
-        .map(str::to_owned)
-        .collect()
+/// The places of a phrase: runs of letters and digits, so "covid-19" is two words, and
+/// gaps written `...`. A gap must stand between two words, and not next to another gap.
+fn phrase_slots(phrase: &str) -> Result<Vec<Slot>, String> {
+    let mut slots = Vec::new();
+    for token in phrase.split_whitespace() {
+        if token == GAP {
+            if !matches!(slots.last(), Some(Slot::Word(_))) {
+                return Err(format!("a `{GAP}` gap must follow a word"));
+            }
+            slots.push(Slot::Gap);
+            continue;
+        }
+        if token.contains('.') {
+            return Err(format!("write a gap as `{GAP}`, apart from the words"));
+        }
+        let words = token.split(|c: char| !is_word_char(c)).filter(|w| !w.is_empty());
+        slots.extend(words.map(|w| Slot::Word(w.to_owned())));
+    }
+    if slots.last() == Some(&Slot::Gap) {
+        return Err(format!("a `{GAP}` gap must be followed by a word"));
+    }
+    Ok(slots)
 }
 
-/// True when `words` occur around the word at `span` (lower-case `word`), with that word in
-/// one of their places.
-fn in_phrase(words: &[String], chars: &[char], span: Span, word: &str) -> bool {
-    words.iter().enumerate().filter(|(_, w)| *w == word).any(|(at, _)| {
-        let before = (0..at).try_fold(span.start, |end, k| {
-            let (start, found) = word_before(chars, end)?;
-            (found == words[at - 1 - k]).then_some(start)
-        });
-        let after = (at + 1..words.len()).try_fold(span.end, |start, k| {
-            let (end, found) = word_after(chars, start)?;
-            (found == words[k]).then_some(end)
-        });
-        before.is_some() && after.is_some()
+/// True when the phrase `slots` occurs around the word at `span` (lower-case `word`), with
+/// that word in one of its places.
+fn in_phrase(slots: &[Slot], chars: &[char], span: Span, word: &str) -> bool {
+    slots.iter().enumerate().any(|(at, slot)| {
+        *slot == Slot::Word(word.to_owned())
+            && matches_back(&slots[..at], chars, span.start)
+            && matches_ahead(&slots[at + 1..], chars, span.end)
     })
+}
+
+/// True when `slots` occur, last one first, in the text that ends at `end`.
+fn matches_back(slots: &[Slot], chars: &[char], end: usize) -> bool {
+    match slots.split_last() {
+        None => true,
+        Some((Slot::Word(w), rest)) => {
+            word_before(chars, end).is_some_and(|(start, found)| found == *w && matches_back(rest, chars, start))
+        }
+        Some((Slot::Gap, rest)) => {
+            let mut at = end;
+            for _ in 0..=MAX_GAP_WORDS {
+                if matches_back(rest, chars, at) {
+                    return true;
+                }
+                match gap_word_before(chars, at) {
+                    Some(start) => at = start,
+                    None => return false,
+                }
+            }
+            false
+        }
+    }
+}
+
+/// True when `slots` occur, first one first, in the text that starts at `start`.
+fn matches_ahead(slots: &[Slot], chars: &[char], start: usize) -> bool {
+    match slots.split_first() {
+        None => true,
+        Some((Slot::Word(w), rest)) => {
+            word_after(chars, start).is_some_and(|(end, found)| found == *w && matches_ahead(rest, chars, end))
+        }
+        Some((Slot::Gap, rest)) => {
+            let mut at = start;
+            for _ in 0..=MAX_GAP_WORDS {
+                if matches_ahead(rest, chars, at) {
+                    return true;
+                }
+                match gap_word_after(chars, at) {
+                    Some(end) => at = end,
+                    None => return false,
+                }
+            }
+            false
+        }
+    }
+}
+
+/// True for what may separate the words a gap spans: spaces and hyphens on one line, not
+/// punctuation that ends a clause.
+fn gap_separator(c: char) -> bool {
+    (c.is_whitespace() && c != '\n') || matches!(c, '-' | '‐' | '‑')
+}
+
+/// Where the word that a gap skips before `end` starts: one space or hyphen back, then a word.
+fn gap_word_before(chars: &[char], end: usize) -> Option<usize> {
+    let stop = end.checked_sub(1).filter(|&i| gap_separator(chars[i]))?;
+    let start = crate::text::word_start(chars, stop)?;
+    (start < stop).then_some(start)
+}
+
+/// Where the word that a gap skips after `start` ends: one space or hyphen on, then a word.
+fn gap_word_after(chars: &[char], start: usize) -> Option<usize> {
+    let begin = start + 1;
+    if !chars.get(start).is_some_and(|&c| gap_separator(c)) {
+        return None;
+    }
+    let end = crate::text::word_end(chars, begin)?;
+    (begin < end).then_some(end)
 }
 
 /// The lower-case word ending at most [`MAX_GAP_CHARS`] non-word characters before `end`,
@@ -196,6 +291,60 @@ mod tests {
                 false,
             ),
             ("security", "military honours", "military\nhonours", "military", false),
+            // A gap: up to three words between, on one line, without a clause break.
+            (
+                "transport",
+                "at ... airport",
+                "his arrest at a South African airport",
+                "airport",
+                true,
+            ),
+            ("transport", "at ... airport", "arrived at the airport", "airport", true),
+            (
+                "transport",
+                "at ... airport",
+                "arrived at Vnukovo-2 airport",
+                "airport",
+                true,
+            ),
+            (
+                "transport",
+                "at ... airport",
+                "investment at the new international cargo airport",
+                "airport",
+                false,
+            ),
+            (
+                "transport",
+                "at ... airport",
+                "we met at noon. The airport",
+                "airport",
+                false,
+            ),
+            ("transport", "at ... airport", "a new airport", "airport", false),
+            (
+                "transport",
+                "am ... flughafen",
+                "am Moskauer Flughafen Wnukowo",
+                "Flughafen",
+                true,
+            ),
+            ("transport", "am ... flughafen", "am Flughafen", "Flughafen", true),
+            ("transport", "am ... flughafen", "den Flughafen", "Flughafen", false),
+            (
+                "education",
+                "research reports",
+                "cybersecurity research reports and",
+                "research",
+                true,
+            ),
+            (
+                "education",
+                "research reports",
+                "joint research and reports",
+                "research",
+                false,
+            ),
         ];
         for (sector, word, text, at, want) in cases {
             let exclusion = Exclusion::new(sector, word).unwrap();
@@ -214,7 +363,15 @@ mod tests {
 
     #[test]
     fn bad_words_are_errors() {
-        for word in ["*", "a*b", "soziale sicher*"] {
+        for word in [
+            "*",
+            "a*b",
+            "soziale sicher*",
+            "... airport",
+            "at ...",
+            "at ... ... airport",
+            "at ..airport",
+        ] {
             assert!(Exclusion::new("trade", word).is_err(), "{word}");
         }
     }

@@ -69,6 +69,8 @@ pub struct SectorMention {
 pub struct SectorRules {
     matcher: TermMatcher,
     sectors: Vec<(String, String)>,
+    /// Per term: written in capitals, so it matches only in capitals ("IT", not "it").
+    abbreviations: Vec<bool>,
     exclusions: Vec<Exclusion>,
     org_heads: Vec<String>,
     generic: Vec<String>,
@@ -116,6 +118,7 @@ impl SectorRules {
             .collect();
         let mut compiled = Vec::new();
         let mut sectors = Vec::new();
+        let mut abbreviations = Vec::new();
         let mut seen = BTreeMap::new();
         for row in terms {
             let r = &row.value;
@@ -138,17 +141,8 @@ impl SectorRules {
             let open_start = r.term.starts_with('*');
             let open_end = r.term.ends_with('*');
             let text = r.term.trim_matches('*').to_owned();
-            if text.chars().filter(|c| c.is_alphabetic()).count() < 3 || text.contains('*') {
-                errors.push(
-                    Diagnostic::at(
-                        terms_path,
-                        terms_source,
-                        row.line,
-                        1,
-                        format!("term `{}` is too short or has an inner `*`", r.term),
-                    )
-                    .with_hint("a term needs at least three letters; `*` only at its start or end"),
-                );
+            if let Err((message, hint)) = check_term(&r.term) {
+                errors.push(Diagnostic::at(terms_path, terms_source, row.line, 1, message).with_hint(hint));
                 continue;
             }
             let key = text.to_lowercase();
@@ -187,6 +181,7 @@ impl SectorRules {
                 open_start,
                 ending: if open_end { Ending::Open } else { Ending::Closed },
             });
+            abbreviations.push(is_abbreviation(&r.term));
             sectors.push((r.sector.clone(), r.term.clone()));
         }
         let mut excl = Vec::new();
@@ -222,6 +217,7 @@ impl SectorRules {
         Some(SectorRules {
             matcher,
             sectors,
+            abbreviations,
             exclusions: excl,
             org_heads,
             generic: taxonomy
@@ -255,6 +251,9 @@ impl SectorRules {
         };
         let mut mentions: Vec<SectorMention> = Vec::new();
         for hit in self.matcher.find(text) {
+            if self.abbreviations[hit.term] && !is_abbreviation_at(&chars, hit.span, &self.sectors[hit.term].1) {
+                continue;
+            }
             let sector = &self.sectors[hit.term].0;
             if self.is_false_friend(&chars, hit.span, sector) || self.in_organisation_name(&chars, &tokens, hit.span) {
                 continue;
@@ -326,6 +325,82 @@ impl SectorRules {
         }
         tokens[lo..=hi].iter().any(|t| self.org_heads.contains(&t.text))
     }
+}
+
+/// Checks a term of `sector_terms.csv`: at least three letters (two for an abbreviation in
+/// capitals), and `*` only at its ends and never on an abbreviation. The error comes with a hint.
+fn check_term(term: &str) -> Result<(), (String, String)> {
+    let text = term.trim_matches('*');
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    let capitals = text.chars().any(char::is_alphabetic) && !text.chars().any(char::is_lowercase);
+    if text.contains('*') {
+        return Err((
+            format!("term `{term}` has an inner `*`"),
+            "`*` only at a term's start or end".into(),
+        ));
+    }
+    if capitals && text.len() != term.len() {
+        return Err((
+            format!("abbreviation `{term}` has a `*`"),
+            "a term in capitals matches one whole word in capitals: remove the `*`".into(),
+        ));
+    }
+    if letters < 3 && !(capitals && letters == 2) {
+        return Err((
+            format!("term `{term}` is too short"),
+            "a term needs at least three letters, or two for an abbreviation in capitals (`IT`)".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// True for a term written in capitals ("IT", "LNG"): an abbreviation, matched only where the
+/// text writes it in capitals.
+fn is_abbreviation(term: &str) -> bool {
+    term.chars().any(char::is_alphabetic) && !term.chars().any(char::is_lowercase) && !term.contains('*')
+}
+
+/// True when the text at `span` is the abbreviation `term` as written, in capitals, and not a
+/// word of a line set in capitals ("WHY IT MATTERS").
+fn is_abbreviation_at(chars: &[char], span: Span, term: &str) -> bool {
+    let found: String = chars[span.start..span.end].iter().collect();
+    found == term && !in_capitals_run(chars, span)
+}
+
+/// Words looked at either side of an abbreviation to tell a line set in capitals.
+const CAPITALS_CONTEXT_WORDS: usize = 3;
+
+/// Characters looked at either side of an abbreviation for those words.
+const CAPITALS_CONTEXT_CHARS: usize = 80;
+
+/// True when the words next to `span` on its line (up to [`CAPITALS_CONTEXT_WORDS`] either
+/// side, those with letters) are all in capitals, and there is at least one.
+fn in_capitals_run(chars: &[char], span: Span) -> bool {
+    let from = span.start.saturating_sub(CAPITALS_CONTEXT_CHARS);
+    let to = chars.len().min(span.end + CAPITALS_CONTEXT_CHARS);
+    let line_start = chars[from..span.start]
+        .iter()
+        .rposition(|&c| c == '\n')
+        .map_or(from, |i| from + i + 1);
+    let line_end = chars[span.end..to]
+        .iter()
+        .position(|&c| c == '\n')
+        .map_or(to, |i| span.end + i);
+    let words = |part: &[char]| -> Vec<String> {
+        part.split(|c| !c.is_alphanumeric())
+            .filter(|w| w.iter().any(|c| c.is_alphabetic()))
+            .map(|w| w.iter().collect())
+            .collect()
+    };
+    let before = words(&chars[line_start..span.start]);
+    let after = words(&chars[span.end..line_end]);
+    let near: Vec<&String> = before
+        .iter()
+        .rev()
+        .take(CAPITALS_CONTEXT_WORDS)
+        .chain(after.iter().take(CAPITALS_CONTEXT_WORDS))
+        .collect();
+    !near.is_empty() && near.iter().all(|w| !w.chars().any(char::is_lowercase))
 }
 
 /// True when the mention `before` of a specific sector ends right before `span` (at most a
@@ -468,7 +543,56 @@ mod tests {
         ("de", "Gemeinden in Transitstaaten", &[]),
         ("de", "der Mineralölkonzern OMV", &["energy"]),
         ("de", "Handelsumsatz und Wasserstoffanlage", &["trade", "energy"]),
+        // Abbreviations match in capitals only, and not in a line set in capitals.
+        ("en", "help in the areas of space and IT.", &["digital"]),
+        ("en", "it said it would help", &[]),
+        ("en", "WHY IT MATTERS FOR EXPORTS", &["trade"]),
+        ("en", "cooperation in AI, IT and LNG", &["digital", "energy"]),
+        ("en", "the ai of the ait", &[]),
+        ("de", "Zusammenarbeit bei KI und IT", &["digital"]),
+        ("de", "Die Ki", &[]),
+        // Police at work is no field of cooperation; police cooperation is.
+        ("en", "dozens detained by police at opposition rallies", &[]),
+        ("en", "police cooperation and border police", &["security"]),
+        ("de", "Die Polizei nahm zwei Männer fest", &[]),
+        ("de", "polizeiliche Zusammenarbeit und Grenzpolizei", &["security"]),
+        // Places and cited sources are not fields.
+        ("en", "his arrest at a South African airport", &[]),
+        (
+            "en",
+            "the construction of a new airport",
+            &["construction", "transport"],
+        ),
+        ("en", "according to cybersecurity research reports", &["digital"]),
+        ("en", "joint research in medicine", &["education", "healthcare"]),
+        ("de", "wurde am Moskauer Flughafen empfangen", &[]),
+        ("de", "der Ausbau des Flughafens", &["transport"]),
+        // Figurative compounds and time references.
+        ("de", "Während Deutschland im Fußballfieber liege", &[]),
+        ("de", "die Fußballweltmeisterschaft", &["culture"]),
+        ("de", "Exporte wie vor der Corona-Pandemie", &["trade"]),
+        ("de", "im Kampf gegen die Pandemie", &["healthcare"]),
     ];
+
+    #[test]
+    fn term_checks() {
+        let cases = [
+            ("IT", true),
+            ("LNG", true),
+            ("*energie*", true),
+            ("AI*", false),
+            ("it", false),
+            ("*x*", false),
+            ("a*bc", false),
+            ("IT park*", true),
+        ];
+        for (term, ok) in cases {
+            assert_eq!(super::check_term(term).is_ok(), ok, "{term}");
+        }
+        assert!(super::is_abbreviation("IT"));
+        assert!(!super::is_abbreviation("IT park*"));
+        assert!(!super::is_abbreviation("IT-Branche"));
+    }
 
     #[test]
     fn table_of_english_and_german_sectors() {
