@@ -115,6 +115,16 @@ pub struct PatternMatch<'t> {
 
 /// Expands `{name}` placeholders in `template` from `placeholders`; braces that do not enclose a
 /// placeholder name (regex repetitions such as `{2,4}`) are kept as they are. Unknown names
+/// How to do without `\b` in a rule's regex, for diagnostics.
+pub const WORD_BOUNDARY_HINT: &str =
+    "inside a pattern write `(?:$|\\W)` instead (a Unicode `\\b` makes every text with a non-ASCII letter many times slower to search)";
+
+/// Byte offset of the first `\b` in a rule's regex. Rules may not use it: the regex engine's
+/// fast automata give up on a Unicode word boundary as soon as a non-ASCII letter appears.
+pub fn word_boundary(regex: &str) -> Option<usize> {
+    regex.find("\\b")
+}
+
 /// are reported as errors with their byte offset in the template.
 pub fn expand(template: &str, placeholders: &BTreeMap<String, String>) -> Result<String, (usize, String)> {
     let mut out = String::with_capacity(template.len() * 2);
@@ -204,11 +214,12 @@ impl PatternSet {
                     continue;
                 }
             }
-            if let Some(offset) = spec.regex.get_ref().find("\\b") {
+            if let Some(offset) = word_boundary(spec.regex.get_ref()) {
                 errors.push(
-                    Diagnostic::at_byte(path, source, at + offset, format!("pattern `{}` uses `\\b`", spec.id)).with_hint(
-                        "accord checks word boundaries at both ends of every match itself; inside a pattern write `(?:$|\\W)` instead (a Unicode `\\b` makes matching many times slower)",
-                    ),
+                    Diagnostic::at_byte(path, source, at + offset, format!("pattern `{}` uses `\\b`", spec.id))
+                        .with_hint(format!(
+                            "accord checks word boundaries at both ends of every match itself; {WORD_BOUNDARY_HINT}"
+                        )),
                 );
                 continue;
             }

@@ -8,7 +8,7 @@ use regex::Regex;
 use serde::Deserialize;
 
 use crate::rules::diag::Diagnostic;
-use crate::rules::pattern::string_content_start;
+use crate::rules::pattern::{string_content_start, word_boundary, WORD_BOUNDARY_HINT};
 use crate::rules::source::read_toml;
 
 /// The furniture rule file as written.
@@ -241,13 +241,10 @@ impl Checker<'_> {
     /// new; reports otherwise.
     fn pattern(&mut self, id: &str, regex: &toml::Spanned<String>) -> Option<Regex> {
         let at = string_content_start(self.source, regex.span().start);
-        let word_boundary = regex.get_ref().find("\\b");
+        let word_boundary = word_boundary(regex.get_ref());
         let compiled = Regex::new(regex.get_ref());
         let problem = match &compiled {
-            _ if word_boundary.is_some() => Some((
-                format!("pattern `{id}` uses `\\b`"),
-                "write `(?:$|\\W)` instead: a Unicode `\\b` makes every line with a non-ASCII letter many times slower to test",
-            )),
+            _ if word_boundary.is_some() => Some((format!("pattern `{id}` uses `\\b`"), WORD_BOUNDARY_HINT)),
             Err(err) => Some((
                 format!("invalid regex in `{id}`: {}", last_line(&err.to_string())),
                 "fix the pattern; see the regex crate's syntax",

@@ -119,55 +119,91 @@ fn phrase_slots(phrase: &str) -> Result<Vec<Slot>, String> {
 /// that word in one of its places.
 fn in_phrase(slots: &[Slot], chars: &[char], span: Span, word: &str) -> bool {
     slots.iter().enumerate().any(|(at, slot)| {
-        *slot == Slot::Word(word.to_owned())
-            && matches_back(&slots[..at], chars, span.start)
-            && matches_ahead(&slots[at + 1..], chars, span.end)
+        matches!(slot, Slot::Word(w) if w == word)
+            && Walk::Back.matches(&slots[..at], chars, span.start)
+            && Walk::Ahead.matches(&slots[at + 1..], chars, span.end)
     })
 }
 
-/// True when `slots` occur, last one first, in the text that ends at `end`.
-fn matches_back(slots: &[Slot], chars: &[char], end: usize) -> bool {
-    match slots.split_last() {
-        None => true,
-        Some((Slot::Word(w), rest)) => {
-            word_before(chars, end).is_some_and(|(start, found)| found == *w && matches_back(rest, chars, start))
-        }
-        Some((Slot::Gap, rest)) => {
-            let mut at = end;
-            for _ in 0..=MAX_GAP_WORDS {
-                if matches_back(rest, chars, at) {
-                    return true;
-                }
-                match gap_word_before(chars, at) {
-                    Some(start) => at = start,
-                    None => return false,
-                }
-            }
-            false
-        }
-    }
+/// Which way a phrase is read from the matched word: the slots before it backwards, the slots
+/// after it forwards.
+#[derive(Debug, Clone, Copy)]
+enum Walk {
+    Back,
+    Ahead,
 }
 
-/// True when `slots` occur, first one first, in the text that starts at `start`.
-fn matches_ahead(slots: &[Slot], chars: &[char], start: usize) -> bool {
-    match slots.split_first() {
-        None => true,
-        Some((Slot::Word(w), rest)) => {
-            word_after(chars, start).is_some_and(|(end, found)| found == *w && matches_ahead(rest, chars, end))
-        }
-        Some((Slot::Gap, rest)) => {
-            let mut at = start;
-            for _ in 0..=MAX_GAP_WORDS {
-                if matches_ahead(rest, chars, at) {
-                    return true;
+impl Walk {
+    /// True when `slots` occur in the text from `at`, the slot nearest the term first.
+    fn matches(self, slots: &[Slot], chars: &[char], at: usize) -> bool {
+        let nearest = match self {
+            Walk::Back => slots.split_last(),
+            Walk::Ahead => slots.split_first(),
+        };
+        match nearest {
+            None => true,
+            Some((Slot::Word(w), rest)) => self
+                .word(chars, at)
+                .is_some_and(|(next, found)| found == *w && self.matches(rest, chars, next)),
+            Some((Slot::Gap, rest)) => {
+                let mut at = at;
+                for _ in 0..=MAX_GAP_WORDS {
+                    if self.matches(rest, chars, at) {
+                        return true;
+                    }
+                    match self.gap_word(chars, at) {
+                        Some(next) => at = next,
+                        None => return false,
+                    }
                 }
-                match gap_word_after(chars, at) {
-                    Some(end) => at = end,
-                    None => return false,
-                }
+                false
             }
-            false
         }
+    }
+
+    /// The lower-case word at most [`MAX_GAP_CHARS`] non-word characters away from `at` on its
+    /// line, and its far end.
+    fn word(self, chars: &[char], at: usize) -> Option<(usize, String)> {
+        let (near, far) = match self {
+            Walk::Back => {
+                let mut stop = at;
+                while stop > 0 && !is_word_char(chars[stop - 1]) {
+                    if at - stop == MAX_GAP_CHARS || chars[stop - 1] == '\n' {
+                        return None;
+                    }
+                    stop -= 1;
+                }
+                (stop, crate::text::word_start(chars, stop)?)
+            }
+            Walk::Ahead => {
+                let mut begin = at;
+                while begin < chars.len() && !is_word_char(chars[begin]) {
+                    if begin - at == MAX_GAP_CHARS || chars[begin] == '\n' {
+                        return None;
+                    }
+                    begin += 1;
+                }
+                (begin, crate::text::word_end(chars, begin)?)
+            }
+        };
+        let (start, end) = (near.min(far), near.max(far));
+        (start < end).then(|| (far, chars[start..end].iter().collect::<String>().to_lowercase()))
+    }
+
+    /// The far end of the word a gap skips from `at`: one space or hyphen, then a word.
+    fn gap_word(self, chars: &[char], at: usize) -> Option<usize> {
+        let (separator, near) = match self {
+            Walk::Back => (at.checked_sub(1)?, at.checked_sub(1)?),
+            Walk::Ahead => (at, at + 1),
+        };
+        if !chars.get(separator).is_some_and(|&c| gap_separator(c)) {
+            return None;
+        }
+        let far = match self {
+            Walk::Back => crate::text::word_start(chars, near)?,
+            Walk::Ahead => crate::text::word_end(chars, near)?,
+        };
+        (far != near).then_some(far)
     }
 }
 
@@ -175,51 +211,6 @@ fn matches_ahead(slots: &[Slot], chars: &[char], start: usize) -> bool {
 /// punctuation that ends a clause.
 fn gap_separator(c: char) -> bool {
     (c.is_whitespace() && c != '\n') || matches!(c, '-' | '‐' | '‑')
-}
-
-/// Where the word that a gap skips before `end` starts: one space or hyphen back, then a word.
-fn gap_word_before(chars: &[char], end: usize) -> Option<usize> {
-    let stop = end.checked_sub(1).filter(|&i| gap_separator(chars[i]))?;
-    let start = crate::text::word_start(chars, stop)?;
-    (start < stop).then_some(start)
-}
-
-/// Where the word that a gap skips after `start` ends: one space or hyphen on, then a word.
-fn gap_word_after(chars: &[char], start: usize) -> Option<usize> {
-    let begin = start + 1;
-    if !chars.get(start).is_some_and(|&c| gap_separator(c)) {
-        return None;
-    }
-    let end = crate::text::word_end(chars, begin)?;
-    (begin < end).then_some(end)
-}
-
-/// The lower-case word ending at most [`MAX_GAP_CHARS`] non-word characters before `end`,
-/// and where it starts.
-fn word_before(chars: &[char], end: usize) -> Option<(usize, String)> {
-    let mut stop = end;
-    while stop > 0 && !is_word_char(chars[stop - 1]) {
-        if end - stop == MAX_GAP_CHARS || chars[stop - 1] == '\n' {
-            return None;
-        }
-        stop -= 1;
-    }
-    let start = crate::text::word_start(chars, stop)?;
-    (start < stop).then(|| (start, chars[start..stop].iter().collect::<String>().to_lowercase()))
-}
-
-/// The lower-case word starting at most [`MAX_GAP_CHARS`] non-word characters after `start`,
-/// and where it ends.
-fn word_after(chars: &[char], start: usize) -> Option<(usize, String)> {
-    let mut begin = start;
-    while begin < chars.len() && !is_word_char(chars[begin]) {
-        if begin - start == MAX_GAP_CHARS || chars[begin] == '\n' {
-            return None;
-        }
-        begin += 1;
-    }
-    let end = crate::text::word_end(chars, begin)?;
-    (begin < end).then(|| (end, chars[begin..end].iter().collect::<String>().to_lowercase()))
 }
 
 #[cfg(test)]
