@@ -5,6 +5,7 @@
 pub mod diag;
 pub mod pattern;
 pub mod source;
+pub mod starts;
 pub mod terms;
 
 use std::collections::BTreeMap;
@@ -66,7 +67,6 @@ impl RuleSet {
                 )]));
         }
         let common = dir.join("common");
-        let segment = SegmentRules::load(&common.join("furniture.toml"), &mut errors);
 
         let countries_path = common.join("countries.csv");
         let countries = read_csv::<CountryRow>(&countries_path, &["code", "lang", "kind", "term"], &mut errors);
@@ -106,11 +106,31 @@ impl RuleSet {
         let gazetteer = Arc::new(Gazetteer::build(&leader_rows, &mut errors));
         let origins = Arc::new(NameOrigins::load(&common.join("name_origins.toml"), &mut errors));
 
+        // The regex-heavy files compile on threads of their own; every diagnostic is still
+        // reported in file order.
+        let (segment, compiled) = std::thread::scope(|scope| {
+            let segment = spawn_load(scope, |e| SegmentRules::load(&common.join("furniture.toml"), e));
+            let patterns: Vec<_> = LANGUAGES
+                .iter()
+                .map(|lang| {
+                    let d = dir.join(lang);
+                    let currencies = &currencies;
+                    spawn_load(scope, move |e| {
+                        let dates = DateRules::load(&d.join("dates.toml"), e);
+                        let money = MoneyRules::load(&d.join("money.toml"), lang, currencies, e);
+                        (dates, money)
+                    })
+                })
+                .collect();
+            (joined(segment), patterns.into_iter().map(joined).collect::<Vec<_>>())
+        });
+        let (segment, segment_errors) = segment;
+        errors.splice(0..0, segment_errors);
+
         let mut languages = BTreeMap::new();
-        for lang in LANGUAGES {
+        for (lang, ((dates, money), pattern_errors)) in LANGUAGES.iter().zip(compiled) {
+            errors.extend(pattern_errors);
             let d = dir.join(lang);
-            let dates = DateRules::load(&d.join("dates.toml"), &mut errors);
-            let money = MoneyRules::load(&d.join("money.toml"), lang, &currencies, &mut errors);
             let leaders = LeaderRules::load(&d.join("names.toml"), gazetteer.clone(), origins.clone(), &mut errors);
             let terms_path = d.join("sector_terms.csv");
             let terms = read_csv::<SectorTermRow>(&terms_path, &["sector", "term"], &mut errors);
@@ -127,7 +147,7 @@ impl RuleSet {
                 (dates, money, leaders, sectors, countries)
             {
                 languages.insert(
-                    lang.to_owned(),
+                    lang.to_string(),
                     LanguageRules {
                         dates,
                         money,
@@ -151,6 +171,23 @@ impl RuleSet {
             gazetteer_size: gazetteer.len(),
         })
     }
+}
+
+/// Runs `load` on a thread of `scope`, with a list of its own for the diagnostics.
+fn spawn_load<'scope, T: Send + 'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    load: impl FnOnce(&mut Vec<Diagnostic>) -> T + Send + 'scope,
+) -> std::thread::ScopedJoinHandle<'scope, (T, Vec<Diagnostic>)> {
+    scope.spawn(move || {
+        let mut errors = Vec::new();
+        let value = load(&mut errors);
+        (value, errors)
+    })
+}
+
+/// The result of a [`spawn_load`] thread; a panic there goes on in the caller.
+fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 fn check_currencies(table: &source::Table<CurrencyRow>, errors: &mut Vec<Diagnostic>) {

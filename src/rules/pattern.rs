@@ -3,11 +3,13 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use regex::{Captures, Regex};
 use serde::Deserialize;
 
 use super::diag::Diagnostic;
+use super::starts::Starts;
 use crate::text::is_word_char;
 
 /// A pattern as written in a rule file.
@@ -46,8 +48,10 @@ pub struct Example {
 pub struct Pattern {
     /// Rule id.
     pub id: String,
-    /// The expanded, compiled regex.
-    pub regex: Regex,
+    /// The regex with its placeholders expanded.
+    expanded: String,
+    /// The regex, compiled the first time a text can match it (see [`Pattern::regex`]).
+    compiled: OnceLock<Regex>,
     /// The rule's examples.
     pub examples: Vec<Example>,
     /// Lower-case words or phrases that must not stand right before the mention.
@@ -57,6 +61,13 @@ pub struct Pattern {
 }
 
 impl Pattern {
+    /// The compiled regex. Patterns are compiled on first use: most texts need only a few of
+    /// them, and the whole set was compiled (so every pattern validated) when the rules loaded.
+    pub fn regex(&self) -> &Regex {
+        self.compiled
+            .get_or_init(|| Regex::new(&self.expanded).expect("validated when the rules loaded"))
+    }
+
     /// True when the words around the mention `text[start..end]` rule it out.
     fn excluded(&self, text: &str, start: usize, end: usize) -> bool {
         if self
@@ -92,12 +103,14 @@ fn ends_with_phrase(text: &str, phrase: &str) -> bool {
         && !text[..cut].chars().next_back().is_some_and(is_word_char)
 }
 
-/// A set of compiled patterns. Each is searched on its own: a combined `RegexSet` over large
-/// alternations falls back to a slow engine, while each regex alone runs on a lazy DFA.
+/// A set of compiled patterns. A text is read once for all patterns of the set ([`Starts`]);
+/// a pattern's own regex runs, with captures, only where a match of it begins.
 #[derive(Debug)]
 pub struct PatternSet {
     /// The patterns, in file order (earlier wins ties).
     pub patterns: Vec<Pattern>,
+    /// Every pattern in one anchored automaton: which patterns start where.
+    starts: Starts,
 }
 
 /// A match of one pattern: byte range of the mention and the pattern's index.
@@ -113,8 +126,6 @@ pub struct PatternMatch<'t> {
     pub captures: Captures<'t>,
 }
 
-/// Expands `{name}` placeholders in `template` from `placeholders`; braces that do not enclose a
-/// placeholder name (regex repetitions such as `{2,4}`) are kept as they are. Unknown names
 /// How to do without `\b` in a rule's regex, for diagnostics.
 pub const WORD_BOUNDARY_HINT: &str =
     "inside a pattern write `(?:$|\\W)` instead (a Unicode `\\b` makes every text with a non-ASCII letter many times slower to search)";
@@ -125,6 +136,8 @@ pub fn word_boundary(regex: &str) -> Option<usize> {
     regex.find("\\b")
 }
 
+/// Expands `{name}` placeholders in `template` from `placeholders`; braces that do not enclose a
+/// placeholder name (regex repetitions such as `{2,4}`) are kept as they are. Unknown names
 /// are reported as errors with their byte offset in the template.
 pub fn expand(template: &str, placeholders: &BTreeMap<String, String>) -> Result<String, (usize, String)> {
     let mut out = String::with_capacity(template.len() * 2);
@@ -192,117 +205,115 @@ impl PatternSet {
     ) -> Option<PatternSet> {
         let before = errors.len();
         let mut patterns: Vec<Pattern> = Vec::new();
+        let mut at_bytes: Vec<usize> = Vec::new();
         for spec in specs {
             let at = string_content_start(source, spec.regex.span().start);
-            if spec.id.trim().is_empty() {
-                errors.push(
-                    Diagnostic::at_byte(path, source, at, "empty rule id")
-                        .with_hint("give every pattern a unique `id`"),
-                );
-                continue;
+            if let Some(expanded) = expand_spec(spec, specs, placeholders, at, path, source, errors) {
+                at_bytes.push(at);
+                patterns.push(Pattern {
+                    id: spec.id.clone(),
+                    expanded,
+                    compiled: OnceLock::new(),
+                    examples: spec.examples.clone(),
+                    not_after: spec.not_after.iter().map(|w| w.to_lowercase()).collect(),
+                    not_before: spec.not_before.iter().map(|w| w.to_lowercase()).collect(),
+                });
             }
-            if let Some(first) = specs
-                .iter()
-                .find(|s| s.id == spec.id && s.regex.span() != spec.regex.span())
-            {
-                if first.regex.span().start < at {
-                    let (line, _) = super::diag::line_column(source, first.regex.span().start);
-                    errors.push(
-                        Diagnostic::at_byte(path, source, at, format!("duplicate rule id `{}`", spec.id))
-                            .with_hint(format!("first defined at line {line}; rule ids must be unique")),
-                    );
-                    continue;
-                }
-            }
-            if let Some(offset) = word_boundary(spec.regex.get_ref()) {
-                errors.push(
-                    Diagnostic::at_byte(path, source, at + offset, format!("pattern `{}` uses `\\b`", spec.id))
-                        .with_hint(format!(
-                            "accord checks word boundaries at both ends of every match itself; {WORD_BOUNDARY_HINT}"
-                        )),
-                );
-                continue;
-            }
-            let expanded = match expand(spec.regex.get_ref(), placeholders) {
-                Ok(e) => e,
-                Err((offset, message)) => {
-                    errors.push(
-                        Diagnostic::at_byte(path, source, at + offset, message)
-                            .with_hint("use one of the known placeholders"),
-                    );
-                    continue;
-                }
-            };
-            let regex = match Regex::new(&expanded) {
-                Ok(r) => r,
-                Err(err) => {
-                    let cause = err
-                        .to_string()
-                        .lines()
-                        .filter(|l| l.starts_with("error:"))
-                        .map(|l| l.trim_start_matches("error:").trim().to_owned())
-                        .next()
-                        .unwrap_or_else(|| err.to_string());
-                    errors.push(
-                        Diagnostic::at_byte(path, source, at, format!("invalid regex in `{}`: {cause}", spec.id))
-                            .with_hint("check brackets and escapes; placeholders are written `{name}`"),
-                    );
-                    continue;
-                }
-            };
-            if regex.is_match("") {
-                errors.push(
-                    Diagnostic::at_byte(
-                        path,
-                        source,
-                        at,
-                        format!("pattern `{}` matches the empty string", spec.id),
-                    )
-                    .with_hint("every pattern must require at least one character"),
-                );
-                continue;
-            }
-            patterns.push(Pattern {
-                id: spec.id.clone(),
-                regex,
-                examples: spec.examples.clone(),
-                not_after: spec.not_after.iter().map(|w| w.to_lowercase()).collect(),
-                not_before: spec.not_before.iter().map(|w| w.to_lowercase()).collect(),
-            });
         }
         if errors.len() > before {
             return None;
         }
-
-        Some(PatternSet { patterns })
+        let expanded: Vec<&str> = patterns.iter().map(|p| p.expanded.as_str()).collect();
+        let starts = match Starts::new(&expanded) {
+            Ok(starts) => starts,
+            Err(_) => {
+                report_invalid(&patterns, &at_bytes, path, source, errors);
+                return None;
+            }
+        };
+        for i in starts.matching_empty() {
+            errors.push(
+                Diagnostic::at_byte(
+                    path,
+                    source,
+                    at_bytes[i],
+                    format!("pattern `{}` matches the empty string", patterns[i].id),
+                )
+                .with_hint("every pattern must require at least one character"),
+            );
+        }
+        if errors.len() > before {
+            return None;
+        }
+        Some(PatternSet { patterns, starts })
     }
 
     /// Every match of every pattern in `text` whose mention starts and ends at a word
-    /// boundary, overlaps included; callers choose among overlapping matches.
+    /// boundary, overlaps included; callers choose among overlapping matches. Each pattern's
+    /// matches are those of searching it on its own, each search after the end of the match
+    /// before, in one reading of the text for all patterns.
     pub fn find_all<'t>(&self, text: &'t str) -> Vec<PatternMatch<'t>> {
         let mut found = Vec::new();
+        let mut cursor = vec![0usize; self.patterns.len()];
+        let mut here = regex_automata::PatternSet::new(self.starts.len());
+        let mut cache = self.starts.cache();
+        for (at, &byte) in text.as_bytes().iter().enumerate() {
+            if !self.starts.can_start(byte) || !text.is_char_boundary(at) || inside_word(text, at) {
+                continue;
+            }
+            if self.starts.which_at(&mut cache, text, at, &mut here).is_err() {
+                return self.find_each(text);
+            }
+            if here.is_empty() {
+                continue;
+            }
+            for id in here.iter() {
+                let i = id.as_usize();
+                if at >= cursor[i] {
+                    cursor[i] = self.take(i, text, at, &mut found);
+                }
+            }
+        }
+        found.sort_by_key(|m| m.pattern);
+        found
+    }
+
+    /// Reads the match of pattern `i` that starts at byte `at`, keeps it when its ends stand at
+    /// word boundaries and its rule's exclusions allow it, and returns where the pattern's
+    /// next match may start.
+    fn take<'t>(&self, i: usize, text: &'t str, at: usize, found: &mut Vec<PatternMatch<'t>>) -> usize {
+        let pattern = &self.patterns[i];
+        let next = next_char_boundary(text, at);
+        let Some(captures) = pattern.regex().captures_at(text, at) else {
+            return text.len() + 1;
+        };
+        let whole = captures.get(0).expect("group 0");
+        if whole.start() != at || !at_boundaries(text, whole.start(), whole.end()) {
+            return next;
+        }
+        let mention = captures.name("m").unwrap_or(whole);
+        if pattern.excluded(text, mention.start(), mention.end()) {
+            return next;
+        }
+        found.push(PatternMatch {
+            pattern: i,
+            start: mention.start(),
+            end: mention.end(),
+            captures,
+        });
+        whole.end().max(next)
+    }
+
+    /// [`PatternSet::find_all`] by searching each pattern over the whole text on its own.
+    fn find_each<'t>(&self, text: &'t str) -> Vec<PatternMatch<'t>> {
+        let mut found = Vec::new();
         for i in 0..self.patterns.len() {
-            let regex = &self.patterns[i].regex;
+            let regex = self.patterns[i].regex();
             let mut pos = 0;
-            while pos <= text.len() {
-                let Some(caps) = regex.captures_at(text, pos) else {
+            while let Some(whole) = regex.find_at(text, pos) {
+                pos = self.take(i, text, whole.start(), &mut found);
+                if pos > text.len() {
                     break;
-                };
-                let whole = caps.get(0).expect("group 0");
-                let mention = caps.name("m").unwrap_or(whole);
-                let next = next_char_boundary(text, whole.start());
-                if at_boundaries(text, whole.start(), whole.end())
-                    && !self.patterns[i].excluded(text, mention.start(), mention.end())
-                {
-                    found.push(PatternMatch {
-                        pattern: i,
-                        start: mention.start(),
-                        end: mention.end(),
-                        captures: caps,
-                    });
-                    pos = if whole.end() > whole.start() { whole.end() } else { next };
-                } else {
-                    pos = next;
                 }
             }
         }
@@ -317,6 +328,86 @@ impl PatternSet {
     /// True when the set has no pattern.
     pub fn is_empty(&self) -> bool {
         self.patterns.is_empty()
+    }
+}
+
+/// Checks one pattern's id and regex and expands its placeholders; `None` after reporting a
+/// problem at byte `at` (the start of its regex in `source`).
+fn expand_spec(
+    spec: &PatternSpec,
+    specs: &[PatternSpec],
+    placeholders: &BTreeMap<String, String>,
+    at: usize,
+    path: &Path,
+    source: &str,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    if spec.id.trim().is_empty() {
+        errors
+            .push(Diagnostic::at_byte(path, source, at, "empty rule id").with_hint("give every pattern a unique `id`"));
+        return None;
+    }
+    if let Some(first) = specs
+        .iter()
+        .find(|s| s.id == spec.id && s.regex.span() != spec.regex.span())
+    {
+        if first.regex.span().start < at {
+            let (line, _) = super::diag::line_column(source, first.regex.span().start);
+            errors.push(
+                Diagnostic::at_byte(path, source, at, format!("duplicate rule id `{}`", spec.id))
+                    .with_hint(format!("first defined at line {line}; rule ids must be unique")),
+            );
+            return None;
+        }
+    }
+    if let Some(offset) = word_boundary(spec.regex.get_ref()) {
+        errors.push(
+            Diagnostic::at_byte(path, source, at + offset, format!("pattern `{}` uses `\\b`", spec.id)).with_hint(
+                format!("accord checks word boundaries at both ends of every match itself; {WORD_BOUNDARY_HINT}"),
+            ),
+        );
+        return None;
+    }
+    match expand(spec.regex.get_ref(), placeholders) {
+        Ok(expanded) => Some(expanded),
+        Err((offset, message)) => {
+            errors.push(
+                Diagnostic::at_byte(path, source, at + offset, message).with_hint("use one of the known placeholders"),
+            );
+            None
+        }
+    }
+}
+
+/// Reports each pattern whose regex does not compile on its own; when each does (the set as a
+/// whole is too large), says so at the first pattern.
+fn report_invalid(patterns: &[Pattern], starts: &[usize], path: &Path, source: &str, errors: &mut Vec<Diagnostic>) {
+    let before = errors.len();
+    for (pattern, &at) in patterns.iter().zip(starts) {
+        if let Err(err) = Regex::new(&pattern.expanded) {
+            let cause = err
+                .to_string()
+                .lines()
+                .filter(|l| l.starts_with("error:"))
+                .map(|l| l.trim_start_matches("error:").trim().to_owned())
+                .next()
+                .unwrap_or_else(|| err.to_string());
+            errors.push(
+                Diagnostic::at_byte(path, source, at, format!("invalid regex in `{}`: {cause}", pattern.id))
+                    .with_hint("check brackets and escapes; placeholders are written `{name}`"),
+            );
+        }
+    }
+    if errors.len() == before {
+        errors.push(
+            Diagnostic::at_byte(
+                path,
+                source,
+                starts.first().copied().unwrap_or(0),
+                "the patterns of this file together are too large to compile",
+            )
+            .with_hint("shorten the longest word lists or split rare patterns out"),
+        );
     }
 }
 
@@ -336,6 +427,12 @@ fn next_char_boundary(text: &str, byte: usize) -> usize {
         .next()
         .map(|c| byte + c.len_utf8())
         .unwrap_or(text.len() + 1)
+}
+
+/// True when a match starting at byte `at` would begin in the middle of a word.
+fn inside_word(text: &str, at: usize) -> bool {
+    let starts_word = text[at..].chars().next().is_some_and(is_word_char);
+    starts_word && text[..at].chars().next_back().is_some_and(is_word_char)
 }
 
 /// True when `text[start..end]` does not begin or end in the middle of a word.
@@ -393,5 +490,34 @@ mod tests {
         assert!(at_boundaries("in 2024.", 3, 7));
         assert!(!at_boundaries("x12024", 2, 6));
         assert!(at_boundaries("Jan. 5", 0, 4));
+    }
+
+    /// One reading for all patterns finds exactly what searching each pattern on its own does.
+    #[test]
+    fn one_reading_finds_what_each_pattern_finds_alone() {
+        let rules = crate::rules::test_rules();
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/articles");
+        let mut texts: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+            .collect();
+        texts.extend(
+            [
+                "2024-05-06, 12.3.2024 und am 5. Mai 2024; $5bn, 3 Mrd. Euro, Mai–Juni 2023",
+                "x2024 May 5th2024 Jan.5, 2020-21 1999/2000 \u{a0}€ 20 Mio.",
+                "",
+            ]
+            .map(String::from),
+        );
+        for lang in rules.languages.values() {
+            for set in [lang.dates.patterns(), lang.money.patterns()] {
+                for text in &texts {
+                    let key = |m: &PatternMatch| (m.pattern, m.start, m.end);
+                    let all: Vec<_> = set.find_all(text).iter().map(key).collect();
+                    let each: Vec<_> = set.find_each(text).iter().map(key).collect();
+                    assert_eq!(all, each);
+                }
+            }
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! Term matching: one Aho-Corasick automaton over all the terms of a rule table, with
 //! per-term word-boundary rules (whole word, open start for compounds, open or inflected end).
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use crate::text::{is_word_char, word_end, word_start, CharIndex, Span};
 
@@ -47,21 +47,40 @@ pub struct TermHit {
 /// Makes matching text uniform without changing its length in characters: whitespace becomes a
 /// space, typographic apostrophes and dashes their ASCII forms, and (optionally) lower case.
 pub fn normalize_for_matching(text: &str, lowercase: bool) -> String {
-    text.chars()
-        .map(|c| {
-            let c = match c {
-                c if c.is_whitespace() => ' ',
-                '’' | '‘' | 'ʼ' | '`' => '\'',
-                '‐' | '‑' | '–' => '-',
-                c => c,
-            };
-            if lowercase {
-                c.to_lowercase().next().unwrap_or(c)
-            } else {
-                c
-            }
-        })
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        out.push(if c.is_ascii() {
+            normalize_ascii(c, lowercase)
+        } else {
+            normalize_other(c, lowercase)
+        });
+    }
+    out
+}
+
+/// [`normalize_for_matching`] of an ASCII character.
+fn normalize_ascii(c: char, lowercase: bool) -> char {
+    match c {
+        '\t' | '\n' | '\x0B' | '\x0C' | '\r' => ' ',
+        '`' => '\'',
+        c if lowercase => c.to_ascii_lowercase(),
+        c => c,
+    }
+}
+
+/// [`normalize_for_matching`] of a character outside ASCII.
+fn normalize_other(c: char, lowercase: bool) -> char {
+    let c = match c {
+        c if c.is_whitespace() => ' ',
+        '’' | '‘' | 'ʼ' => '\'',
+        '‐' | '‑' | '–' => '-',
+        c => c,
+    };
+    if lowercase {
+        c.to_lowercase().next().unwrap_or(c)
+    } else {
+        c
+    }
 }
 
 impl TermMatcher {
@@ -73,6 +92,7 @@ impl TermMatcher {
             .collect();
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&patterns)
             .map_err(|e| e.to_string())?;
         Ok(TermMatcher {
@@ -207,6 +227,15 @@ mod tests {
         assert_eq!(hits, vec![0, 1, 2]);
         let spans: Vec<Span> = m.find(text).iter().map(|h| h.span).collect();
         assert_eq!(spans[1], Span::new(23, 34));
+    }
+
+    #[test]
+    fn normalizing_keeps_the_length_in_characters() {
+        let text = "Über\tDEN\u{a0}Fluss – it’s `x`\r\nÇA\x0B";
+        let norm = normalize_for_matching(text, true);
+        assert_eq!(norm, "über den fluss - it's 'x'  ça ");
+        assert_eq!(norm.chars().count(), text.chars().count());
+        assert_eq!(normalize_for_matching("Über DEN", false), "Über DEN");
     }
 
     #[test]

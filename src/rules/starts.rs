@@ -1,0 +1,148 @@
+//! Where the patterns of a set can start: one anchored lazy DFA over every pattern of a set
+//! answers, at a position of a text, which patterns have a match beginning there. A text is
+//! read once for all patterns instead of once per pattern; each pattern's own regex then runs
+//! only where it is known to match.
+
+use std::panic::{RefUnwindSafe, UnwindSafe};
+
+use regex_automata::hybrid::dfa::{Cache, DFA};
+use regex_automata::hybrid::BuildError;
+use regex_automata::nfa::thompson::{self, WhichCaptures};
+use regex_automata::util::pool::{Pool, PoolGuard};
+use regex_automata::util::start;
+use regex_automata::{Anchored, Input, MatchKind, PatternSet};
+
+/// Makes a state cache for one thread.
+type MakeCache = Box<dyn Fn() -> Cache + Send + Sync + UnwindSafe + RefUnwindSafe>;
+
+/// Memory for the lazy DFA's states, per thread.
+const CACHE_BYTES: usize = 4 << 20;
+
+/// Bytes that may stand before a position, to learn which bytes can begin a match wherever
+/// it stands (the patterns use no word boundaries, so these cover every start state).
+const LOOK_BEHIND: [Option<u8>; 5] = [None, Some(b' '), Some(b'a'), Some(b'\n'), Some(b'.')];
+
+/// All patterns of a set in one anchored automaton, with the bytes a match can begin with.
+pub struct Starts {
+    dfa: DFA,
+    caches: Pool<Cache, MakeCache>,
+    first_bytes: [bool; 256],
+}
+
+impl std::fmt::Debug for Starts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Starts")
+            .field("patterns", &self.dfa.pattern_len())
+            .finish()
+    }
+}
+
+/// The automaton gave up on a text (it never does for the patterns rules may hold; callers
+/// then search each pattern on its own).
+#[derive(Debug)]
+pub struct GaveUp;
+
+impl Starts {
+    /// Compiles `patterns` (regexes without captures' use) into one anchored automaton.
+    pub fn new(patterns: &[&str]) -> Result<Starts, Box<BuildError>> {
+        let dfa = DFA::builder()
+            .configure(DFA::config().match_kind(MatchKind::All).cache_capacity(CACHE_BYTES))
+            .thompson(thompson::Config::new().which_captures(WhichCaptures::None))
+            .build_many(patterns)
+            .map_err(Box::new)?;
+        let first_bytes = first_bytes(&dfa);
+        let for_caches = dfa.clone();
+        Ok(Starts {
+            dfa,
+            caches: Pool::new(Box::new(move || for_caches.create_cache())),
+            first_bytes,
+        })
+    }
+
+    /// Number of patterns.
+    pub fn len(&self) -> usize {
+        self.dfa.pattern_len()
+    }
+
+    /// True when the set has no pattern.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// True when some pattern can match starting with `byte`.
+    pub fn can_start(&self, byte: u8) -> bool {
+        self.first_bytes[usize::from(byte)]
+    }
+
+    /// This thread's state cache.
+    pub fn cache(&self) -> PoolGuard<'_, Cache, MakeCache> {
+        self.caches.get()
+    }
+
+    /// The patterns that match the empty string.
+    pub fn matching_empty(&self) -> Vec<usize> {
+        let mut out = PatternSet::new(self.len());
+        let mut cache = self.cache();
+        if self.which_at(&mut cache, "", 0, &mut out).is_err() {
+            return Vec::new();
+        }
+        out.iter().map(|p| p.as_usize()).collect()
+    }
+
+    /// Fills `out` with the patterns that have a match in `text` starting at byte `at`.
+    pub fn which_at(&self, cache: &mut Cache, text: &str, at: usize, out: &mut PatternSet) -> Result<(), GaveUp> {
+        out.clear();
+        let input = Input::new(text).range(at..).anchored(Anchored::Yes);
+        self.dfa
+            .try_which_overlapping_matches(cache, &input, out)
+            .map_err(|_| GaveUp)
+    }
+}
+
+/// Which bytes lead out of the anchored start state to a state that can still match; every
+/// byte when the automaton cannot tell.
+fn first_bytes(dfa: &DFA) -> [bool; 256] {
+    let mut cache = dfa.create_cache();
+    let mut bytes = [false; 256];
+    for behind in LOOK_BEHIND {
+        let config = start::Config::new().anchored(Anchored::Yes).look_behind(behind);
+        let Ok(state) = dfa.start_state(&mut cache, &config) else {
+            return [true; 256];
+        };
+        for byte in 0..=255u8 {
+            match dfa.next_state(&mut cache, state, byte) {
+                Ok(next) if next.is_dead() => {}
+                _ => bytes[usize::from(byte)] = true,
+            }
+        }
+    }
+    bytes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reports_the_patterns_that_start_at_a_position() {
+        let starts = Starts::new(&["[0-9]{4}", "May [0-9]+", "[0-9]+ May"]).unwrap();
+        let text = "On 5 May 2024";
+        let mut cache = starts.cache();
+        let mut out = PatternSet::new(starts.len());
+        let at = |cache: &mut Cache, out: &mut PatternSet, i: usize| {
+            starts.which_at(cache, text, i, out).unwrap();
+            out.iter().map(|p| p.as_usize()).collect::<Vec<_>>()
+        };
+        assert_eq!(at(&mut cache, &mut out, 3), vec![2]);
+        assert_eq!(at(&mut cache, &mut out, 5), vec![1]);
+        assert_eq!(at(&mut cache, &mut out, 9), vec![0]);
+        assert_eq!(at(&mut cache, &mut out, 0), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn knows_the_bytes_a_match_can_begin_with() {
+        let starts = Starts::new(&["[0-9]{4}", "May [0-9]+"]).unwrap();
+        assert!(starts.can_start(b'2') && starts.can_start(b'M'));
+        assert!(!starts.can_start(b'm') && !starts.can_start(b' '));
+    }
+}
