@@ -1,11 +1,12 @@
 //! Command line: raw arguments (clap) and their validation into a [`RunConfig`].
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
-use crate::output::Format;
+use crate::output::{Format, ALL_FORMATS};
 use crate::pipeline::RunConfig;
 
 /// Exit status: every input processed.
@@ -24,7 +25,7 @@ pub const EXIT_BELOW_FLOOR: i32 = 4;
 #[command(
     name = "accord",
     version,
-    about = "Turns news articles about diplomacy and economic cooperation into structured records (CSV, JSON)."
+    about = "Turns news articles about diplomacy and economic cooperation into structured records (CSV, JSON, Excel)."
 )]
 pub struct Cli {
     /// What to do; without a command, `run` with its defaults.
@@ -124,8 +125,15 @@ pub struct RunArgs {
     #[arg(long, value_name = "DIR", default_value = "output")]
     pub out: PathBuf,
     /// Output formats, comma-separated.
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "csv,json,jsonl")]
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "csv,json,jsonl,xlsx")]
     pub format: Vec<Format>,
+    /// Write records.csv, mentions.csv and skipped.csv for Excel: UTF-8 with a byte-order mark
+    /// and CRLF line ends.
+    #[arg(long)]
+    pub csv_bom: bool,
+    /// Print neither progress nor the summary line (skipped files are still reported).
+    #[arg(long, short)]
+    pub quiet: bool,
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub threads: usize,
@@ -175,7 +183,9 @@ impl Default for RunArgs {
             inputs: vec![PathBuf::from("data/articles")],
             rules: PathBuf::from("rules"),
             out: PathBuf::from("output"),
-            format: vec![Format::Csv, Format::Json, Format::Jsonl],
+            format: ALL_FORMATS.to_vec(),
+            csv_bom: false,
+            quiet: false,
             threads: 0,
             reference_date: None,
             max_file_size: crate::input::DEFAULT_MAX_FILE_SIZE,
@@ -198,6 +208,8 @@ impl RunArgs {
             threads: self.threads,
             reference_date,
             max_file_size: self.max_file_size,
+            csv_bom: self.csv_bom,
+            progress: !self.quiet && std::io::stderr().is_terminal(),
         })
     }
 }
@@ -230,5 +242,16 @@ mod tests {
         };
         assert_eq!(args.max_file_size, crate::input::DEFAULT_MAX_FILE_SIZE);
         assert_eq!(RunArgs::default().max_file_size, args.max_file_size);
+    }
+
+    #[test]
+    fn the_default_formats_are_all_formats_and_match_run_without_arguments() {
+        let cli = Cli::try_parse_from(["accord", "run"]).unwrap();
+        let Some(Command::Run(args)) = cli.command else {
+            panic!("run")
+        };
+        assert_eq!(args.format, ALL_FORMATS);
+        assert_eq!(RunArgs::default().format, args.format);
+        assert!(!args.csv_bom && !args.quiet);
     }
 }

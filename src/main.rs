@@ -31,6 +31,7 @@ fn report(outcome: Result<i32, accord::CommandError>) -> i32 {
 }
 
 fn run_command(args: RunArgs) -> i32 {
+    let quiet = args.quiet;
     let config = match args.into_config() {
         Ok(c) => c,
         Err(e) => {
@@ -40,7 +41,12 @@ fn run_command(args: RunArgs) -> i32 {
     };
     match run(&config) {
         Ok(summary) => {
-            println!("{}", describe(&summary, &config.out.display().to_string()));
+            if !quiet {
+                println!("{}", describe(&summary, &config.out.display().to_string()));
+            }
+            for note in &summary.notes {
+                eprintln!("note: {note}");
+            }
             for s in &summary.skipped {
                 eprintln!("skipped {}: {}", s.source, s.reason);
             }

@@ -12,7 +12,8 @@ use thiserror::Error;
 
 use crate::input::{discover, InputError, InputFile, Skipped};
 use crate::isolate::isolated;
-use crate::output::{Format, Writer};
+use crate::output::progress::Progress;
+use crate::output::{Format, OutputOptions, Writer};
 use crate::process::{process_file, Settings};
 use crate::record::Record;
 use crate::rules::diag::RuleErrors;
@@ -38,6 +39,10 @@ pub struct RunConfig {
     pub reference_date: NaiveDate,
     /// Files larger than this many bytes are skipped.
     pub max_file_size: u64,
+    /// Write the CSV files for Excel: a UTF-8 byte-order mark and CRLF line ends.
+    pub csv_bom: bool,
+    /// Show progress on standard error (the caller checks that it is a terminal).
+    pub progress: bool,
 }
 
 /// Why a run failed as a whole.
@@ -112,6 +117,10 @@ pub struct RunSummary {
     pub skipped: Vec<SkippedOut>,
     /// Wall-clock timings in milliseconds.
     pub timings_ms: BTreeMap<String, u128>,
+    /// What the reader of the outputs should know (e.g. rows that did not fit into
+    /// `records.xlsx`); absent from `run.json` when there is nothing.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     /// Files written.
     #[serde(skip)]
     pub written: Vec<PathBuf>,
@@ -156,7 +165,26 @@ where
         path: config.out.clone(),
         source,
     };
-    let writer = Writer::create(&config.out, &config.formats).map_err(out_err)?;
+    let options = OutputOptions {
+        formats: config.formats.clone(),
+        csv_bom: config.csv_bom,
+        reference_date: config.reference_date,
+    };
+    let writer = Writer::create(&config.out, &options).map_err(out_err)?;
+    // Sizes for the progress display only (one stat per file, nothing when it is off).
+    let sizes: Vec<u64> = if config.progress {
+        files
+            .iter()
+            .map(|f| std::fs::metadata(&f.path).map_or(0, |m| m.len()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut progress = if config.progress {
+        Progress::on_stderr(files.len(), sizes.iter().sum())
+    } else {
+        Progress::hidden()
+    };
     let settings = Settings {
         reference_date: config.reference_date,
         max_file_size: config.max_file_size,
@@ -167,6 +195,8 @@ where
     // holds at most two chunks, so memory stays bounded whatever the corpus size.
     let (sender, receiver) = std::sync::mpsc::sync_channel::<Batch>(2);
     let written = std::thread::scope(|scope| {
+        let progress = &mut progress;
+        let sizes = &sizes;
         let writing = scope.spawn(move || -> std::io::Result<(Writer, Tally)> {
             let mut writer = writer;
             let mut tally = Tally {
@@ -175,6 +205,7 @@ where
             };
             for results in receiver {
                 for result in results {
+                    progress.file_done(sizes.get(progress.done()).copied().unwrap_or(0));
                     match result {
                         Ok(recs) => {
                             for r in &recs {
@@ -202,6 +233,7 @@ where
         drop(sender);
         writing.join().expect("writer thread panicked")
     });
+    progress.clear();
     let (writer, tally) = written.map_err(out_err)?;
     let Tally {
         records,
@@ -228,6 +260,7 @@ where
             })
             .collect(),
         timings_ms: BTreeMap::new(),
+        notes: writer.notes(),
         written: Vec::new(),
     };
     summary.timings_ms.insert("rules".into(), rules_ms);

@@ -307,6 +307,8 @@ fn a_batch_of_mutated_articles_gives_the_same_output_on_one_and_two_threads() {
                 threads,
                 reference_date: reference_date(),
                 max_file_size: accord::input::DEFAULT_MAX_FILE_SIZE,
+                csv_bom: false,
+                progress: false,
             };
             let summary = run(&config).unwrap();
             assert_eq!(summary.inputs, 40);

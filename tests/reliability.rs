@@ -26,6 +26,8 @@ fn config(input: &Path, out: &Path) -> RunConfig {
         threads: 2,
         reference_date: NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(),
         max_file_size: accord::input::DEFAULT_MAX_FILE_SIZE,
+        csv_bom: false,
+        progress: false,
     }
 }
 

@@ -25,9 +25,10 @@ pub const LOCK_FILE: &str = ".accord.lock";
 /// The journal of renames of a commit in progress.
 pub const JOURNAL_FILE: &str = ".accord.commit";
 /// Every file a run writes; temporary files are named after them.
-pub const OUTPUT_NAMES: [&str; 6] = [
+pub const OUTPUT_NAMES: [&str; 7] = [
     "records.json",
     "records.jsonl",
+    "records.xlsx",
     "records.csv",
     "mentions.csv",
     "skipped.csv",

@@ -4,10 +4,13 @@
 
 pub mod commit;
 pub mod csv;
+pub mod progress;
+pub mod xlsx;
 
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use chrono::NaiveDate;
 use serde::Serialize;
 use tempfile::NamedTempFile;
 
@@ -24,7 +27,26 @@ pub enum Format {
     Json,
     /// `records.jsonl`, one record per line.
     Jsonl,
+    /// `records.xlsx`, an Excel workbook (see [`xlsx`]).
+    Xlsx,
 }
+
+/// Every format, the default set of a run.
+pub const ALL_FORMATS: [Format; 4] = [Format::Csv, Format::Json, Format::Jsonl, Format::Xlsx];
+
+/// What a run writes, and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputOptions {
+    /// The formats to write.
+    pub formats: Vec<Format>,
+    /// Write the CSV files for Excel: UTF-8 with a byte-order mark, lines ended with CRLF.
+    pub csv_bom: bool,
+    /// The run's reference date, the creation date recorded in `records.xlsx`.
+    pub reference_date: NaiveDate,
+}
+
+/// The UTF-8 byte-order mark that `--csv-bom` puts at the start of each CSV file.
+pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// One output being written to its temporary file.
 struct Pending {
@@ -59,6 +81,8 @@ pub struct Writer {
     jsonl: Option<Pending>,
     records_csv: Option<::csv::Writer<Pending>>,
     mentions_csv: Option<::csv::Writer<Pending>>,
+    xlsx: Option<xlsx::XlsxWriter>,
+    csv_bom: bool,
     skipped: Pending,
     manifest: Pending,
     count: usize,
@@ -75,11 +99,17 @@ impl Write for Pending {
 
 impl Writer {
     /// Creates the output folder if needed, takes it over (see [`commit`]) and opens
-    /// temporary files for `formats`.
-    pub fn create(dir: &Path, formats: &[Format]) -> std::io::Result<Writer> {
+    /// temporary files for the formats of `options`.
+    pub fn create(dir: &Path, options: &OutputOptions) -> std::io::Result<Writer> {
         let out = OutputDir::open(dir)?;
+        let xlsx = if options.formats.contains(&Format::Xlsx) {
+            Some(guarded(|| xlsx::XlsxWriter::new(dir, options.reference_date))?)
+        } else {
+            None
+        };
         let dir = &out;
-        let has = |f: Format| formats.contains(&f);
+        let has = |f: Format| options.formats.contains(&f);
+        let csv_bom = options.csv_bom;
         let mut json = has(Format::Json)
             .then(|| Pending::new(dir, "records.json"))
             .transpose()?;
@@ -87,14 +117,14 @@ impl Writer {
             j.write_all(b"[")?;
         }
         let records_csv = if has(Format::Csv) {
-            let mut w = ::csv::Writer::from_writer(Pending::new(dir, "records.csv")?);
+            let mut w = csv_writer(Pending::new(dir, "records.csv")?, csv_bom)?;
             w.write_record(csv::RECORD_COLUMNS)?;
             Some(w)
         } else {
             None
         };
         let mentions_csv = if has(Format::Csv) {
-            let mut w = ::csv::Writer::from_writer(Pending::new(dir, "mentions.csv")?);
+            let mut w = csv_writer(Pending::new(dir, "mentions.csv")?, csv_bom)?;
             w.write_record(csv::MENTION_COLUMNS)?;
             Some(w)
         } else {
@@ -111,6 +141,8 @@ impl Writer {
             jsonl,
             records_csv,
             mentions_csv,
+            xlsx,
+            csv_bom,
             skipped,
             manifest,
             count: 0,
@@ -135,8 +167,17 @@ impl Writer {
                 w.write_record(row)?;
             }
         }
+        if let Some(x) = self.xlsx.as_mut() {
+            guarded(|| x.write(record))?;
+        }
         self.count += 1;
         Ok(())
+    }
+
+    /// What the reader of the outputs should know about this run's files so far (rows or
+    /// cells that did not fit into `records.xlsx`); the pipeline puts them into `run.json`.
+    pub fn notes(&self) -> Vec<String> {
+        self.xlsx.as_ref().map(xlsx::XlsxWriter::notes).unwrap_or_default()
     }
 
     /// Writes the skipped-files list and the run manifest, then replaces the previous output
@@ -156,8 +197,14 @@ impl Writer {
         {
             done.push(w.into_inner().map_err(|e| e.into_error())?);
         }
+        if let Some(x) = self.xlsx.take() {
+            let manifest = serde_json::to_value(manifest)?;
+            let mut book = Pending::new(&self.dir, "records.xlsx")?;
+            guarded(|| x.finish(skipped, &manifest, &mut book.file))?;
+            done.push(book);
+        }
         {
-            let mut w = ::csv::Writer::from_writer(&mut self.skipped);
+            let mut w = csv_writer(&mut self.skipped, self.csv_bom)?;
             w.write_record(["source", "reason"])?;
             for s in skipped {
                 w.write_record([csv::safe_cell(&s.source), csv::safe_cell(&s.reason)])?;
@@ -173,5 +220,47 @@ impl Writer {
             .map(Pending::finish)
             .collect::<std::io::Result<Vec<_>>>()?;
         self.dir.commit(files)
+    }
+}
+
+/// A CSV writer into `out`: plain (`\n` line ends), or for Excel (`bom`: a UTF-8 byte-order
+/// mark first, lines ended with CRLF).
+fn csv_writer<W: Write>(mut out: W, bom: bool) -> std::io::Result<::csv::Writer<W>> {
+    let mut builder = ::csv::WriterBuilder::new();
+    if bom {
+        out.write_all(UTF8_BOM)?;
+        builder.terminator(::csv::Terminator::CRLF);
+    }
+    Ok(builder.from_writer(out))
+}
+
+/// Runs a step of the workbook writer. rust_xlsxwriter panics when it cannot write a row to
+/// its temporary sheet file (a full disk, say): the panic is caught (quietly, see
+/// [`crate::isolate`]) and becomes an error of the run like any other failed write.
+fn guarded<T>(step: impl FnOnce() -> Result<T, rust_xlsxwriter::XlsxError>) -> std::io::Result<T> {
+    match crate::isolate::isolated("records.xlsx", || Ok(step())) {
+        Ok(done) => done.map_err(xlsx_error),
+        Err(failed) => {
+            // `internal error: MESSAGE at FILE.rs:LINE`: the message is what the user needs.
+            let reason = failed.reason.trim_start_matches("internal error: ");
+            let message = match reason.rsplit_once(" at ") {
+                Some((message, at)) if at.contains(".rs:") => message,
+                _ => reason,
+            };
+            Err(std::io::Error::other(format!("records.xlsx: {message}")))
+        }
+    }
+}
+
+/// An error of the workbook writer as an I/O error, keeping the kind of an underlying one (a
+/// full disk stays a full disk).
+fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> std::io::Error {
+    match e {
+        rust_xlsxwriter::XlsxError::IoError(e) => e,
+        rust_xlsxwriter::XlsxError::TempFileError(dir, e) => std::io::Error::new(
+            e.kind(),
+            format!("cannot create a temporary file in {}: {e}", dir.display()),
+        ),
+        other => std::io::Error::other(format!("records.xlsx: {other}")),
     }
 }

@@ -1,0 +1,655 @@
+//! `records.xlsx`: the records as an Excel workbook, written with rust_xlsxwriter.
+//!
+//! Sheets, in order: `Records` (one row per record, the columns of `records.csv`), `Leaders`,
+//! `Money`, `Dates`, `Sectors`, `Countries` (one row per item, the record id first, so a pivot
+//! table needs no splitting of cells), `Mentions` (the rows of `mentions.csv`), `Skipped` and
+//! `Run` (the top-level scalar fields of `run.json`, then its notes). Every sheet has a bold,
+//! frozen header row, an autofilter and column widths fitted to the text (within bounds).
+//!
+//! Cells: text is always written as a string cell, never as a formula, so a value starting
+//! with `=` stays text and needs no apostrophe; counts, offsets, confidences and amounts are
+//! numbers; a full date (`YYYY-MM-DD`) is an Excel date shown as `yyyy-mm-dd`, while partial
+//! dates (`2023-03`, `2025`) and intervals (`2024-06-13/2024-06-15`) stay text.
+//!
+//! Memory: every sheet is written in rust_xlsxwriter's constant-memory mode, which streams each
+//! finished row to an unnamed temporary file (in the output folder, deleted by the system even
+//! if the run is killed), so the workbook costs a few buffers however many records a run has.
+//! Rows must then be written in order, which the writer does: item rows as each record
+//! arrives, the `Skipped` and `Run` sheets at the end.
+//!
+//! Limits: a sheet holds at most [`EXCEL_MAX_ROWS`] rows, the header included. Rows beyond it
+//! are not written; the sheet's last row then says how many were left out and
+//! [`XlsxWriter::notes`] reports it (the pipeline puts it into `run.json`). A cell holds at
+//! most [`EXCEL_MAX_CHARS`] characters; longer text is cut and counted in the notes too.
+
+use std::borrow::Cow;
+use std::io::{Seek, Write};
+use std::path::Path;
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{
+    DocProperties, ExcelDateTime, Format as CellFormat, FormatBorder, Workbook, Worksheet, XlsxError,
+};
+use serde_json::Value;
+
+use super::csv::{MENTION_COLUMNS, RECORD_COLUMNS};
+use crate::input::Skipped;
+use crate::record::Record;
+
+/// Rows in an Excel sheet, the header row included.
+pub const EXCEL_MAX_ROWS: u32 = 1_048_576;
+/// Characters in an Excel cell.
+pub const EXCEL_MAX_CHARS: usize = 32_767;
+
+/// Column widths (in characters) are fitted to the longest cell within these bounds.
+const MIN_WIDTH: usize = 6;
+const MAX_WIDTH: usize = 60;
+
+/// Sheet indices, in workbook order (see [`SHEETS`]).
+const RECORDS: usize = 0;
+const LEADERS: usize = 1;
+const MONEY: usize = 2;
+const DATES: usize = 3;
+const SECTORS: usize = 4;
+const COUNTRIES: usize = 5;
+const MENTIONS: usize = 6;
+const SKIPPED: usize = 7;
+const RUN: usize = 8;
+
+/// Names and columns of the sheets, in workbook order.
+pub const SHEETS: [(&str, &[&str]); 9] = [
+    ("Records", &RECORD_COLUMNS),
+    (
+        "Leaders",
+        &[
+            "record_id",
+            "name",
+            "text",
+            "title",
+            "country",
+            "mentions",
+            "start",
+            "end",
+            "rule",
+        ],
+    ),
+    (
+        "Money",
+        &[
+            "record_id",
+            "text",
+            "amount",
+            "amount_max",
+            "currency",
+            "qualifier",
+            "start",
+            "end",
+            "rule",
+        ],
+    ),
+    (
+        "Dates",
+        &[
+            "record_id",
+            "text",
+            "value",
+            "kind",
+            "year_source",
+            "start",
+            "end",
+            "rule",
+        ],
+    ),
+    ("Sectors", &["record_id", "id", "label", "mentions", "evidence", "rule"]),
+    ("Countries", &["record_id", "code", "name", "mentions"]),
+    ("Mentions", &MENTION_COLUMNS),
+    ("Skipped", &["source", "reason"]),
+    ("Run", &["key", "value"]),
+];
+
+/// One cell to write.
+#[derive(Debug, Clone)]
+enum Cell<'a> {
+    /// A string cell, whatever its first character.
+    Text(Cow<'a, str>),
+    /// A whole number (counts, offsets).
+    Int(u64),
+    /// A number in the general format.
+    Number(f64),
+    /// An amount of money: a number with thousands separators.
+    Amount(Decimal),
+    /// A date value: an Excel date when it is a full date, text otherwise.
+    Date(Cow<'a, str>),
+    /// Nothing.
+    Empty,
+}
+
+impl Cell<'_> {
+    fn into_owned(self) -> Cell<'static> {
+        match self {
+            Cell::Text(s) => Cell::Text(Cow::Owned(s.into_owned())),
+            Cell::Int(n) => Cell::Int(n),
+            Cell::Number(n) => Cell::Number(n),
+            Cell::Amount(d) => Cell::Amount(d),
+            Cell::Date(s) => Cell::Date(Cow::Owned(s.into_owned())),
+            Cell::Empty => Cell::Empty,
+        }
+    }
+}
+
+/// A date cell borrowing `s`.
+fn date(s: &str) -> Cell<'_> {
+    Cell::Date(Cow::Borrowed(s))
+}
+
+/// A text cell borrowing `s`.
+fn text(s: &str) -> Cell<'_> {
+    Cell::Text(Cow::Borrowed(s))
+}
+
+/// A text cell of `items` joined with `; `, as in `records.csv`.
+fn joined<'a, I: IntoIterator<Item = &'a str>>(items: I) -> Cell<'a> {
+    Cell::Text(Cow::Owned(items.into_iter().collect::<Vec<_>>().join("; ")))
+}
+
+/// An optional text: a string cell, or nothing.
+fn optional(s: &Option<String>) -> Cell<'_> {
+    s.as_deref().map_or(Cell::Empty, text)
+}
+
+/// A `YYYY-MM-DD` value as an Excel date; `None` for anything else (partial dates,
+/// intervals, and days before 1900, which Excel cannot show as dates).
+fn excel_date(value: &str) -> Option<ExcelDateTime> {
+    if value.len() != 10 {
+        return None;
+    }
+    let day = NaiveDate::parse_from_str(value, "%Y-%m-%d").ok()?;
+    let year = u16::try_from(day.year()).ok()?;
+    ExcelDateTime::from_ymd(year, day.month() as u8, day.day() as u8).ok()
+}
+
+/// What is known about one sheet while it is written.
+#[derive(Debug)]
+struct SheetState {
+    /// The next row to write (0 is the header).
+    next_row: u32,
+    /// The widest cell seen per column, in characters.
+    widths: Vec<usize>,
+    /// A row that would take the sheet's last row, held until it is known whether more follow.
+    held: Option<Vec<Cell<'static>>>,
+    /// Rows left out because the sheet was full.
+    dropped: u64,
+}
+
+/// The cell formats of the workbook.
+struct Formats {
+    header: CellFormat,
+    date: CellFormat,
+    whole: CellFormat,
+    fraction: CellFormat,
+}
+
+/// Writes `records.xlsx`, row by row as records arrive.
+pub struct XlsxWriter {
+    workbook: Workbook,
+    sheets: Vec<SheetState>,
+    formats: Formats,
+    row_limit: u32,
+    clipped: u64,
+}
+
+impl std::fmt::Debug for XlsxWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("XlsxWriter")
+            .field("sheets", &self.sheets)
+            .field("row_limit", &self.row_limit)
+            .finish_non_exhaustive()
+    }
+}
+
+impl XlsxWriter {
+    /// Starts a workbook whose temporary row files go to `tempdir` (the output folder) and
+    /// whose creation date is `created` (the run's reference date, so that the same inputs
+    /// and reference date give a byte-identical workbook).
+    pub fn new(tempdir: &Path, created: NaiveDate) -> Result<XlsxWriter, XlsxError> {
+        XlsxWriter::with_row_limit(tempdir, created, EXCEL_MAX_ROWS)
+    }
+
+    /// As [`XlsxWriter::new`], with at most `row_limit` rows per sheet (for tests of the limit).
+    pub fn with_row_limit(tempdir: &Path, created: NaiveDate, row_limit: u32) -> Result<XlsxWriter, XlsxError> {
+        let row_limit = row_limit.clamp(2, EXCEL_MAX_ROWS);
+        let mut workbook = Workbook::new();
+        workbook.set_tempdir(tempdir)?;
+        let created = ExcelDateTime::from_ymd(
+            u16::try_from(created.year()).unwrap_or(2000),
+            created.month() as u8,
+            created.day() as u8,
+        )
+        .or_else(|_| ExcelDateTime::from_ymd(2000, 1, 1))?;
+        workbook.set_properties(&DocProperties::new().set_creation_datetime(&created));
+        let formats = Formats {
+            header: CellFormat::new().set_bold().set_border_bottom(FormatBorder::Thin),
+            date: CellFormat::new().set_num_format("yyyy-mm-dd"),
+            whole: CellFormat::new().set_num_format("#,##0"),
+            fraction: CellFormat::new().set_num_format("#,##0.00##"),
+        };
+        let mut sheets = Vec::with_capacity(SHEETS.len());
+        for (name, columns) in SHEETS {
+            let sheet = workbook.add_worksheet_with_constant_memory()?;
+            sheet.set_name(name)?;
+            for (col, column) in columns.iter().enumerate() {
+                sheet.write_string_with_format(0, col as u16, *column, &formats.header)?;
+            }
+            sheets.push(SheetState {
+                next_row: 1,
+                widths: columns.iter().map(|c| c.len()).collect(),
+                held: None,
+                dropped: 0,
+            });
+        }
+        Ok(XlsxWriter {
+            workbook,
+            sheets,
+            formats,
+            row_limit,
+            clipped: 0,
+        })
+    }
+
+    /// Adds a record: its row in `Records`, its items in the item sheets, its mentions.
+    pub fn write(&mut self, r: &Record) -> Result<(), XlsxError> {
+        let id = r.id.as_str();
+        self.row(
+            RECORDS,
+            vec![
+                text(id),
+                text(&r.source),
+                Cell::Int(r.story as u64),
+                optional(&r.title),
+                text(&r.language),
+                Cell::Number(r.language_confidence),
+                r.published.as_deref().map_or(Cell::Empty, date),
+                r.event_date.as_deref().map_or(Cell::Empty, date),
+                joined(r.leaders.iter().map(|l| l.name.as_str())),
+                joined(r.leaders.iter().map(|l| l.country.as_deref().unwrap_or_default())),
+                joined(r.countries.iter().map(|c| c.code.as_str())),
+                Cell::Text(Cow::Owned(
+                    r.money.iter().map(|m| m.value()).collect::<Vec<_>>().join("; "),
+                )),
+                joined(r.sectors.iter().map(|s| s.id.as_str())),
+                joined(r.dates.iter().map(|d| d.value.as_str())),
+                joined(r.warnings.iter().map(String::as_str)),
+            ],
+        )?;
+        for l in &r.leaders {
+            self.row(
+                LEADERS,
+                vec![
+                    text(id),
+                    text(&l.name),
+                    text(&l.text),
+                    optional(&l.title),
+                    optional(&l.country),
+                    Cell::Int(l.mentions as u64),
+                    Cell::Int(l.start as u64),
+                    Cell::Int(l.end as u64),
+                    text(&l.rule),
+                ],
+            )?;
+        }
+        for m in &r.money {
+            self.row(
+                MONEY,
+                vec![
+                    text(id),
+                    text(&m.text),
+                    Cell::Amount(m.amount),
+                    m.amount_max.map_or(Cell::Empty, Cell::Amount),
+                    text(&m.currency),
+                    text(&m.qualifier),
+                    Cell::Int(m.start as u64),
+                    Cell::Int(m.end as u64),
+                    text(&m.rule),
+                ],
+            )?;
+        }
+        for d in &r.dates {
+            self.row(
+                DATES,
+                vec![
+                    text(id),
+                    text(&d.text),
+                    date(&d.value),
+                    text(&d.kind),
+                    text(&d.year_source),
+                    Cell::Int(d.start as u64),
+                    Cell::Int(d.end as u64),
+                    text(&d.rule),
+                ],
+            )?;
+        }
+        for s in &r.sectors {
+            self.row(
+                SECTORS,
+                vec![
+                    text(id),
+                    text(&s.id),
+                    text(&s.label),
+                    Cell::Int(s.mentions as u64),
+                    joined(s.evidence.iter().map(String::as_str)),
+                    text(&s.rule),
+                ],
+            )?;
+        }
+        for c in &r.countries {
+            self.row(
+                COUNTRIES,
+                vec![text(id), text(&c.code), text(&c.name), Cell::Int(c.mentions as u64)],
+            )?;
+        }
+        for m in &r.mentions {
+            self.row(
+                MENTIONS,
+                vec![
+                    text(id),
+                    text(m.kind),
+                    text(&m.text),
+                    if m.kind == "date" {
+                        date(&m.value)
+                    } else {
+                        text(&m.value)
+                    },
+                    Cell::Int(m.start as u64),
+                    Cell::Int(m.end as u64),
+                    text(&m.rule),
+                ],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// What the reader of the workbook should know: sheets cut at Excel's row limit and cells
+    /// cut at its length limit, so far.
+    pub fn notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        for ((name, _), state) in SHEETS.iter().zip(&self.sheets) {
+            if state.dropped > 0 {
+                let shown = u64::from(self.row_limit) - 2;
+                notes.push(format!(
+                    "records.xlsx: sheet {name} shows the first {shown} of {} rows (a sheet holds {} rows); every row is in the other outputs",
+                    shown + state.dropped,
+                    self.row_limit
+                ));
+            }
+        }
+        if self.clipped > 0 {
+            notes.push(format!(
+                "records.xlsx: {} cell(s) cut to {EXCEL_MAX_CHARS} characters, the most a cell holds; the full text is in the other outputs",
+                self.clipped
+            ));
+        }
+        notes
+    }
+
+    /// Writes the `Skipped` and `Run` sheets (`run` is `run.json` as a JSON value), closes
+    /// every sheet (limit row, frozen header, autofilter, widths) and saves the workbook to `out`.
+    pub fn finish<W: Write + Seek + Send>(mut self, skipped: &[Skipped], run: &Value, out: W) -> Result<(), XlsxError> {
+        for s in skipped {
+            self.row(SKIPPED, vec![text(&s.source), text(&s.reason)])?;
+        }
+        if let Value::Object(fields) = run {
+            for (key, value) in fields {
+                let cell = match value {
+                    Value::String(s) => text(s),
+                    Value::Number(n) => n.as_f64().map_or_else(|| text_owned(n.to_string()), Cell::Number),
+                    Value::Bool(b) => text(if *b { "true" } else { "false" }),
+                    Value::Null => Cell::Empty,
+                    Value::Array(_) | Value::Object(_) => continue,
+                };
+                self.row(RUN, vec![text(key), cell])?;
+            }
+            if let Some(Value::Array(notes)) = fields.get("notes") {
+                for note in notes.iter().filter_map(Value::as_str) {
+                    self.row(RUN, vec![text("note"), text(note)])?;
+                }
+            }
+        }
+        let last = self.row_limit - 1;
+        for (index, (_, columns)) in SHEETS.iter().enumerate() {
+            // A held row means that nothing was dropped (see `row`).
+            let (held, dropped) = {
+                let state = &mut self.sheets[index];
+                (state.held.take(), state.dropped)
+            };
+            if dropped > 0 {
+                let warning = format!(
+                    "… {dropped} more row(s) not shown: a sheet holds {} rows; every row is in the other outputs",
+                    self.row_limit
+                );
+                self.put(index, last, vec![text_owned(warning)])?;
+            } else if let Some(row) = held {
+                self.put(index, last, row)?;
+            }
+            let state = &self.sheets[index];
+            let last_row = state.next_row - 1;
+            let widths = state.widths.clone();
+            let columns = columns.len() as u16;
+            let sheet = self.workbook.worksheet_from_index(index)?;
+            sheet.set_freeze_panes(1, 0)?;
+            sheet.autofilter(0, 0, last_row, columns - 1)?;
+            for (col, width) in widths.into_iter().enumerate() {
+                sheet.set_column_width(col as u16, (width + 2).clamp(MIN_WIDTH, MAX_WIDTH) as f64)?;
+            }
+        }
+        self.workbook.save_to_writer(out)
+    }
+
+    /// Adds a row to a sheet, or holds or drops it when the sheet is full (see the module doc).
+    fn row(&mut self, index: usize, cells: Vec<Cell<'_>>) -> Result<(), XlsxError> {
+        let last = self.row_limit - 1;
+        let state = &mut self.sheets[index];
+        if state.next_row < last {
+            let row = state.next_row;
+            return self.put(index, row, cells);
+        }
+        if state.held.is_none() && state.dropped == 0 {
+            state.held = Some(cells.into_iter().map(Cell::into_owned).collect());
+        } else {
+            state.dropped += 1 + u64::from(state.held.take().is_some());
+        }
+        Ok(())
+    }
+
+    /// Writes `cells` into row `row` of a sheet and notes their widths.
+    fn put(&mut self, index: usize, row: u32, cells: Vec<Cell<'_>>) -> Result<(), XlsxError> {
+        let sheet = self.workbook.worksheet_from_index(index)?;
+        let state = &mut self.sheets[index];
+        for (col, cell) in cells.into_iter().enumerate() {
+            let width = write_cell(sheet, &self.formats, row, col as u16, cell, &mut self.clipped)?;
+            if let Some(w) = state.widths.get_mut(col) {
+                *w = (*w).max(width);
+            }
+        }
+        state.next_row = row + 1;
+        Ok(())
+    }
+}
+
+/// An owned text cell.
+fn text_owned(s: String) -> Cell<'static> {
+    Cell::Text(Cow::Owned(s))
+}
+
+/// Writes one cell; returns its width in characters (at most [`MAX_WIDTH`] + 1 are counted).
+fn write_cell(
+    sheet: &mut Worksheet,
+    formats: &Formats,
+    row: u32,
+    col: u16,
+    cell: Cell<'_>,
+    clipped: &mut u64,
+) -> Result<usize, XlsxError> {
+    match cell {
+        Cell::Text(s) => {
+            let s = match s.char_indices().nth(EXCEL_MAX_CHARS) {
+                Some((cut, _)) => {
+                    *clipped += 1;
+                    &s[..cut]
+                }
+                None => &s[..],
+            };
+            if !s.is_empty() {
+                sheet.write_string(row, col, s)?;
+            }
+            Ok(s.chars().take(MAX_WIDTH + 1).count())
+        }
+        Cell::Int(n) => {
+            sheet.write_number(row, col, n as f64)?;
+            Ok(n.to_string().len())
+        }
+        Cell::Number(n) => {
+            sheet.write_number(row, col, n)?;
+            Ok(n.to_string().len())
+        }
+        Cell::Amount(d) => {
+            let whole = d.fract().is_zero();
+            let format = if whole { &formats.whole } else { &formats.fraction };
+            sheet.write_number_with_format(row, col, d.to_f64().unwrap_or(f64::NAN), format)?;
+            let digits = d.trunc().abs().to_string().len();
+            Ok(digits + digits / 3 + if whole { 0 } else { 5 })
+        }
+        Cell::Date(value) => match excel_date(&value) {
+            Some(day) => {
+                sheet.write_datetime_with_format(row, col, &day, &formats.date)?;
+                Ok(10)
+            }
+            None => write_cell(sheet, formats, row, col, Cell::Text(value), clipped),
+        },
+        Cell::Empty => Ok(0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::{Data, Reader, Xlsx};
+    use std::io::Cursor;
+
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, 2).unwrap()
+    }
+
+    fn skipped(n: usize) -> Vec<Skipped> {
+        (0..n)
+            .map(|i| Skipped {
+                source: format!("=cmd{i}.txt"),
+                reason: "binary: test".to_owned(),
+            })
+            .collect()
+    }
+
+    fn saved(writer: XlsxWriter, skipped: &[Skipped]) -> Xlsx<Cursor<Vec<u8>>> {
+        let mut bytes = Cursor::new(Vec::new());
+        let run = serde_json::json!({"tool": "accord", "inputs": 3, "skipped": [], "notes": ["n1"]});
+        writer.finish(skipped, &run, &mut bytes).unwrap();
+        Xlsx::new(Cursor::new(bytes.into_inner())).unwrap()
+    }
+
+    #[test]
+    fn full_dates_become_excel_dates_and_the_rest_stays_text() {
+        assert!(excel_date("2024-06-14").is_some());
+        for value in [
+            "2024-06",
+            "2024",
+            "2024-06-13/2024-06-15",
+            "1850-01-01",
+            "2024-6-14x",
+            "2024-02-30",
+        ] {
+            assert!(excel_date(value).is_none(), "{value}");
+        }
+    }
+
+    #[test]
+    fn a_full_sheet_ends_with_a_row_that_says_how_many_rows_are_left_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let writer = XlsxWriter::with_row_limit(dir.path(), day(), 4).unwrap();
+        let mut book = saved(writer, &skipped(6));
+        let rows: Vec<Vec<Data>> = book
+            .worksheet_range("Skipped")
+            .unwrap()
+            .rows()
+            .map(<[Data]>::to_vec)
+            .collect();
+        assert_eq!(rows.len(), 4);
+        assert_eq!(rows[1][0], Data::String("=cmd0.txt".into()));
+        assert_eq!(rows[2][0], Data::String("=cmd1.txt".into()));
+        let last = rows[3][0].to_string();
+        assert!(last.starts_with("… 4 more row(s) not shown"), "{last}");
+        let run: Vec<Vec<Data>> = book
+            .worksheet_range("Run")
+            .unwrap()
+            .rows()
+            .map(<[Data]>::to_vec)
+            .collect();
+        assert_eq!(run[1], [Data::String("tool".into()), Data::String("accord".into())]);
+        assert_eq!(run[2], [Data::String("inputs".into()), Data::Float(3.0)]);
+        assert_eq!(run[3], [Data::String("note".into()), Data::String("n1".into())]);
+    }
+
+    #[test]
+    fn a_sheet_that_exactly_fills_its_rows_loses_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let writer = XlsxWriter::with_row_limit(dir.path(), day(), 4).unwrap();
+        assert!(writer.notes().is_empty());
+        let mut book = saved(writer, &skipped(3));
+        let rows: Vec<String> = book
+            .worksheet_range("Skipped")
+            .unwrap()
+            .rows()
+            .map(|r| r[0].to_string())
+            .collect();
+        assert_eq!(rows, ["source", "=cmd0.txt", "=cmd1.txt", "=cmd2.txt"]);
+    }
+
+    #[test]
+    fn rows_beyond_the_limit_are_noted() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut writer = XlsxWriter::with_row_limit(dir.path(), day(), 3).unwrap();
+        for i in 0..5 {
+            writer.row(COUNTRIES, vec![text_owned(format!("r{i}"))]).unwrap();
+        }
+        let notes = writer.notes();
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(
+            notes[0].starts_with("records.xlsx: sheet Countries shows the first 1 of 5 rows"),
+            "{notes:?}"
+        );
+        let mut book = saved(writer, &[]);
+        let rows: Vec<String> = book
+            .worksheet_range("Countries")
+            .unwrap()
+            .rows()
+            .map(|r| r[0].to_string())
+            .collect();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[1], "r0");
+        assert!(rows[2].starts_with("… 4 more row(s)"), "{rows:?}");
+    }
+
+    #[test]
+    fn overlong_text_is_cut_to_the_cell_limit_and_noted() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut writer = XlsxWriter::new(dir.path(), day()).unwrap();
+        let long = "ä".repeat(EXCEL_MAX_CHARS + 10);
+        writer.row(SKIPPED, vec![text(&long), text("=1+1")]).unwrap();
+        assert_eq!(writer.notes().len(), 1);
+        let mut book = saved(writer, &[]);
+        let range = book.worksheet_range("Skipped").unwrap();
+        let row: Vec<&Data> = range.rows().nth(1).unwrap().iter().collect();
+        assert_eq!(row[0].to_string().chars().count(), EXCEL_MAX_CHARS);
+        assert_eq!(*row[1], Data::String("=1+1".into()));
+    }
+}
