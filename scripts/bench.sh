@@ -231,7 +231,7 @@ report() {
     echo "|---|---|---|---|---|---|---|---|"
     corpus_row t1 cat "$articles" "$bytes" 1 jsonl
     corpus_row t2 cat "$articles" "$bytes" 2 jsonl
-    corpus_row t2all cat "$articles" "$bytes" 2 "csv, json, jsonl"
+    corpus_row t2all cat "$articles" "$bytes" 2 "default (csv, json, jsonl, xlsx)"
     printf '| `cat` of the same files (warm cache) | | | %s s | %s | | | 1× |\n' \
         "${WALL[cat]}" "$(calc 0 "$bytes / ${WALL[cat]} / 1e6")"
     echo
