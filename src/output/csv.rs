@@ -25,6 +25,9 @@ pub const RECORD_COLUMNS: [&str; 15] = [
 /// Columns of `mentions.csv`, in order.
 pub const MENTION_COLUMNS: [&str; 7] = ["record_id", "kind", "text", "value", "start", "end", "rule"];
 
+/// Columns of `skipped.csv` (and the workbook's Skipped sheet), in order.
+pub const SKIPPED_COLUMNS: [&str; 2] = ["source", "reason"];
+
 /// Makes a cell safe to open in a spreadsheet: text starting with `=`, `+`, `-`, `@`, a tab or
 /// a carriage return would be run as a formula, so it gets a leading apostrophe.
 pub fn safe_cell(s: &str) -> String {

@@ -205,7 +205,7 @@ impl Writer {
         }
         {
             let mut w = csv_writer(&mut self.skipped, self.csv_bom)?;
-            w.write_record(["source", "reason"])?;
+            w.write_record(csv::SKIPPED_COLUMNS)?;
             for s in skipped {
                 w.write_record([csv::safe_cell(&s.source), csv::safe_cell(&s.reason)])?;
             }

@@ -34,7 +34,7 @@ use rust_xlsxwriter::{
 };
 use serde_json::Value;
 
-use super::csv::{MENTION_COLUMNS, RECORD_COLUMNS};
+use super::csv::{MENTION_COLUMNS, RECORD_COLUMNS, SKIPPED_COLUMNS};
 use crate::input::Skipped;
 use crate::record::Record;
 
@@ -105,7 +105,7 @@ pub const SHEETS: [(&str, &[&str]); 9] = [
     ("Sectors", &["record_id", "id", "label", "mentions", "evidence", "rule"]),
     ("Countries", &["record_id", "code", "name", "mentions"]),
     ("Mentions", &MENTION_COLUMNS),
-    ("Skipped", &["source", "reason"]),
+    ("Skipped", &SKIPPED_COLUMNS),
     ("Run", &["key", "value"]),
 ];
 

@@ -226,8 +226,8 @@ impl PatternSet {
         let expanded: Vec<&str> = patterns.iter().map(|p| p.expanded.as_str()).collect();
         let starts = match Starts::new(&expanded) {
             Ok(starts) => starts,
-            Err(_) => {
-                report_invalid(&patterns, &at_bytes, path, source, errors);
+            Err(err) => {
+                report_invalid(&patterns, &at_bytes, &err.to_string(), path, source, errors);
                 return None;
             }
         };
@@ -379,9 +379,16 @@ fn expand_spec(
     }
 }
 
-/// Reports each pattern whose regex does not compile on its own; when each does (the set as a
-/// whole is too large), says so at the first pattern.
-fn report_invalid(patterns: &[Pattern], starts: &[usize], path: &Path, source: &str, errors: &mut Vec<Diagnostic>) {
+/// Reports each pattern whose regex does not compile on its own; when each does, reports
+/// `set_error` (why the patterns did not compile together) at the first pattern.
+fn report_invalid(
+    patterns: &[Pattern],
+    starts: &[usize],
+    set_error: &str,
+    path: &Path,
+    source: &str,
+    errors: &mut Vec<Diagnostic>,
+) {
     let before = errors.len();
     for (pattern, &at) in patterns.iter().zip(starts) {
         if let Err(err) = Regex::new(&pattern.expanded) {
@@ -404,9 +411,9 @@ fn report_invalid(patterns: &[Pattern], starts: &[usize], path: &Path, source: &
                 path,
                 source,
                 starts.first().copied().unwrap_or(0),
-                "the patterns of this file together are too large to compile",
+                format!("the patterns of this file do not compile together: {set_error}"),
             )
-            .with_hint("shorten the longest word lists or split rare patterns out"),
+            .with_hint("each compiles on its own; if the set is too large, shorten the longest word lists"),
         );
     }
 }

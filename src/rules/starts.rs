@@ -19,7 +19,8 @@ type MakeCache = Box<dyn Fn() -> Cache + Send + Sync + UnwindSafe + RefUnwindSaf
 const CACHE_BYTES: usize = 4 << 20;
 
 /// Bytes that may stand before a position, to learn which bytes can begin a match wherever
-/// it stands (the patterns use no word boundaries, so these cover every start state).
+/// it stands: the start of the text, a word, a space, a line end and a punctuation mark cover
+/// every start state the automaton distinguishes.
 const LOOK_BEHIND: [Option<u8>; 5] = [None, Some(b' '), Some(b'a'), Some(b'\n'), Some(b'.')];
 
 /// All patterns of a set in one anchored automaton, with the bytes a match can begin with.
@@ -37,8 +38,8 @@ impl std::fmt::Debug for Starts {
     }
 }
 
-/// The automaton gave up on a text (it never does for the patterns rules may hold; callers
-/// then search each pattern on its own).
+/// The automaton gave up on a text: a pattern asks for a Unicode word boundary (`\B`) and the
+/// text holds a non-ASCII character. Callers then search each pattern on its own.
 #[derive(Debug)]
 pub struct GaveUp;
 
@@ -46,7 +47,12 @@ impl Starts {
     /// Compiles `patterns` (regexes without captures' use) into one anchored automaton.
     pub fn new(patterns: &[&str]) -> Result<Starts, Box<BuildError>> {
         let dfa = DFA::builder()
-            .configure(DFA::config().match_kind(MatchKind::All).cache_capacity(CACHE_BYTES))
+            .configure(
+                DFA::config()
+                    .match_kind(MatchKind::All)
+                    .cache_capacity(CACHE_BYTES)
+                    .unicode_word_boundary(true),
+            )
             .thompson(thompson::Config::new().which_captures(WhichCaptures::None))
             .build_many(patterns)
             .map_err(Box::new)?;
@@ -137,6 +143,16 @@ mod tests {
         assert_eq!(at(&mut cache, &mut out, 5), vec![1]);
         assert_eq!(at(&mut cache, &mut out, 9), vec![0]);
         assert_eq!(at(&mut cache, &mut out, 0), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn a_unicode_word_boundary_builds_and_gives_up_only_on_non_ascii_text() {
+        let starts = Starts::new(&["x\\B"]).unwrap();
+        let mut cache = starts.cache();
+        let mut out = PatternSet::new(starts.len());
+        assert!(starts.which_at(&mut cache, "xy", 0, &mut out).is_ok());
+        assert_eq!(out.len(), 1);
+        assert!(starts.which_at(&mut cache, "xé", 0, &mut out).is_err());
     }
 
     #[test]
