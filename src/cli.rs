@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
 use crate::output::{Format, ALL_FORMATS};
-use crate::pipeline::RunConfig;
+use crate::pipeline::{RunConfig, Source, Target};
 
 /// Exit status: every input processed.
 pub const EXIT_OK: i32 = 0;
@@ -115,18 +115,20 @@ pub fn reference_date(arg: &Option<String>) -> Result<NaiveDate, String> {
 /// Arguments of `accord run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Article files or folders (searched recursively for *.txt); repeatable.
+    /// Article files or folders (searched recursively for *.txt); repeatable. `-` reads
+    /// articles as JSON lines from standard input: {"id": ..., "text": ...} per line, optionally
+    /// with "source", "url", "published" (YYYY-MM-DD) and "language" (ISO 639-1).
     #[arg(long = "input", value_name = "PATH", default_value = "data/articles")]
     pub inputs: Vec<PathBuf>,
     /// The rules folder.
     #[arg(long, value_name = "DIR", default_value = "rules")]
     pub rules: PathBuf,
-    /// The output folder.
+    /// The output folder; `-` writes the records as JSON lines to standard output.
     #[arg(long, value_name = "DIR", default_value = "output")]
     pub out: PathBuf,
-    /// Output formats, comma-separated.
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "csv,json,jsonl,xlsx")]
-    pub format: Vec<Format>,
+    /// Output formats, comma-separated [default: csv,json,jsonl,xlsx; jsonl with --out -].
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub format: Option<Vec<Format>>,
     /// Write records.csv, mentions.csv and skipped.csv for Excel: UTF-8 with a byte-order mark
     /// and CRLF line ends.
     #[arg(long)]
@@ -183,7 +185,7 @@ impl Default for RunArgs {
             inputs: vec![PathBuf::from("data/articles")],
             rules: PathBuf::from("rules"),
             out: PathBuf::from("output"),
-            format: ALL_FORMATS.to_vec(),
+            format: None,
             csv_bom: false,
             quiet: false,
             threads: 0,
@@ -197,13 +199,17 @@ impl RunArgs {
     /// Validates the arguments into a run configuration.
     pub fn into_config(self) -> Result<RunConfig, String> {
         let reference_date = reference_date(&self.reference_date)?;
-        let mut formats = self.format;
-        formats.sort();
-        formats.dedup();
+        let source = source(self.inputs)?;
+        let target = if self.out.as_os_str() == STREAM {
+            Target::Stdout
+        } else {
+            Target::Folder(self.out)
+        };
+        let formats = formats(self.format, &target)?;
         Ok(RunConfig {
-            inputs: self.inputs,
+            source,
             rules: self.rules,
-            out: self.out,
+            target,
             formats,
             threads: self.threads,
             reference_date,
@@ -212,6 +218,39 @@ impl RunArgs {
             progress: !self.quiet && std::io::stderr().is_terminal(),
         })
     }
+}
+
+/// The path that stands for standard input (`--input -`) or output (`--out -`).
+pub const STREAM: &str = "-";
+
+/// Standard input when the only input is `-`; files and folders otherwise.
+fn source(inputs: Vec<PathBuf>) -> Result<Source, String> {
+    if !inputs.iter().any(|p| p.as_os_str() == STREAM) {
+        return Ok(Source::Paths(inputs));
+    }
+    if inputs.len() > 1 {
+        return Err("--input -: standard input cannot be combined with other inputs".to_owned());
+    }
+    Ok(Source::Stdin)
+}
+
+/// The chosen formats, sorted, or the default: every format into a folder, JSON lines to
+/// standard output (which takes no other).
+fn formats(chosen: Option<Vec<Format>>, target: &Target) -> Result<Vec<Format>, String> {
+    let mut formats = match (chosen, target) {
+        (Some(formats), _) => formats,
+        (None, Target::Stdout) => vec![Format::Jsonl],
+        (None, Target::Folder(_)) => ALL_FORMATS.to_vec(),
+    };
+    formats.sort();
+    formats.dedup();
+    if *target == Target::Stdout && formats != [Format::Jsonl] {
+        return Err(
+            "--out - writes records as JSON lines only: use --format jsonl, or write other formats to a folder"
+                .to_owned(),
+        );
+    }
+    Ok(formats)
 }
 
 #[cfg(test)]
@@ -250,8 +289,44 @@ mod tests {
         let Some(Command::Run(args)) = cli.command else {
             panic!("run")
         };
-        assert_eq!(args.format, ALL_FORMATS);
         assert_eq!(RunArgs::default().format, args.format);
         assert!(!args.csv_bom && !args.quiet);
+        let config = args.into_config().unwrap();
+        assert_eq!(config.formats, ALL_FORMATS);
+        assert_eq!(config.source, Source::Paths(vec![PathBuf::from("data/articles")]));
+        assert_eq!(config.target, Target::Folder(PathBuf::from("output")));
+    }
+
+    fn config(args: &[&str]) -> Result<RunConfig, String> {
+        let cli = Cli::try_parse_from(["accord", "run"].iter().chain(args)).unwrap();
+        let Some(Command::Run(args)) = cli.command else {
+            panic!("run")
+        };
+        args.into_config()
+    }
+
+    #[test]
+    fn a_dash_reads_standard_input_and_writes_standard_output_as_json_lines() {
+        let c = config(&["--input", "-", "--out", "-"]).unwrap();
+        assert_eq!((c.source, c.target), (Source::Stdin, Target::Stdout));
+        assert_eq!(c.formats, [Format::Jsonl]);
+        let c = config(&["--input", "-", "--out", "out"]).unwrap();
+        assert_eq!(c.formats, ALL_FORMATS);
+        assert_eq!(
+            config(&["--out", "-", "--format", "jsonl,jsonl"]).unwrap().formats,
+            [Format::Jsonl]
+        );
+    }
+
+    #[test]
+    fn standard_streams_refuse_what_they_cannot_do() {
+        for (args, message) in [
+            (&["--input", "-", "--input", "data"][..], "cannot be combined"),
+            (&["--out", "-", "--format", "csv"][..], "JSON lines only"),
+            (&["--out", "-", "--format", "jsonl,xlsx"][..], "JSON lines only"),
+        ] {
+            let err = config(args).unwrap_err();
+            assert!(err.contains(message), "{args:?}: {err}");
+        }
     }
 }

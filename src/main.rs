@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use accord::cli::{Cli, Command, RunArgs, EXIT_FAILURE, EXIT_OK, EXIT_SKIPPED, EXIT_USAGE};
-use accord::pipeline::{run, RunError, RunSummary};
+use accord::pipeline::{run, RunError, RunSummary, Target};
 use accord::rules::RuleSet;
 use clap::Parser;
 
@@ -42,7 +42,12 @@ fn run_command(args: RunArgs) -> i32 {
     match run(&config) {
         Ok(summary) => {
             if !quiet {
-                println!("{}", describe(&summary, &config.out.display().to_string()));
+                let line = describe(&summary, &config.target);
+                // Standard output may be carrying the records.
+                match config.target {
+                    Target::Folder(_) => println!("{line}"),
+                    Target::Stdout => eprintln!("{line}"),
+                }
             }
             for note in &summary.notes {
                 eprintln!("note: {note}");
@@ -56,6 +61,8 @@ fn run_command(args: RunArgs) -> i32 {
                 EXIT_SKIPPED
             }
         }
+        // The reader took what it wanted (`accord run --out - | head`).
+        Err(RunError::StdoutClosed) => EXIT_OK,
         Err(err @ (RunError::Rules(_) | RunError::Input(_))) => {
             eprintln!("{err}");
             EXIT_USAGE
@@ -67,11 +74,11 @@ fn run_command(args: RunArgs) -> i32 {
     }
 }
 
-fn describe(s: &RunSummary, out: &str) -> String {
+fn describe(s: &RunSummary, target: &Target) -> String {
     let langs: Vec<String> = s.by_language.iter().map(|(l, n)| format!("{l} {n}")).collect();
     let kinds: Vec<String> = s.mentions.iter().map(|(k, n)| format!("{n} {k}")).collect();
     format!(
-        "accord: {} articles -> {} records ({}); mentions: {}; {} files skipped; {} ms; written to {}/",
+        "accord: {} articles -> {} records ({}); mentions: {}; {} skipped; {} ms; written to {}",
         s.inputs,
         s.records,
         if langs.is_empty() {
@@ -82,7 +89,10 @@ fn describe(s: &RunSummary, out: &str) -> String {
         kinds.join(", "),
         s.skipped.len(),
         s.timings_ms.get("total").copied().unwrap_or(0),
-        out.trim_end_matches('/')
+        match target {
+            Target::Folder(dir) => format!("{}/", dir.display().to_string().trim_end_matches('/')),
+            Target::Stdout => "standard output".to_owned(),
+        }
     )
 }
 

@@ -10,11 +10,13 @@ use rayon::prelude::*;
 use serde::Serialize;
 use thiserror::Error;
 
+use crate::input::stream::{Article, ArticleLines, Item};
 use crate::input::{discover, InputError, InputFile, Skipped};
 use crate::isolate::isolated;
+use crate::output::lines::RecordLines;
 use crate::output::progress::Progress;
 use crate::output::{Format, OutputOptions, Writer};
-use crate::process::{process_file, Settings};
+use crate::process::{process_article, process_file, Settings};
 use crate::record::Record;
 use crate::rules::diag::RuleErrors;
 use crate::rules::RuleSet;
@@ -22,22 +24,50 @@ use crate::rules::RuleSet;
 /// How many files each worker thread gets per chunk; bounds memory to a few chunks of records.
 const FILES_PER_THREAD_PER_CHUNK: usize = 32;
 
+/// Where a run reads its articles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// Files and folders, searched recursively for `*.txt` (see [`crate::input`]).
+    Paths(Vec<PathBuf>),
+    /// JSON lines on standard input (see [`crate::input::stream`]).
+    Stdin,
+}
+
+/// Where a run writes its records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// Every chosen format into this folder, replaced all at once (see [`crate::output`]).
+    Folder(PathBuf),
+    /// Records as JSON lines on standard output (see [`crate::output::lines`]).
+    Stdout,
+}
+
+impl Target {
+    /// The folder, or `-` for standard output, for messages.
+    pub fn describe(&self) -> String {
+        match self {
+            Target::Folder(dir) => dir.display().to_string(),
+            Target::Stdout => "-".to_owned(),
+        }
+    }
+}
+
 /// A validated run configuration.
 #[derive(Debug, Clone)]
 pub struct RunConfig {
-    /// Files or folders to read.
-    pub inputs: Vec<PathBuf>,
+    /// Where the articles come from.
+    pub source: Source,
     /// The rules folder.
     pub rules: PathBuf,
-    /// The output folder.
-    pub out: PathBuf,
-    /// Formats to write.
+    /// Where the records go.
+    pub target: Target,
+    /// Formats to write (into a folder; standard output takes JSON lines).
     pub formats: Vec<Format>,
     /// Worker threads (0 = one per core).
     pub threads: usize,
     /// Anchor date for stories without a published date.
     pub reference_date: NaiveDate,
-    /// Files larger than this many bytes are skipped.
+    /// Files (and stream lines) larger than this many bytes are skipped.
     pub max_file_size: u64,
     /// Write the CSV files for Excel: a UTF-8 byte-order mark and CRLF line ends.
     pub csv_bom: bool,
@@ -62,6 +92,13 @@ pub enum RunError {
         /// The underlying error.
         source: std::io::Error,
     },
+    /// Standard input could not be read.
+    #[error("cannot read standard input: {0}")]
+    Stdin(std::io::Error),
+    /// The reader of standard output went away (`accord run --out - | head`, say): the run
+    /// stops quietly.
+    #[error("standard output closed by its reader")]
+    StdoutClosed,
     /// The thread pool could not be built.
     #[error("cannot start worker threads: {0}")]
     Threads(String),
@@ -73,6 +110,7 @@ type Batch = Vec<Result<Vec<Record>, Skipped>>;
 /// Counts kept while records are written.
 #[derive(Default)]
 struct Tally {
+    inputs: usize,
     records: usize,
     by_language: BTreeMap<String, usize>,
     mentions: BTreeMap<String, usize>,
@@ -94,6 +132,39 @@ impl Tally {
     }
 }
 
+impl Tally {
+    /// The skipped inputs, by source.
+    fn skipped_sorted(&mut self) -> Vec<Skipped> {
+        let mut skipped = std::mem::take(&mut self.skipped);
+        skipped.sort_by(|a, b| a.source.cmp(&b.source));
+        skipped
+    }
+
+    /// The run's summary from these counts (timings, notes and files are added after).
+    fn summary(self, rules: &RuleSet, config: &RunConfig, skipped: &[Skipped]) -> RunSummary {
+        RunSummary {
+            tool: "accord",
+            version: env!("CARGO_PKG_VERSION"),
+            rules_digest: rules.digest.clone(),
+            reference_date: config.reference_date.format("%Y-%m-%d").to_string(),
+            inputs: self.inputs,
+            records: self.records,
+            by_language: self.by_language,
+            mentions: self.mentions,
+            skipped: skipped
+                .iter()
+                .map(|s| SkippedOut {
+                    source: s.source.clone(),
+                    reason: s.reason.clone(),
+                })
+                .collect(),
+            timings_ms: BTreeMap::new(),
+            notes: Vec::new(),
+            written: Vec::new(),
+        }
+    }
+}
+
 /// What a run did, also written as `run.json`.
 #[derive(Debug, Clone, Serialize)]
 pub struct RunSummary {
@@ -105,7 +176,7 @@ pub struct RunSummary {
     pub rules_digest: String,
     /// The reference date used.
     pub reference_date: String,
-    /// Input files found.
+    /// Inputs found: files, or the articles and bad lines of a stream.
     pub inputs: usize,
     /// Records written.
     pub records: usize,
@@ -145,6 +216,93 @@ pub fn run(config: &RunConfig) -> Result<RunSummary, RunError> {
     run_with(config, &process_file)
 }
 
+/// One unit of work, in input order.
+enum Job {
+    /// A file to read and process.
+    File(InputFile),
+    /// An article from the stream.
+    Article(Article),
+    /// An input that cannot be processed (a bad stream line).
+    Bad(Skipped),
+}
+
+/// The jobs of a run, handed out a chunk at a time so that a stream is never held whole.
+enum Jobs {
+    /// Discovered files.
+    Files(std::vec::IntoIter<InputFile>),
+    /// Articles read from standard input.
+    Stream(ArticleLines<std::io::StdinLock<'static>>),
+}
+
+impl Jobs {
+    /// Up to `n` jobs; none at the end.
+    fn next_chunk(&mut self, n: usize) -> Result<Vec<Job>, RunError> {
+        match self {
+            Jobs::Files(files) => Ok(files.take(n).map(Job::File).collect()),
+            Jobs::Stream(lines) => Ok(lines
+                .next_chunk(n)
+                .map_err(RunError::Stdin)?
+                .into_iter()
+                .map(|item| match item {
+                    Item::Article(a) => Job::Article(a),
+                    Item::Bad(s) => Job::Bad(s),
+                })
+                .collect()),
+        }
+    }
+}
+
+/// The workers of a run: its thread pool, how many jobs each chunk holds, and the work per job.
+struct Workers<'a, W> {
+    pool: &'a rayon::ThreadPool,
+    chunk: usize,
+    work: &'a W,
+}
+
+/// The output of a run as it is written, and the counts so far.
+struct Written {
+    sink: Sink,
+    tally: Tally,
+}
+
+/// Where records are written: the output folder's files, or JSON lines on standard output.
+enum Sink {
+    Folder(Box<Writer>),
+    Stdout(RecordLines<std::io::Stdout>),
+}
+
+impl Sink {
+    fn write(&mut self, record: &Record) -> std::io::Result<()> {
+        match self {
+            Sink::Folder(w) => w.write(record),
+            Sink::Stdout(w) => w.write(record),
+        }
+    }
+
+    /// The end of a chunk: records written so far go to a stream's reader.
+    fn chunk_done(&mut self) -> std::io::Result<()> {
+        match self {
+            Sink::Folder(_) => Ok(()),
+            Sink::Stdout(w) => w.flush(),
+        }
+    }
+
+    fn notes(&self) -> Vec<String> {
+        match self {
+            Sink::Folder(w) => w.notes(),
+            Sink::Stdout(_) => Vec::new(),
+        }
+    }
+
+    /// Completes the output; the files written (none for standard output).
+    fn finish(self, skipped: &[Skipped], summary: &RunSummary) -> std::io::Result<Vec<PathBuf>> {
+        match self {
+            Sink::Folder(w) => (*w).finish(skipped, summary),
+            Sink::Stdout(mut w) => w.flush().map(|()| Vec::new()),
+        }
+    }
+}
+
 /// Runs the main job with `process` as the per-file step (read a file, turn it into records or
 /// say why not), each file isolated from the others: a file whose step fails or panics is
 /// skipped with its reason and the batch goes on.
@@ -155,117 +313,167 @@ where
     let started = Instant::now();
     let rules = RuleSet::load(&config.rules)?;
     let rules_ms = started.elapsed().as_millis();
-    let found = discover(&config.inputs)?;
-    let files = found.files;
+    let (jobs, found_skipped, mut progress) = open_source(config)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.threads)
         .build()
         .map_err(|e| RunError::Threads(e.to_string()))?;
-    let out_err = |source: std::io::Error| RunError::Output {
-        path: config.out.clone(),
-        source,
-    };
-    let options = OutputOptions {
-        formats: config.formats.clone(),
-        csv_bom: config.csv_bom,
-        reference_date: config.reference_date,
-    };
-    let writer = Writer::create(&config.out, &options).map_err(out_err)?;
-    // Sizes for the progress display only (one stat per file, nothing when it is off).
-    let sizes: Vec<u64> = if config.progress {
-        files
-            .iter()
-            .map(|f| std::fs::metadata(&f.path).map_or(0, |m| m.len()))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let mut progress = if config.progress {
-        Progress::on_stderr(files.len(), sizes.iter().sum())
-    } else {
-        Progress::hidden()
-    };
+    let sink = open_target(config)?;
     let settings = Settings {
         reference_date: config.reference_date,
         max_file_size: config.max_file_size,
     };
+    let work = |job: &Job| match job {
+        Job::File(f) => isolated(&f.source, || process(f, &rules, settings)),
+        Job::Article(a) => isolated(&a.source, || Ok(process_article(a, &rules, settings))),
+        Job::Bad(s) => Err(s.clone()),
+    };
     let chunk = FILES_PER_THREAD_PER_CHUNK * pool.current_num_threads().max(1);
     let processing = Instant::now();
-    // Workers process one chunk while the writer thread writes the previous one; the channel
-    // holds at most two chunks, so memory stays bounded whatever the corpus size.
-    let (sender, receiver) = std::sync::mpsc::sync_channel::<Batch>(2);
-    let written = std::thread::scope(|scope| {
-        let progress = &mut progress;
-        let sizes = &sizes;
-        let writing = scope.spawn(move || -> std::io::Result<(Writer, Tally)> {
-            let mut writer = writer;
-            let mut tally = Tally {
-                skipped: found.skipped,
-                ..Tally::default()
+    let tally = Tally {
+        skipped: found_skipped,
+        ..Tally::default()
+    };
+    let Written { sink, mut tally } = process_in_chunks(
+        jobs,
+        Workers {
+            pool: &pool,
+            chunk,
+            work: &work,
+        },
+        Written { sink, tally },
+        &mut progress,
+        &config.target,
+    )?;
+    progress.clear();
+    let processing_ms = processing.elapsed().as_millis();
+    let skipped = tally.skipped_sorted();
+    let mut summary = tally.summary(&rules, config, &skipped);
+    summary.notes = sink.notes();
+    summary.timings_ms.insert("rules".into(), rules_ms);
+    summary.timings_ms.insert("processing".into(), processing_ms);
+    summary.timings_ms.insert("total".into(), started.elapsed().as_millis());
+    summary.written = sink
+        .finish(&skipped, &summary)
+        .map_err(|e| output_error(&config.target, e))?;
+    Ok(summary)
+}
+
+/// The jobs of the run's source, inputs skipped while finding them, and the progress display.
+fn open_source(config: &RunConfig) -> Result<(Jobs, Vec<Skipped>, Progress), RunError> {
+    match &config.source {
+        Source::Paths(paths) => {
+            let found = discover(paths)?;
+            let progress = if config.progress {
+                // One stat per file, for the progress display only.
+                let sizes: Vec<u64> = found
+                    .files
+                    .iter()
+                    .map(|f| std::fs::metadata(&f.path).map_or(0, |m| m.len()))
+                    .collect();
+                Progress::on_stderr(sizes)
+            } else {
+                Progress::hidden()
             };
-            for results in receiver {
-                for result in results {
-                    progress.file_done(sizes.get(progress.done()).copied().unwrap_or(0));
-                    match result {
-                        Ok(recs) => {
-                            for r in &recs {
-                                writer.write(r)?;
-                                tally.count(r);
-                            }
-                        }
-                        Err(s) => tally.skipped.push(s),
-                    }
+            Ok((Jobs::Files(found.files.into_iter()), found.skipped, progress))
+        }
+        Source::Stdin => {
+            let lines = ArticleLines::new(std::io::stdin().lock(), config.max_file_size);
+            Ok((Jobs::Stream(lines), Vec::new(), Progress::hidden()))
+        }
+    }
+}
+
+/// The sink of the run's target; a folder is taken over (see [`crate::output::commit`]).
+fn open_target(config: &RunConfig) -> Result<Sink, RunError> {
+    match &config.target {
+        Target::Folder(dir) => {
+            let options = OutputOptions {
+                formats: config.formats.clone(),
+                csv_bom: config.csv_bom,
+                reference_date: config.reference_date,
+            };
+            Writer::create(dir, &options)
+                .map(|w| Sink::Folder(Box::new(w)))
+                .map_err(|e| output_error(&config.target, e))
+        }
+        Target::Stdout => Ok(Sink::Stdout(RecordLines::new(std::io::stdout()))),
+    }
+}
+
+/// A failed write as the run's error; a closed standard output is the reader's choice.
+fn output_error(target: &Target, source: std::io::Error) -> RunError {
+    match target {
+        Target::Stdout if source.kind() == std::io::ErrorKind::BrokenPipe => RunError::StdoutClosed,
+        target => RunError::Output {
+            path: PathBuf::from(target.describe()),
+            source,
+        },
+    }
+}
+
+/// Processes the jobs chunk by chunk on `pool` while a writer thread writes the previous
+/// chunk's records to `sink`, in input order. The channel holds at most two chunks, so memory
+/// stays bounded whatever the number of inputs.
+fn process_in_chunks<W>(
+    mut jobs: Jobs,
+    workers: Workers<'_, W>,
+    written: Written,
+    progress: &mut Progress,
+    target: &Target,
+) -> Result<Written, RunError>
+where
+    W: Fn(&Job) -> Result<Vec<Record>, Skipped> + Sync,
+{
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Batch>(2);
+    std::thread::scope(|scope| {
+        let writing = scope.spawn(move || write_batches(receiver, written, progress));
+        let mut read_error = None;
+        loop {
+            let batch = match jobs.next_chunk(workers.chunk) {
+                Ok(batch) if batch.is_empty() => break,
+                Ok(batch) => batch,
+                Err(e) => {
+                    read_error = Some(e);
+                    break;
                 }
-            }
-            Ok((writer, tally))
-        });
-        for batch in files.chunks(chunk) {
-            let results: Vec<_> = pool.install(|| {
-                batch
-                    .par_iter()
-                    .map(|f| isolated(&f.source, || process(f, &rules, settings)))
-                    .collect()
-            });
+            };
+            let results: Batch = workers.pool.install(|| batch.par_iter().map(workers.work).collect());
             if sender.send(results).is_err() {
                 break;
             }
         }
         drop(sender);
-        writing.join().expect("writer thread panicked")
-    });
-    progress.clear();
-    let (writer, tally) = written.map_err(out_err)?;
-    let Tally {
-        records,
-        by_language,
-        mentions,
-        mut skipped,
-    } = tally;
-    skipped.sort_by(|a, b| a.source.cmp(&b.source));
-    let processing_ms = processing.elapsed().as_millis();
-    let mut summary = RunSummary {
-        tool: "accord",
-        version: env!("CARGO_PKG_VERSION"),
-        rules_digest: rules.digest.clone(),
-        reference_date: config.reference_date.format("%Y-%m-%d").to_string(),
-        inputs: files.len(),
-        records,
-        by_language,
-        mentions,
-        skipped: skipped
-            .iter()
-            .map(|s| SkippedOut {
-                source: s.source.clone(),
-                reason: s.reason.clone(),
-            })
-            .collect(),
-        timings_ms: BTreeMap::new(),
-        notes: writer.notes(),
-        written: Vec::new(),
-    };
-    summary.timings_ms.insert("rules".into(), rules_ms);
-    summary.timings_ms.insert("processing".into(), processing_ms);
-    summary.timings_ms.insert("total".into(), started.elapsed().as_millis());
-    summary.written = writer.finish(&skipped, &summary).map_err(out_err)?;
-    Ok(summary)
+        let written = writing.join().expect("writer thread panicked");
+        match read_error {
+            Some(e) => Err(e),
+            None => written.map_err(|e| output_error(target, e)),
+        }
+    })
+}
+
+/// The writer side of [`process_in_chunks`]: writes every batch's records and counts them.
+fn write_batches(
+    receiver: std::sync::mpsc::Receiver<Batch>,
+    written: Written,
+    progress: &mut Progress,
+) -> std::io::Result<Written> {
+    let Written { mut sink, mut tally } = written;
+    for results in receiver {
+        for result in results {
+            tally.inputs += 1;
+            progress.file_done();
+            match result {
+                Ok(records) => {
+                    for r in &records {
+                        sink.write(r)?;
+                        tally.count(r);
+                    }
+                }
+                Err(s) => tally.skipped.push(s),
+            }
+        }
+        sink.chunk_done()?;
+    }
+    Ok(Written { sink, tally })
 }

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 
 use crate::extract::{dates, leaders, money};
+use crate::input::stream::Article;
 pub use crate::input::Skipped;
 use crate::input::{decode, read, InputFile, DEFAULT_MAX_FILE_SIZE};
 use crate::lang;
@@ -55,7 +56,7 @@ pub fn process_bytes(source: &str, bytes: &[u8], rules: &RuleSet, settings: Sett
     Ok(process_text(source, &decoded.text, decoded.warnings, rules, settings))
 }
 
-/// Processes decoded text.
+/// Processes decoded text of the file named `source`: records take the file stem as id.
 pub fn process_text(
     source: &str,
     text: &str,
@@ -64,7 +65,51 @@ pub fn process_text(
     settings: Settings,
 ) -> Vec<Record> {
     let stem = source.rsplit('/').next().unwrap_or(source);
-    let stem = stem.strip_suffix(".txt").unwrap_or(stem).to_owned();
+    let stem = stem.strip_suffix(".txt").unwrap_or(stem);
+    let document = Document {
+        id: stem,
+        source,
+        text,
+        warnings,
+        published: None,
+        language: None,
+    };
+    process_document(document, rules, settings)
+}
+
+/// Processes an article read from a JSON-lines stream.
+pub fn process_article(article: &Article, rules: &RuleSet, settings: Settings) -> Vec<Record> {
+    let document = Document {
+        id: &article.id,
+        source: &article.source,
+        text: &article.text,
+        warnings: Vec::new(),
+        published: article.published,
+        language: article.language.as_deref(),
+    };
+    process_document(document, rules, settings)
+}
+
+/// An article's text and what is known about it from outside the text.
+#[derive(Debug, Clone)]
+pub struct Document<'a> {
+    /// The record id; the N-th story of a digest gets `ID#N`.
+    pub id: &'a str,
+    /// The records' `source`.
+    pub source: &'a str,
+    /// The text.
+    pub text: &'a str,
+    /// Warnings about the input (a guessed encoding, ...), copied into every record.
+    pub warnings: Vec<String>,
+    /// The publication date from outside the text, used when the text prints none.
+    pub published: Option<NaiveDate>,
+    /// The ISO 639-1 code of the language, when known: detection is skipped.
+    pub language: Option<&'a str>,
+}
+
+/// Processes one document: segment → language → extract → resolve → records.
+pub fn process_document(document: Document<'_>, rules: &RuleSet, settings: Settings) -> Vec<Record> {
+    let text = document.text;
     let chars: Vec<char> = text.chars().collect();
     let segmented = segment(text, &rules.segment);
     let digest = segmented.stories.len() > 1;
@@ -73,13 +118,13 @@ pub fn process_text(
         .iter()
         .map(|story| {
             let id = if digest {
-                format!("{stem}#{}", story.number)
+                format!("{}#{}", document.id, story.number)
             } else {
-                stem.clone()
+                document.id.to_owned()
             };
             let mut record = Record {
                 id,
-                source: source.to_owned(),
+                source: document.source.to_owned(),
                 story: story.number,
                 title: story.title.as_ref().map(|t| t.0.clone()),
                 language: "und".into(),
@@ -91,29 +136,55 @@ pub fn process_text(
                 money: Vec::new(),
                 sectors: Vec::new(),
                 countries: Vec::new(),
-                warnings: warnings.clone(),
+                warnings: document.warnings.clone(),
                 mentions: Vec::new(),
             };
             if story.text.trim().is_empty() {
                 record.warnings.push("no text".into());
                 return record;
             }
-            let detected = lang::detect(story.text.trim());
-            record.language = detected.code.clone();
-            record.language_confidence = detected.confidence;
-            if let Some((first, confidence)) = &detected.uncertain {
-                record.warnings.push(format!(
-                    "language uncertain: the detector said {first} ({confidence}); read as {} among the supported languages",
-                    detected.code
-                ));
-            }
-            match rules.languages.get(&detected.code) {
-                Some(lr) => extract_story(&mut record, story, &chars, lr, &detected.code, settings),
-                None => record.warnings.push(format!("unsupported language: {}", detected.code)),
+            let language = story_language(&mut record, story, document.language);
+            match rules.languages.get(&language) {
+                Some(lr) => {
+                    let known = Known {
+                        language: &language,
+                        published: document.published,
+                    };
+                    extract_story(&mut record, story, &chars, lr, known, settings)
+                }
+                None => record.warnings.push(format!("unsupported language: {language}")),
             }
             record
         })
         .collect()
+}
+
+/// The story's language: `given`, else detected; recorded with its confidence and any doubt.
+fn story_language(record: &mut Record, story: &Story, given: Option<&str>) -> String {
+    if let Some(code) = given {
+        record.language = code.to_owned();
+        record.language_confidence = 1.0;
+        return record.language.clone();
+    }
+    let detected = lang::detect(story.text.trim());
+    record.language = detected.code.clone();
+    record.language_confidence = detected.confidence;
+    if let Some((first, confidence)) = &detected.uncertain {
+        record.warnings.push(format!(
+            "language uncertain: the detector said {first} ({confidence}); read as {} among the supported languages",
+            detected.code
+        ));
+    }
+    detected.code
+}
+
+/// What is known of a story before extraction.
+#[derive(Clone, Copy)]
+struct Known<'a> {
+    /// Its language's ISO 639-1 code.
+    language: &'a str,
+    /// The publication date from outside the text.
+    published: Option<NaiveDate>,
 }
 
 fn extract_story(
@@ -121,9 +192,10 @@ fn extract_story(
     story: &Story,
     chars: &[char],
     rules: &LanguageRules,
-    lang: &str,
+    known: Known<'_>,
     settings: Settings,
 ) {
+    let lang = known.language;
     let text = story.text.as_str();
     let base = story.range.start;
     let original = |span: Span| -> String { chars[base + span.start..base + span.end].iter().collect() };
@@ -137,8 +209,8 @@ fn extract_story(
     };
 
     let date_mentions = dates::extract(text, &rules.dates);
-    let published = published::published(&date_mentions, &story.lines, text, &rules.dates);
-    let published_date = published.map(|(_, d)| d);
+    let printed = published::published(&date_mentions, &story.lines, text, &rules.dates);
+    let published_date = printed.map(|(_, d)| d).or(known.published);
     let resolved = resolve_dates::resolve(&date_mentions, published_date, settings.reference_date);
     let title_line = story
         .title
@@ -146,7 +218,14 @@ fn extract_story(
         .map(|(_, s)| Span::new(s.start - base, s.end - base));
     let lead = event::lead(text, &story.lines, title_line, &rules.dates);
     record.published = published_date.map(|d| d.format("%Y-%m-%d").to_string());
-    record.event_date = event::event_date(&resolved, lead, text, &rules.dates, published);
+    record.event_date = event::event_date(
+        &resolved,
+        lead,
+        text,
+        &rules.dates,
+        printed.map(|(line, _)| line),
+        published_date,
+    );
     for d in &resolved {
         let out = DateOut {
             text: original(d.span),

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use accord::input::decode;
-use accord::pipeline::{run, RunConfig};
+use accord::pipeline::{run, RunConfig, Source, Target};
 use accord::process::{process_bytes, Settings};
 use accord::rules::RuleSet;
 use chrono::NaiveDate;
@@ -296,9 +296,9 @@ fn a_batch_of_mutated_articles_gives_the_same_output_on_one_and_two_threads() {
         .map(|threads| {
             let out = tempfile::tempdir().unwrap();
             let config = RunConfig {
-                inputs: vec![input.path().to_path_buf()],
+                source: Source::Paths(vec![input.path().to_path_buf()]),
                 rules: root().join("rules"),
-                out: out.path().to_path_buf(),
+                target: Target::Folder(out.path().to_path_buf()),
                 formats: vec![
                     accord::output::Format::Csv,
                     accord::output::Format::Json,

@@ -8,16 +8,16 @@ use common::*;
 use std::fs;
 use std::path::Path;
 
-use accord::pipeline::{run, run_with, RunConfig};
+use accord::pipeline::{run, run_with, RunConfig, Source, Target};
 use accord::process::process_file;
 use chrono::NaiveDate;
 use serde_json::Value;
 
 fn config(input: &Path, out: &Path) -> RunConfig {
     RunConfig {
-        inputs: vec![input.to_path_buf()],
+        source: Source::Paths(vec![input.to_path_buf()]),
         rules: root().join("rules"),
-        out: out.to_path_buf(),
+        target: Target::Folder(out.to_path_buf()),
         formats: vec![
             accord::output::Format::Csv,
             accord::output::Format::Json,

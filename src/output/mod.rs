@@ -4,6 +4,7 @@
 
 pub mod commit;
 pub mod csv;
+pub mod lines;
 pub mod progress;
 pub mod xlsx;
 

@@ -11,7 +11,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 #[derive(Debug)]
 pub struct Progress {
     bar: Option<ProgressBar>,
-    files: usize,
+    sizes: Vec<u64>,
     done: usize,
 }
 
@@ -20,14 +20,16 @@ impl Progress {
     pub fn hidden() -> Progress {
         Progress {
             bar: None,
-            files: 0,
+            sizes: Vec::new(),
             done: 0,
         }
     }
 
-    /// A progress bar on standard error over `files` input files of `bytes` bytes in all.
-    /// The caller decides that standard error is a terminal.
-    pub fn on_stderr(files: usize, bytes: u64) -> Progress {
+    /// A progress bar on standard error over input files of these sizes in bytes, in the
+    /// order they are done. The caller decides that standard error is a terminal.
+    pub fn on_stderr(sizes: Vec<u64>) -> Progress {
+        let files = sizes.len();
+        let bytes: u64 = sizes.iter().sum();
         let style =
             ProgressStyle::with_template("{spinner} [{bar:20}] {msg} files  {decimal_bytes_per_sec}  ETA {eta}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar())
@@ -37,17 +39,18 @@ impl Progress {
         bar.enable_steady_tick(Duration::from_millis(250));
         Progress {
             bar: Some(bar),
-            files,
+            sizes,
             done: 0,
         }
     }
 
-    /// One more file is done, of `bytes` bytes.
-    pub fn file_done(&mut self, bytes: u64) {
+    /// One more file is done.
+    pub fn file_done(&mut self) {
+        let bytes = self.sizes.get(self.done).copied().unwrap_or(0);
         self.done += 1;
         if let Some(bar) = &self.bar {
             bar.inc(bytes);
-            bar.set_message(format!("{}/{}", self.done, self.files));
+            bar.set_message(format!("{}/{}", self.done, self.sizes.len()));
         }
     }
 
@@ -77,8 +80,8 @@ mod tests {
     #[test]
     fn hidden_progress_counts_and_draws_nothing() {
         let mut p = Progress::hidden();
-        p.file_done(10);
-        p.file_done(5);
+        p.file_done();
+        p.file_done();
         assert_eq!(p.done(), 2);
         assert!(p.bar.is_none());
     }

@@ -9,19 +9,21 @@ use crate::text::Span;
 
 /// The event date: the first day or month date in the story's lead that stands in its first
 /// sentence or in a sentence naming an event (an `event_cues` word), else the published date.
+/// `published_line` is the date mention that printed the published date, if the text has one.
 pub fn event_date(
     resolved: &[ResolvedDate],
     lead: Span,
     text: &str,
     rules: &DateRules,
-    published: Option<(Span, NaiveDate)>,
+    published_line: Option<Span>,
+    published: Option<NaiveDate>,
 ) -> Option<String> {
     let chars: Vec<char> = text.chars().collect();
     let candidates = resolved
         .iter()
         .filter(|d| lead.contains(&d.span))
         // The page's own date line is not a mention of the event.
-        .filter(|d| published.is_none_or(|(span, _)| span != d.span))
+        .filter(|d| published_line != Some(d.span))
         // "Today" resolved against the reference date says nothing about when the event was.
         .filter(|d| !(d.kind == DateKind::Relative && d.year_source == YearSource::Reference));
     // Where the lead's first sentence ends, found once.
@@ -40,7 +42,7 @@ pub fn event_date(
             return Some(value.to_owned());
         }
     }
-    published.map(|(_, p)| p.format("%Y-%m-%d").to_string())
+    published.map(|p| p.format("%Y-%m-%d").to_string())
 }
 
 /// The day or month a date gives an event: the date itself, or the first day of a range of

@@ -14,6 +14,8 @@ use std::path::{Path, PathBuf};
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE};
 use thiserror::Error;
 
+pub mod stream;
+
 /// The default `--max-file-size`: far above any article, below an export that would need
 /// gigabytes of memory.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
@@ -252,7 +254,7 @@ pub fn read(file: &InputFile, max_bytes: u64) -> Result<Decoded, Skipped> {
 }
 
 /// A byte count for messages: `512 bytes`, `3.4 MiB`.
-fn human_size(bytes: u64) -> String {
+pub(crate) fn human_size(bytes: u64) -> String {
     const UNITS: [&str; 3] = ["KiB", "MiB", "GiB"];
     if bytes < 1024 {
         return format!("{bytes} bytes");
@@ -334,7 +336,7 @@ fn detect_legacy(bytes: &[u8]) -> &'static Encoding {
 
 /// Refuses text that is binary: a NUL among its first characters, or more than one
 /// character in a hundred a control character other than tab, line and page breaks.
-fn refuse_binary(text: &str) -> Result<(), DecodeError> {
+pub(crate) fn refuse_binary(text: &str) -> Result<(), DecodeError> {
     if let Some(at) = text.chars().take(NUL_WINDOW).position(|c| c == '\0') {
         return Err(DecodeError::Binary(format!("NUL character at character {at}")));
     }
