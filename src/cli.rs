@@ -133,6 +133,10 @@ pub struct RunArgs {
     /// and CRLF line ends.
     #[arg(long)]
     pub csv_bom: bool,
+    /// Reuse the records of files unchanged since the last incremental run into the same
+    /// folder (a state file beside the outputs) and process only new and changed files.
+    #[arg(long)]
+    pub incremental: bool,
     /// Print neither progress nor the summary line (skipped files are still reported).
     #[arg(long, short)]
     pub quiet: bool,
@@ -187,6 +191,7 @@ impl Default for RunArgs {
             out: PathBuf::from("output"),
             format: None,
             csv_bom: false,
+            incremental: false,
             quiet: false,
             threads: 0,
             reference_date: None,
@@ -206,6 +211,9 @@ impl RunArgs {
             Target::Folder(self.out)
         };
         let formats = formats(self.format, &target)?;
+        if self.incremental && (source == Source::Stdin || target == Target::Stdout) {
+            return Err("--incremental needs input files and an output folder (not `-`)".to_owned());
+        }
         Ok(RunConfig {
             source,
             rules: self.rules,
@@ -216,6 +224,7 @@ impl RunArgs {
             max_file_size: self.max_file_size,
             csv_bom: self.csv_bom,
             progress: !self.quiet && std::io::stderr().is_terminal(),
+            incremental: self.incremental,
         })
     }
 }
@@ -324,6 +333,11 @@ mod tests {
             (&["--input", "-", "--input", "data"][..], "cannot be combined"),
             (&["--out", "-", "--format", "csv"][..], "JSON lines only"),
             (&["--out", "-", "--format", "jsonl,xlsx"][..], "JSON lines only"),
+            (
+                &["--input", "-", "--incremental"][..],
+                "--incremental needs input files",
+            ),
+            (&["--out", "-", "--incremental"][..], "--incremental needs input files"),
         ] {
             let err = config(args).unwrap_err();
             assert!(err.contains(message), "{args:?}: {err}");

@@ -14,7 +14,7 @@ use crate::segment::{segment, Reason, SegmentRules, Segmented};
 use crate::CommandError;
 
 /// The mention kinds, in the order used for colours.
-pub const KINDS: [&str; 5] = ["date", "leader", "money", "sector", "country"];
+pub const KINDS: [&str; 5] = crate::record::MENTION_KINDS;
 
 /// Runs `accord explain`; prints to standard output.
 pub fn run(args: &ExplainArgs) -> Result<i32, CommandError> {

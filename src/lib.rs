@@ -13,6 +13,7 @@ pub mod diff;
 pub mod eval;
 pub mod explain;
 pub mod extract;
+pub mod incremental;
 pub mod input;
 pub mod isolate;
 pub mod lang;

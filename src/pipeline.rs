@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use thiserror::Error;
 
+use crate::incremental::{self, Loaded, Outcome, Previous, StateKey};
 use crate::input::stream::{Article, ArticleLines, Item};
 use crate::input::{discover, InputError, InputFile, Skipped};
 use crate::isolate::isolated;
@@ -73,6 +74,9 @@ pub struct RunConfig {
     pub csv_bom: bool,
     /// Show progress on standard error (the caller checks that it is a terminal).
     pub progress: bool,
+    /// Reuse the records of unchanged files from the output folder's state, and keep it
+    /// (see [`crate::incremental`]).
+    pub incremental: bool,
 }
 
 /// Why a run failed as a whole.
@@ -105,12 +109,14 @@ pub enum RunError {
 }
 
 /// The results of one chunk of files, in input order.
-type Batch = Vec<Result<Vec<Record>, Skipped>>;
+type Batch = Vec<Result<Outcome, Skipped>>;
 
 /// Counts kept while records are written.
 #[derive(Default)]
 struct Tally {
     inputs: usize,
+    reused: usize,
+    processed: usize,
     records: usize,
     by_language: BTreeMap<String, usize>,
     mentions: BTreeMap<String, usize>,
@@ -120,7 +126,7 @@ struct Tally {
 impl Tally {
     fn count(&mut self, r: &Record) {
         if self.mentions.is_empty() {
-            for kind in ["date", "leader", "money", "sector", "country"] {
+            for kind in crate::record::MENTION_KINDS {
                 self.mentions.insert(kind.to_string(), 0);
             }
         }
@@ -160,6 +166,10 @@ impl Tally {
                 .collect(),
             timings_ms: BTreeMap::new(),
             notes: Vec::new(),
+            incremental: config.incremental.then_some(Increment {
+                reused: self.reused,
+                processed: self.processed,
+            }),
             written: Vec::new(),
         }
     }
@@ -192,9 +202,21 @@ pub struct RunSummary {
     /// `records.xlsx`); absent from `run.json` when there is nothing.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// What an incremental run reused; absent from `run.json` for a full run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub incremental: Option<Increment>,
     /// Files written.
     #[serde(skip)]
     pub written: Vec<PathBuf>,
+}
+
+/// What an incremental run reused and processed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Increment {
+    /// Files whose records were taken from the previous state (unchanged content).
+    pub reused: usize,
+    /// Files processed (new, changed, or not reusable).
+    pub processed: usize,
 }
 
 /// A skipped file in the manifest.
@@ -279,6 +301,14 @@ impl Sink {
         }
     }
 
+    /// Appends a line to the state of an incremental run.
+    fn write_state(&mut self, line: &[u8]) -> std::io::Result<()> {
+        match self {
+            Sink::Folder(w) => w.write_state(line),
+            Sink::Stdout(_) => Ok(()),
+        }
+    }
+
     /// The end of a chunk: records written so far go to a stream's reader.
     fn chunk_done(&mut self) -> std::io::Result<()> {
         match self {
@@ -318,14 +348,30 @@ where
         .num_threads(config.threads)
         .build()
         .map_err(|e| RunError::Threads(e.to_string()))?;
-    let sink = open_target(config)?;
+    let mut sink = open_target(config)?;
+    let key = StateKey::new(&rules.digest, config.max_file_size, config.reference_date);
+    let loaded = match (&config.target, config.incremental) {
+        (Target::Folder(dir), true) => {
+            sink.write_state(&key.line())
+                .map_err(|e| output_error(&config.target, e))?;
+            Previous::load(dir, &key)
+        }
+        _ => Loaded {
+            previous: None,
+            note: None,
+        },
+    };
+    let previous = loaded.previous.as_ref();
     let settings = Settings {
         reference_date: config.reference_date,
         max_file_size: config.max_file_size,
     };
     let work = |job: &Job| match job {
-        Job::File(f) => isolated(&f.source, || process(f, &rules, settings)),
-        Job::Article(a) => isolated(&a.source, || Ok(process_article(a, &rules, settings))),
+        Job::File(f) if config.incremental => isolated(&f.source, || {
+            incremental::process_file(f, config.max_file_size, previous, || process(f, &rules, settings))
+        }),
+        Job::File(f) => isolated(&f.source, || process(f, &rules, settings).map(Outcome::fresh)),
+        Job::Article(a) => isolated(&a.source, || Ok(Outcome::fresh(process_article(a, &rules, settings)))),
         Job::Bad(s) => Err(s.clone()),
     };
     let chunk = FILES_PER_THREAD_PER_CHUNK * pool.current_num_threads().max(1);
@@ -350,6 +396,7 @@ where
     let skipped = tally.skipped_sorted();
     let mut summary = tally.summary(&rules, config, &skipped);
     summary.notes = sink.notes();
+    summary.notes.extend(loaded.note);
     summary.timings_ms.insert("rules".into(), rules_ms);
     summary.timings_ms.insert("processing".into(), processing_ms);
     summary.timings_ms.insert("total".into(), started.elapsed().as_millis());
@@ -392,6 +439,7 @@ fn open_target(config: &RunConfig) -> Result<Sink, RunError> {
                 formats: config.formats.clone(),
                 csv_bom: config.csv_bom,
                 reference_date: config.reference_date,
+                incremental: config.incremental,
             };
             Writer::create(dir, &options)
                 .map(|w| Sink::Folder(Box::new(w)))
@@ -423,7 +471,7 @@ fn process_in_chunks<W>(
     target: &Target,
 ) -> Result<Written, RunError>
 where
-    W: Fn(&Job) -> Result<Vec<Record>, Skipped> + Sync,
+    W: Fn(&Job) -> Result<Outcome, Skipped> + Sync,
 {
     let (sender, receiver) = std::sync::mpsc::sync_channel::<Batch>(2);
     std::thread::scope(|scope| {
@@ -464,10 +512,18 @@ fn write_batches(
             tally.inputs += 1;
             progress.file_done();
             match result {
-                Ok(records) => {
-                    for r in &records {
+                Ok(outcome) => {
+                    for r in &outcome.records {
                         sink.write(r)?;
                         tally.count(r);
+                    }
+                    if let Some(line) = &outcome.state_line {
+                        sink.write_state(line)?;
+                    }
+                    if outcome.reused {
+                        tally.reused += 1;
+                    } else {
+                        tally.processed += 1;
                     }
                 }
                 Err(s) => tally.skipped.push(s),

@@ -2,10 +2,12 @@
 //! as JSON by serde and flattened for CSV by `output::csv`.
 
 use rust_decimal::Decimal;
-use serde::{Serialize, Serializer};
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// One record per story.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Record {
     /// File stem, or `STEM#N` for the N-th story of a digest.
     pub id: String,
@@ -41,7 +43,7 @@ pub struct Record {
 }
 
 /// A date mention.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct DateOut {
     /// Text as in the input.
     pub text: String,
@@ -60,7 +62,7 @@ pub struct DateOut {
 }
 
 /// A leader: one entry per person.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct LeaderOut {
     /// Canonical English name.
     pub name: String,
@@ -81,7 +83,7 @@ pub struct LeaderOut {
 }
 
 /// A money mention.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct MoneyOut {
     /// Text as in the input.
     pub text: String,
@@ -90,10 +92,13 @@ pub struct MoneyOut {
     /// One past the last character.
     pub end: usize,
     /// Fully scaled amount, exact.
-    #[serde(serialize_with = "exact_number")]
+    #[serde(serialize_with = "exact_number", deserialize_with = "exact_number_back")]
     pub amount: Decimal,
     /// Upper end of a range.
-    #[serde(serialize_with = "exact_optional_number")]
+    #[serde(
+        serialize_with = "exact_optional_number",
+        deserialize_with = "exact_optional_number_back"
+    )]
     pub amount_max: Option<Decimal>,
     /// ISO 4217 code.
     pub currency: String,
@@ -116,7 +121,7 @@ pub fn money_value(currency: &str, amount: Decimal) -> String {
 }
 
 /// A sector of the taxonomy.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct SectorOut {
     /// Taxonomy id.
     pub id: String,
@@ -131,7 +136,7 @@ pub struct SectorOut {
 }
 
 /// A country.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct CountryOut {
     /// ISO 3166-1 alpha-2 code.
     pub code: String,
@@ -141,10 +146,11 @@ pub struct CountryOut {
     pub mentions: usize,
 }
 
-/// One mention of any kind, the rows of `mentions.csv`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One mention of any kind, the rows of `mentions.csv`; serialized only into the state of an
+/// incremental run (see [`crate::incremental`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MentionRow {
-    /// `date`, `leader`, `money`, `sector` or `country`.
+    /// `date`, `leader`, `money`, `sector` or `country` (one of [`MENTION_KINDS`]).
     pub kind: &'static str,
     /// Text as in the input.
     pub text: String,
@@ -156,6 +162,39 @@ pub struct MentionRow {
     pub end: usize,
     /// Rule id.
     pub rule: String,
+}
+
+/// The kinds of mention, in the order of the run summary.
+pub const MENTION_KINDS: [&str; 5] = ["date", "leader", "money", "sector", "country"];
+
+/// A [`MentionRow`] as it is read back, its kind still a string.
+#[derive(Deserialize)]
+struct StoredMention {
+    kind: String,
+    text: String,
+    value: String,
+    start: usize,
+    end: usize,
+    rule: String,
+}
+
+impl<'de> Deserialize<'de> for MentionRow {
+    /// The row, its kind one of [`MENTION_KINDS`].
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<MentionRow, D::Error> {
+        let m = StoredMention::deserialize(d)?;
+        let kind = MENTION_KINDS
+            .into_iter()
+            .find(|k| *k == m.kind)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown mention kind `{}`", m.kind)))?;
+        Ok(MentionRow {
+            kind,
+            text: m.text,
+            value: m.value,
+            start: m.start,
+            end: m.end,
+            rule: m.rule,
+        })
+    }
 }
 
 /// A decimal as a JSON number with all its digits (no floating-point round-off).
@@ -171,10 +210,24 @@ fn exact_optional_number<S: Serializer>(d: &Option<Decimal>, s: S) -> Result<S::
     }
 }
 
+/// A JSON number written by [`exact_number`] read back with all its digits.
+fn exact_number_back<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+    let n = serde_json::Number::deserialize(d)?;
+    Decimal::from_str(&n.to_string()).map_err(serde::de::Error::custom)
+}
+
+fn exact_optional_number_back<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+    match Option::<serde_json::Number>::deserialize(d)? {
+        Some(n) => Decimal::from_str(&n.to_string())
+            .map(Some)
+            .map_err(serde::de::Error::custom),
+        None => Ok(None),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::str::FromStr;
 
     #[test]
     fn amounts_serialize_exactly() {

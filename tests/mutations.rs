@@ -309,6 +309,7 @@ fn a_batch_of_mutated_articles_gives_the_same_output_on_one_and_two_threads() {
                 max_file_size: accord::input::DEFAULT_MAX_FILE_SIZE,
                 csv_bom: false,
                 progress: false,
+                incremental: false,
             };
             let summary = run(&config).unwrap();
             assert_eq!(summary.inputs, 40);

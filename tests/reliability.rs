@@ -28,6 +28,7 @@ fn config(input: &Path, out: &Path) -> RunConfig {
         max_file_size: accord::input::DEFAULT_MAX_FILE_SIZE,
         csv_bom: false,
         progress: false,
+        incremental: false,
     }
 }
 

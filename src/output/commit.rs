@@ -25,7 +25,7 @@ pub const LOCK_FILE: &str = ".accord.lock";
 /// The journal of renames of a commit in progress.
 pub const JOURNAL_FILE: &str = ".accord.commit";
 /// Every file a run writes; temporary files are named after them.
-pub const OUTPUT_NAMES: [&str; 7] = [
+pub const OUTPUT_NAMES: [&str; 8] = [
     "records.json",
     "records.jsonl",
     "records.xlsx",
@@ -33,6 +33,7 @@ pub const OUTPUT_NAMES: [&str; 7] = [
     "mentions.csv",
     "skipped.csv",
     "run.json",
+    crate::incremental::STATE_FILE,
 ];
 
 /// An output folder held by this run: locked, with any interrupted commit finished and

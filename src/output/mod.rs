@@ -44,6 +44,8 @@ pub struct OutputOptions {
     pub csv_bom: bool,
     /// The run's reference date, the creation date recorded in `records.xlsx`.
     pub reference_date: NaiveDate,
+    /// Write the state of an incremental run (see [`crate::incremental`]).
+    pub incremental: bool,
 }
 
 /// The UTF-8 byte-order mark that `--csv-bom` puts at the start of each CSV file.
@@ -86,6 +88,7 @@ pub struct Writer {
     csv_bom: bool,
     skipped: Pending,
     manifest: Pending,
+    state: Option<Pending>,
     count: usize,
 }
 
@@ -136,6 +139,10 @@ impl Writer {
             .transpose()?;
         let skipped = Pending::new(dir, "skipped.csv")?;
         let manifest = Pending::new(dir, "run.json")?;
+        let state = options
+            .incremental
+            .then(|| Pending::new(dir, crate::incremental::STATE_FILE))
+            .transpose()?;
         Ok(Writer {
             dir: out,
             json,
@@ -146,8 +153,17 @@ impl Writer {
             csv_bom,
             skipped,
             manifest,
+            state,
             count: 0,
         })
+    }
+
+    /// Appends a line to the state of an incremental run (nothing when the run is not one).
+    pub fn write_state(&mut self, line: &[u8]) -> std::io::Result<()> {
+        match self.state.as_mut() {
+            Some(state) => state.write_all(line),
+            None => Ok(()),
+        }
     }
 
     /// Appends one record to every open output.
@@ -216,6 +232,7 @@ impl Writer {
         self.manifest.write_all(b"\n")?;
         done.push(self.skipped);
         done.push(self.manifest);
+        done.extend(self.state);
         let files = done
             .into_iter()
             .map(Pending::finish)
