@@ -46,6 +46,8 @@ pub enum Command {
     Eval(EvalArgs),
     /// Compare two output folders record by record and field by field.
     Diff(DiffArgs),
+    /// Print the JSON Schema of a record (the text of docs/records.schema.json).
+    Schema,
 }
 
 /// Arguments of `accord explain`.

@@ -15,6 +15,10 @@ fn main() -> ExitCode {
         Command::Explain(args) => report(accord::explain::run(&args)),
         Command::Eval(args) => report(accord::eval::run(&args)),
         Command::Diff(args) => report(accord::diff::run(&args)),
+        Command::Schema => {
+            print!("{}", accord::record::json_schema());
+            EXIT_OK
+        }
     };
     ExitCode::from(code as u8)
 }

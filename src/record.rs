@@ -1,29 +1,50 @@
 //! The records, exactly as `spec/RECORDS.md` (in `../shared/spec`) defines them; serialized
-//! as JSON by serde and flattened for CSV by `output::csv`.
+//! as JSON by serde and flattened for CSV by `output::csv`. Their JSON Schema
+//! (`docs/records.schema.json`, `accord schema`) is derived from these types by schemars.
 
-use rust_decimal::Decimal;
 use std::str::FromStr;
 
+use rust_decimal::Decimal;
+use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// One record per story.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+/// An ISO 8601 calendar date: `YYYY-MM-DD`.
+const DAY_PATTERN: &str = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
+/// An ISO 8601 day or month: `YYYY-MM-DD` or `YYYY-MM`.
+const DAY_OR_MONTH_PATTERN: &str = "^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$";
+/// An ISO 8601 day, month or year, or an interval `A/B` of those.
+const DATE_VALUE_PATTERN: &str = "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?(/[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?)?$";
+/// An ISO 3166-1 alpha-2 country code.
+const COUNTRY_PATTERN: &str = "^[A-Z]{2}$";
+/// An ISO 4217 currency code.
+const CURRENCY_PATTERN: &str = "^[A-Z]{3}$";
+/// An ISO 639-1 language code or `und`.
+const LANGUAGE_PATTERN: &str = "^([a-z]{2}|und)$";
+
+/// One record per story: an element of `records.json`, a line of `records.jsonl`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Record {
     /// File stem, or `STEM#N` for the N-th story of a digest.
     pub id: String,
     /// Input path relative to the input root.
     pub source: String,
     /// 1-based story number within the file.
+    #[schemars(range(min = 1))]
     pub story: usize,
     /// The story's headline.
     pub title: Option<String>,
     /// ISO 639-1 code, `und` if unknown.
+    #[schemars(pattern(LANGUAGE_PATTERN))]
     pub language: String,
     /// The detector's confidence, 0..1.
+    #[schemars(range(min = 0, max = 1))]
     pub language_confidence: f64,
-    /// Publication date printed in the text.
+    /// Publication date printed in the text (`YYYY-MM-DD`).
+    #[schemars(pattern(DAY_PATTERN))]
     pub published: Option<String>,
-    /// Date of the story's main event.
+    /// Date of the story's main event: its day or month (`YYYY-MM-DD` or `YYYY-MM`).
+    #[schemars(pattern(DAY_OR_MONTH_PATTERN))]
     pub event_date: Option<String>,
     /// Every date mention, in text order.
     pub dates: Vec<DateOut>,
@@ -43,26 +64,31 @@ pub struct Record {
 }
 
 /// A date mention.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct DateOut {
     /// Text as in the input.
     pub text: String,
-    /// First character.
+    /// Offset of the first character (Unicode scalar values into the decoded input file).
     pub start: usize,
-    /// One past the last character.
+    /// Offset one past the last character.
     pub end: usize,
-    /// ISO 8601 value or interval.
+    /// ISO 8601 value (`YYYY-MM-DD`, `YYYY-MM`, `YYYY`) or interval `A/B` of those.
+    #[schemars(pattern(DATE_VALUE_PATTERN))]
     pub value: String,
-    /// `explicit`, `inferred` or `relative`.
+    /// `explicit` (the text names the year), `inferred` (year from context) or `relative` ("last year").
+    #[schemars(extend("enum" = ["explicit", "inferred", "relative"]))]
     pub kind: String,
-    /// `text`, `published`, `context` or `reference`.
+    /// Where the year came from: `text`, `published`, `context` or `reference`.
+    #[schemars(extend("enum" = ["text", "published", "context", "reference"]))]
     pub year_source: String,
-    /// Rule id.
+    /// Id of the rule that produced it.
     pub rule: String,
 }
 
 /// A leader: one entry per person.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct LeaderOut {
     /// Canonical English name.
     pub name: String,
@@ -71,40 +97,46 @@ pub struct LeaderOut {
     /// Title as written in the story.
     pub title: Option<String>,
     /// ISO 3166-1 alpha-2 code of the state served.
+    #[schemars(pattern(COUNTRY_PATTERN))]
     pub country: Option<String>,
     /// Number of mentions.
     pub mentions: usize,
-    /// Offset of the first mention.
+    /// Offset of the first character of the first mention.
     pub start: usize,
-    /// End of the first mention.
+    /// Offset one past the last character of the first mention.
     pub end: usize,
-    /// Rule id.
+    /// Id of the rule that produced it.
     pub rule: String,
 }
 
 /// A money mention.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct MoneyOut {
     /// Text as in the input.
     pub text: String,
-    /// First character.
+    /// Offset of the first character (Unicode scalar values into the decoded input file).
     pub start: usize,
-    /// One past the last character.
+    /// Offset one past the last character.
     pub end: usize,
     /// Fully scaled amount, exact.
     #[serde(serialize_with = "exact_number", deserialize_with = "exact_number_back")]
+    #[schemars(schema_with = "number_schema")]
     pub amount: Decimal,
-    /// Upper end of a range.
+    /// Upper end of a range, else null.
     #[serde(
         serialize_with = "exact_optional_number",
         deserialize_with = "exact_optional_number_back"
     )]
+    #[schemars(schema_with = "optional_number_schema")]
     pub amount_max: Option<Decimal>,
     /// ISO 4217 code.
+    #[schemars(pattern(CURRENCY_PATTERN))]
     pub currency: String,
     /// `exact`, `over`, `under`, `about` or `up_to`.
+    #[schemars(extend("enum" = crate::extract::money::QUALIFIERS))]
     pub qualifier: String,
-    /// Rule id.
+    /// Id of the rule that produced it.
     pub rule: String,
 }
 
@@ -121,7 +153,8 @@ pub fn money_value(currency: &str, amount: Decimal) -> String {
 }
 
 /// A sector of the taxonomy.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct SectorOut {
     /// Taxonomy id.
     pub id: String,
@@ -131,14 +164,16 @@ pub struct SectorOut {
     pub mentions: usize,
     /// Distinct matched terms.
     pub evidence: Vec<String>,
-    /// Rule id.
+    /// Id of the rule that produced it.
     pub rule: String,
 }
 
 /// A country.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct CountryOut {
     /// ISO 3166-1 alpha-2 code.
+    #[schemars(pattern(COUNTRY_PATTERN))]
     pub code: String,
     /// English short name.
     pub name: String,
@@ -223,6 +258,28 @@ fn exact_optional_number_back<'de, D: Deserializer<'de>>(d: D) -> Result<Option<
             .map_err(serde::de::Error::custom),
         None => Ok(None),
     }
+}
+
+/// The schema of a decimal written by [`exact_number`]: a JSON number.
+fn number_schema(_: &mut SchemaGenerator) -> Schema {
+    schemars::json_schema!({ "type": "number" })
+}
+
+/// The schema of an optional decimal written by [`exact_optional_number`]: a number or null.
+fn optional_number_schema(_: &mut SchemaGenerator) -> Schema {
+    schemars::json_schema!({ "type": ["number", "null"] })
+}
+
+/// The JSON Schema (draft 2020-12) of one record, as in `records.jsonl` and each element of
+/// `records.json`, pretty-printed with a final newline: the text of `docs/records.schema.json`.
+pub fn json_schema() -> String {
+    let schema = schemars::generate::SchemaSettings::draft2020_12()
+        .for_serialize()
+        .into_generator()
+        .into_root_schema_for::<Record>();
+    let mut text = serde_json::to_string_pretty(&schema).expect("a schema serializes");
+    text.push('\n');
+    text
 }
 
 #[cfg(test)]
