@@ -220,3 +220,44 @@ fn an_empty_stream_gives_no_records() {
     assert_eq!(stdout(&assert), "");
     assert!(stderr(&assert).contains("0 articles -> 0 records"));
 }
+
+#[test]
+fn a_reader_that_closes_the_pipe_early_ends_the_run_quietly() {
+    use std::io::{Read, Write};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
+        .current_dir(root())
+        .args([
+            "run",
+            "--input",
+            "-",
+            "--out",
+            "-",
+            "--reference-date",
+            "2026-12-02",
+            "--threads",
+            "1",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let lines = sample_lines();
+    let feeder = std::thread::spawn(move || {
+        // Far more than a pipe holds; stops when accord stops reading.
+        for _ in 0..400 {
+            if stdin.write_all(lines.as_bytes()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut first = [0u8; 100];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The read end of standard output is dropped here.
+    let output = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}
