@@ -9,16 +9,41 @@ use clap::{Args, Parser, Subcommand};
 use crate::output::{Format, ALL_FORMATS};
 use crate::pipeline::{RunConfig, Source, Target};
 
-/// Exit status: every input processed.
-pub const EXIT_OK: i32 = 0;
-/// Exit status: an unexpected failure (output not writable, ...); the previous output is intact.
-pub const EXIT_FAILURE: i32 = 1;
-/// Exit status: bad arguments or bad rule files; nothing was written.
-pub const EXIT_USAGE: i32 = 2;
-/// Exit status: the run completed but some inputs could not be read (see `skipped.csv`).
-pub const EXIT_SKIPPED: i32 = 3;
-/// Exit status of `accord eval`: a field's F1 is below its `--min-f1` floor.
-pub const EXIT_BELOW_FLOOR: i32 = 4;
+/// How a command ended, mapped to the process's exit status in one place ([`Exit::code`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Every input processed (0).
+    Ok,
+    /// An unexpected failure (output not writable, ...); the previous output is intact (1).
+    Failure,
+    /// Bad arguments or bad rule files; nothing was written (2).
+    Usage,
+    /// The run completed but some inputs could not be read (see `skipped.csv`) (3).
+    Skipped,
+    /// `accord eval`: a field's F1 is below its `--min-f1` floor (4).
+    BelowFloor,
+    /// `accord diff`: the two folders differ (1).
+    Differences,
+}
+
+impl Exit {
+    /// The exit status.
+    pub fn code(self) -> u8 {
+        match self {
+            Exit::Ok => 0,
+            Exit::Failure | Exit::Differences => 1,
+            Exit::Usage => 2,
+            Exit::Skipped => 3,
+            Exit::BelowFloor => 4,
+        }
+    }
+}
+
+impl From<Exit> for std::process::ExitCode {
+    fn from(exit: Exit) -> Self {
+        std::process::ExitCode::from(exit.code())
+    }
+}
 
 /// accord: news articles in, structured records out.
 #[derive(Debug, Parser)]
@@ -281,6 +306,21 @@ mod tests {
         }
         for arg in ["", "M", "12X", "0", "-5M", "2G", "99999999999G"] {
             assert!(parse_size(arg).is_err(), "{arg}");
+        }
+    }
+
+    #[test]
+    fn exit_statuses_are_the_documented_ones() {
+        let table = [
+            (Exit::Ok, 0),
+            (Exit::Failure, 1),
+            (Exit::Differences, 1),
+            (Exit::Usage, 2),
+            (Exit::Skipped, 3),
+            (Exit::BelowFloor, 4),
+        ];
+        for (exit, code) in table {
+            assert_eq!(exit.code(), code, "{exit:?}");
         }
     }
 

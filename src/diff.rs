@@ -39,18 +39,15 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use crate::cli::{DiffArgs, EXIT_OK};
+use crate::cli::{DiffArgs, Exit};
 use crate::CommandError;
-
-/// Exit status of `accord diff` when the two folders differ.
-pub const EXIT_DIFFERENCES: i32 = 1;
 
 /// `language_confidence` differences below this are not reported.
 pub const CONFIDENCE_TOLERANCE: f64 = 0.01;
 
 /// Runs `accord diff`: loads both folders, prints the report and returns 0 (no differences) or
 /// 1 (differences).
-pub fn run(args: &DiffArgs) -> Result<i32, CommandError> {
+pub fn run(args: &DiffArgs) -> Result<Exit, CommandError> {
     let (old_file, old) = load_records(&args.old)?;
     let (new_file, new) = load_records(&args.new)?;
     let diff = compare(&old, &new);
@@ -236,11 +233,11 @@ impl Diff {
     }
 
     /// The exit status for this diff: 0 without differences, 1 with.
-    pub fn exit_code(&self) -> i32 {
+    pub fn exit_code(&self) -> Exit {
         if self.is_empty() {
-            EXIT_OK
+            Exit::Ok
         } else {
-            EXIT_DIFFERENCES
+            Exit::Differences
         }
     }
 
@@ -599,7 +596,7 @@ mod tests {
         let records = vec![record("a"), record("b")];
         let diff = compare(&records, &records.clone());
         assert!(diff.is_empty());
-        assert_eq!(diff.exit_code(), 0);
+        assert_eq!(diff.exit_code(), Exit::Ok);
         assert_eq!(diff.unchanged, 2);
         let text = diff.to_string();
         assert_eq!(
@@ -617,7 +614,7 @@ mod tests {
         assert_eq!(diff.removed, ["a", "c"]);
         assert!(diff.changed.is_empty());
         assert_eq!(diff.unchanged, 1);
-        assert_eq!(diff.exit_code(), 1);
+        assert_eq!(diff.exit_code(), Exit::Differences);
         assert_eq!(
             diff.to_string(),
             "added: 2 records\n  + d\n  + e\nremoved: 2 records\n  - a\n  - c\n\

@@ -19,7 +19,7 @@ use serde_json::{Number, Value};
 use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::cli::{reference_date, EvalArgs, EXIT_BELOW_FLOOR, EXIT_OK};
+use crate::cli::{reference_date, EvalArgs, Exit};
 use crate::input::discover;
 use crate::pipeline::process_isolated;
 use crate::process::Settings;
@@ -810,7 +810,7 @@ impl std::str::FromStr for Floor {
 /// Runs `accord eval`: checks the floors, loads the gold file and the rules, processes every
 /// input in path order in memory, prints the report and returns the exit status (4 when a
 /// field's F1 is below its floor).
-pub fn run(args: &EvalArgs) -> Result<i32, CommandError> {
+pub fn run(args: &EvalArgs) -> Result<Exit, CommandError> {
     let usage = |e: String| CommandError::Usage(format!("error: {e}"));
     let floors = args
         .min_f1
@@ -910,7 +910,7 @@ pub fn run(args: &EvalArgs) -> Result<i32, CommandError> {
             |f| scores.accuracy(f),
             "{field} is correct for {value} of the gold rows",
         );
-    Ok(if below > 0 { EXIT_BELOW_FLOOR } else { EXIT_OK })
+    Ok(if below > 0 { Exit::BelowFloor } else { Exit::Ok })
 }
 
 /// Says on stderr which of `floors` the scores (read by `score`) fall below, with `what`

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 use std::io::IsTerminal;
 
-use crate::cli::{reference_date, ExplainArgs, EXIT_OK};
+use crate::cli::{reference_date, Exit, ExplainArgs};
 use crate::input::{read, InputFile};
 use crate::process::{process_text, Settings};
 use crate::record::{MentionRow, Record};
@@ -17,7 +17,7 @@ use crate::CommandError;
 pub const KINDS: [&str; 5] = crate::record::MENTION_KINDS;
 
 /// Runs `accord explain`; prints to standard output.
-pub fn run(args: &ExplainArgs) -> Result<i32, CommandError> {
+pub fn run(args: &ExplainArgs) -> Result<Exit, CommandError> {
     if let Some(kind) = &args.kind {
         if !KINDS.contains(&kind.as_str()) {
             return Err(CommandError::Usage(format!(
@@ -53,7 +53,7 @@ pub fn run(args: &ExplainArgs) -> Result<i32, CommandError> {
     print!("{}", render(&decoded.text, &records, args.kind.as_deref(), colour));
     let segmented = segment(&decoded.text, &rules.segment);
     print!("{}", render_stories(&decoded.text, &segmented, &rules.segment));
-    Ok(EXIT_OK)
+    Ok(Exit::Ok)
 }
 
 fn colour_of(kind: &str) -> &'static str {

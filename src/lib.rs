@@ -39,10 +39,10 @@ pub enum CommandError {
 
 impl CommandError {
     /// The exit status for this error.
-    pub fn exit_code(&self) -> i32 {
+    pub fn exit_code(&self) -> cli::Exit {
         match self {
-            CommandError::Usage(_) => cli::EXIT_USAGE,
-            CommandError::Failed(_) => cli::EXIT_FAILURE,
+            CommandError::Usage(_) => cli::Exit::Usage,
+            CommandError::Failed(_) => cli::Exit::Failure,
         }
     }
 }

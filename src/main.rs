@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use accord::cli::{Cli, Command, RunArgs, EXIT_FAILURE, EXIT_OK, EXIT_SKIPPED, EXIT_USAGE};
+use accord::cli::{Cli, Command, Exit, RunArgs};
 use accord::pipeline::{run, RunError, RunSummary, Target};
 use accord::rules::RuleSet;
 use clap::Parser;
@@ -17,14 +17,14 @@ fn main() -> ExitCode {
         Command::Diff(args) => report(accord::diff::run(&args)),
         Command::Schema => {
             print!("{}", accord::record::json_schema());
-            EXIT_OK
+            Exit::Ok
         }
     };
-    ExitCode::from(code as u8)
+    code.into()
 }
 
 /// Maps a command's outcome to an exit status, printing its error.
-fn report(outcome: Result<i32, accord::CommandError>) -> i32 {
+fn report(outcome: Result<Exit, accord::CommandError>) -> Exit {
     match outcome {
         Ok(code) => code,
         Err(err) => {
@@ -34,13 +34,13 @@ fn report(outcome: Result<i32, accord::CommandError>) -> i32 {
     }
 }
 
-fn run_command(args: RunArgs) -> i32 {
+fn run_command(args: RunArgs) -> Exit {
     let quiet = args.quiet;
     let config = match args.into_config() {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");
-            return EXIT_USAGE;
+            return Exit::Usage;
         }
     };
     match run(&config) {
@@ -60,20 +60,20 @@ fn run_command(args: RunArgs) -> i32 {
                 eprintln!("skipped {}: {}", s.source, s.reason);
             }
             if summary.skipped.is_empty() {
-                EXIT_OK
+                Exit::Ok
             } else {
-                EXIT_SKIPPED
+                Exit::Skipped
             }
         }
         // The reader took what it wanted (`accord run --out - | head`).
-        Err(RunError::StdoutClosed) => EXIT_OK,
+        Err(RunError::StdoutClosed) => Exit::Ok,
         Err(err @ (RunError::Rules(_) | RunError::Input(_))) => {
             eprintln!("{err}");
-            EXIT_USAGE
+            Exit::Usage
         }
         Err(err) => {
             eprintln!("error: {err}");
-            EXIT_FAILURE
+            Exit::Failure
         }
     }
 }
@@ -100,19 +100,19 @@ fn describe(s: &RunSummary, target: &Target) -> String {
     )
 }
 
-fn check_command(dir: &std::path::Path) -> i32 {
+fn check_command(dir: &std::path::Path) -> Exit {
     let rules = match RuleSet::load(dir) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("{e}");
-            return EXIT_USAGE;
+            return Exit::Usage;
         }
     };
     print!("{}", accord::check::summary(&rules));
     let failures = accord::check::run_examples(&rules);
     if failures.is_empty() {
         println!("all rule examples pass");
-        EXIT_OK
+        Exit::Ok
     } else {
         for f in &failures {
             eprintln!(
@@ -128,6 +128,6 @@ fn check_command(dir: &std::path::Path) -> i32 {
             );
         }
         eprintln!("{} rule example(s) failed", failures.len());
-        EXIT_USAGE
+        Exit::Usage
     }
 }
