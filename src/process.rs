@@ -3,6 +3,10 @@
 
 use chrono::NaiveDate;
 
+use crate::extract::countries::CountryMention;
+use crate::extract::dates::DateRules;
+use crate::extract::money::MoneyMention;
+use crate::extract::sectors::SectorMention;
 use crate::extract::{dates, leaders, money};
 use crate::input::stream::Article;
 pub use crate::input::Skipped;
@@ -187,6 +191,44 @@ struct Known<'a> {
     published: Option<NaiveDate>,
 }
 
+/// A story's place in its file: turns story spans into file offsets and original text.
+struct Placed<'a> {
+    /// The characters of the whole file.
+    chars: &'a [char],
+    /// Where the story starts in the file, in characters.
+    base: usize,
+}
+
+impl Placed<'_> {
+    /// The text of a story span as it stands in the file.
+    fn original(&self, span: Span) -> String {
+        self.chars[self.base + span.start..self.base + span.end]
+            .iter()
+            .collect()
+    }
+
+    /// The file offsets of a story span.
+    fn offsets(&self, span: Span) -> (usize, usize) {
+        (self.base + span.start, self.base + span.end)
+    }
+
+    /// A row of `mentions.csv` for a story span.
+    fn row(&self, kind: &'static str, span: Span, value: String, rule: &str) -> MentionRow {
+        let (start, end) = self.offsets(span);
+        MentionRow {
+            kind,
+            text: self.original(span),
+            value,
+            start,
+            end,
+            rule: rule.to_owned(),
+        }
+    }
+}
+
+/// Runs the language's extractors over a story and fills its record: dates first (they give
+/// the story's date), then money (country names inside amounts are not countries), countries,
+/// leaders (told which countries the story names), sectors.
 fn extract_story(
     record: &mut Record,
     story: &Story,
@@ -195,113 +237,141 @@ fn extract_story(
     known: Known<'_>,
     settings: Settings,
 ) {
-    let lang = known.language;
     let text = story.text.as_str();
-    let base = story.range.start;
-    let original = |span: Span| -> String { chars[base + span.start..base + span.end].iter().collect() };
-    let row = |kind: &'static str, span: Span, value: String, rule: &str| MentionRow {
-        kind,
-        text: original(span),
-        value,
-        start: base + span.start,
-        end: base + span.end,
-        rule: rule.to_owned(),
+    let at = Placed {
+        chars,
+        base: story.range.start,
     };
+    let story_date = add_dates(record, story, &at, &rules.dates, known.published, settings);
+    let money_mentions = money::extract(text, &rules.money);
+    let country_mentions = countries_outside(rules.countries.extract(text), &money_mentions);
+    add_leaders(record, text, &at, rules, &country_mentions, known.language, story_date);
+    add_money(record, &at, money_mentions);
+    add_sectors(record, &at, rules.sectors.extract(text, known.language), rules);
+    add_countries(record, &at, &country_mentions, rules);
+    record
+        .mentions
+        .sort_by(|a, b| a.start.cmp(&b.start).then(a.end.cmp(&b.end)).then(a.kind.cmp(b.kind)));
+}
 
-    let date_mentions = dates::extract(text, &rules.dates);
-    let printed = published::published(&date_mentions, &story.lines, text, &rules.dates);
-    let published_date = printed.map(|(_, d)| d).or(known.published);
+/// Dates: published date, resolved mentions and the event date. Returns the date the story is
+/// about, for resolving who held an office.
+fn add_dates(
+    record: &mut Record,
+    story: &Story,
+    at: &Placed<'_>,
+    rules: &DateRules,
+    given_published: Option<NaiveDate>,
+    settings: Settings,
+) -> Option<NaiveDate> {
+    let text = story.text.as_str();
+    let date_mentions = dates::extract(text, rules);
+    let printed = published::published(&date_mentions, &story.lines, text, rules);
+    let published_date = printed.map(|(_, d)| d).or(given_published);
     let resolved = resolve_dates::resolve(&date_mentions, published_date, settings.reference_date);
     let title_line = story
         .title
         .as_ref()
-        .map(|(_, s)| Span::new(s.start - base, s.end - base));
-    let lead = event::lead(text, &story.lines, title_line, &rules.dates);
+        .map(|(_, s)| Span::new(s.start - at.base, s.end - at.base));
+    let lead = event::lead(text, &story.lines, title_line, rules);
     record.published = published_date.map(|d| d.format("%Y-%m-%d").to_string());
-    record.event_date = event::event_date(
-        &resolved,
-        lead,
-        text,
-        &rules.dates,
-        printed.map(|(line, _)| line),
-        published_date,
-    );
+    let printed_line = printed.map(|(line, _)| line);
+    record.event_date = event::event_date(&resolved, lead, text, rules, printed_line, published_date);
     for d in &resolved {
+        let (start, end) = at.offsets(d.span);
         let out = DateOut {
-            text: original(d.span),
-            start: base + d.span.start,
-            end: base + d.span.end,
+            text: at.original(d.span),
+            start,
+            end,
             value: d.value.clone(),
             kind: d.kind.as_str().into(),
             year_source: d.year_source.as_str().into(),
             rule: d.rule.clone(),
         };
-        record.mentions.push(row("date", d.span, out.value.clone(), &out.rule));
+        record
+            .mentions
+            .push(at.row("date", d.span, out.value.clone(), &out.rule));
         record.dates.push(out);
     }
+    resolve_dates::story_date(published_date, &resolved)
+}
 
-    let money_mentions = money::extract(text, &rules.money);
-    // Money mentions are disjoint and in text order: the one that could hold a country
-    // mention is found by binary search.
+/// The country mentions that are not part of a money mention ("Kazakhstan tenge"). Money
+/// mentions are disjoint and in text order, so the one that could hold a country mention is
+/// found by binary search.
+fn countries_outside(countries: Vec<CountryMention>, money: &[MoneyMention]) -> Vec<CountryMention> {
     let inside_money = |span: &Span| {
-        let at = money_mentions.partition_point(|m| m.span.end < span.end);
-        money_mentions.get(at).is_some_and(|m| m.span.contains(span))
+        let at = money.partition_point(|m| m.span.end < span.end);
+        money.get(at).is_some_and(|m| m.span.contains(span))
     };
-    let country_mentions: Vec<_> = rules
-        .countries
-        .extract(text)
-        .into_iter()
-        .filter(|c| !inside_money(&c.span))
-        .collect();
-    let found = leaders::extract(text, &rules.leaders, &country_mentions, lang);
-    let mut found_leaders = found.people;
-    let story_date = resolve_dates::story_date(published_date, &resolved);
-    resolve_leaders::resolve_offices(
-        &mut found_leaders,
-        &found.offices,
-        rules.leaders.gazetteer(),
-        story_date,
-    );
-    for l in &found_leaders {
+    countries.into_iter().filter(|c| !inside_money(&c.span)).collect()
+}
+
+/// Leaders: people found by the extractor, with the offices they held on the story's date.
+fn add_leaders(
+    record: &mut Record,
+    text: &str,
+    at: &Placed<'_>,
+    rules: &LanguageRules,
+    countries: &[CountryMention],
+    lang: &str,
+    story_date: Option<NaiveDate>,
+) {
+    let found = leaders::extract(text, &rules.leaders, countries, lang);
+    let mut people = found.people;
+    resolve_leaders::resolve_offices(&mut people, &found.offices, rules.leaders.gazetteer(), story_date);
+    for l in &people {
+        let (start, end) = at.offsets(l.span);
         let out = LeaderOut {
             name: l.name.clone(),
-            text: original(l.span),
+            text: at.original(l.span),
             title: l.title.clone(),
             country: l.country.clone(),
             mentions: l.mentions,
-            start: base + l.span.start,
-            end: base + l.span.end,
+            start,
+            end,
             rule: l.rule.clone(),
         };
         for span in &l.spans {
-            record.mentions.push(row("leader", *span, out.name.clone(), &out.rule));
+            record
+                .mentions
+                .push(at.row("leader", *span, out.name.clone(), &out.rule));
         }
         record.leaders.push(out);
     }
+}
 
-    for m in money_mentions {
+/// Money: every amount, in text order.
+fn add_money(record: &mut Record, at: &Placed<'_>, mentions: Vec<MoneyMention>) {
+    for m in mentions {
+        let (start, end) = at.offsets(m.span);
         let out = MoneyOut {
-            text: original(m.span),
-            start: base + m.span.start,
-            end: base + m.span.end,
+            text: at.original(m.span),
+            start,
+            end,
             amount: m.amount,
             amount_max: m.amount_max,
-            currency: m.currency.clone(),
-            qualifier: m.qualifier.clone(),
-            rule: m.rule.clone(),
+            currency: m.currency,
+            qualifier: m.qualifier,
+            rule: m.rule,
         };
-        record.mentions.push(row("money", m.span, out.value(), &out.rule));
+        record.mentions.push(at.row("money", m.span, out.value(), &out.rule));
         record.money.push(out);
     }
+}
 
-    for s in rules.sectors.extract(text, lang) {
-        record.mentions.push(row("sector", s.span, s.sector.clone(), &s.rule));
+/// Sectors: one entry per sector, with its count and distinct terms, in order of first mention.
+fn add_sectors(record: &mut Record, at: &Placed<'_>, mentions: Vec<SectorMention>, rules: &LanguageRules) {
+    for s in mentions {
+        record
+            .mentions
+            .push(at.row("sector", s.span, s.sector.clone(), &s.rule));
         let index = match record.sectors.iter().position(|o| o.id == s.sector) {
             Some(i) => i,
             None => {
                 record.sectors.push(SectorOut {
-                    id: s.sector.clone(),
                     label: rules.sectors.labels.get(&s.sector).cloned().unwrap_or_default(),
+                    id: s.sector.clone(),
                     mentions: 0,
                     evidence: Vec::new(),
                     rule: s.rule.clone(),
@@ -315,23 +385,21 @@ fn extract_story(
             entry.evidence.push(s.term);
         }
     }
+}
 
-    let mut countries_out: Vec<CountryOut> = Vec::new();
-    for c in &country_mentions {
-        record.mentions.push(row("country", c.span, c.code.clone(), &c.rule));
-        match countries_out.iter_mut().find(|o| o.code == c.code) {
+/// Countries: one entry per country, with its count, in order of first mention.
+fn add_countries(record: &mut Record, at: &Placed<'_>, mentions: &[CountryMention], rules: &LanguageRules) {
+    for c in mentions {
+        record.mentions.push(at.row("country", c.span, c.code.clone(), &c.rule));
+        match record.countries.iter_mut().find(|o| o.code == c.code) {
             Some(o) => o.mentions += 1,
-            None => countries_out.push(CountryOut {
+            None => record.countries.push(CountryOut {
                 code: c.code.clone(),
                 name: rules.countries.names.get(&c.code).cloned().unwrap_or_default(),
                 mentions: 1,
             }),
         }
     }
-    record.countries = countries_out;
-    record
-        .mentions
-        .sort_by(|a, b| a.start.cmp(&b.start).then(a.end.cmp(&b.end)).then(a.kind.cmp(b.kind)));
 }
 
 #[cfg(test)]
