@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::output::{Format, ALL_FORMATS};
 use crate::pipeline::{RunConfig, Source, Target};
+use crate::record::MentionKind;
 
 /// How a command ended, mapped to the process's exit status in one place ([`Exit::code`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,15 +85,26 @@ pub struct ExplainArgs {
     /// The rules folder.
     #[arg(long, value_name = "DIR", default_value = "rules")]
     pub rules: PathBuf,
-    /// Show only mentions of this kind (date, leader, money, sector, country).
-    #[arg(long, value_name = "KIND")]
-    pub kind: Option<String>,
+    /// Show only mentions of this kind.
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub kind: Option<MentionKind>,
     /// Anchor for dates in stories without a published date (default: today).
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub reference_date: Option<String>,
-    /// Colour: auto (on a terminal), always or never.
-    #[arg(long, value_name = "WHEN", default_value = "auto")]
-    pub color: String,
+    /// Colour: auto (on a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, value_enum, value_name = "WHEN", default_value = "auto")]
+    pub color: Colour,
+}
+
+/// When `accord explain` colours its output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Colour {
+    /// When standard output is a terminal and `NO_COLOR` is not set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
 }
 
 /// Arguments of `accord eval`.

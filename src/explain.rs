@@ -5,36 +5,20 @@
 use std::fmt::Write as _;
 use std::io::IsTerminal;
 
-use crate::cli::{reference_date, Exit, ExplainArgs};
+use crate::cli::{reference_date, Colour, Exit, ExplainArgs};
 use crate::input::{read, InputFile};
 use crate::process::{process_text, Settings};
-use crate::record::{MentionRow, Record};
+use crate::record::{MentionKind, MentionRow, Record};
 use crate::rules::RuleSet;
 use crate::segment::{segment, Reason, SegmentRules, Segmented};
 use crate::CommandError;
 
-/// The mention kinds, in the order used for colours.
-pub const KINDS: [&str; 5] = crate::record::MENTION_KINDS;
-
 /// Runs `accord explain`; prints to standard output.
 pub fn run(args: &ExplainArgs) -> Result<Exit, CommandError> {
-    if let Some(kind) = &args.kind {
-        if !KINDS.contains(&kind.as_str()) {
-            return Err(CommandError::Usage(format!(
-                "--kind: unknown kind `{kind}`; use one of {}",
-                KINDS.join(", ")
-            )));
-        }
-    }
-    let colour = match args.color.as_str() {
-        "always" => true,
-        "never" => false,
-        "auto" => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-        other => {
-            return Err(CommandError::Usage(format!(
-                "--color: `{other}` is not one of auto, always, never"
-            )))
-        }
+    let colour = match args.color {
+        Colour::Always => true,
+        Colour::Never => false,
+        Colour::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
     let reference = reference_date(&args.reference_date).map_err(CommandError::Usage)?;
     let rules = RuleSet::load(&args.rules)?;
@@ -50,19 +34,19 @@ pub fn run(args: &ExplainArgs) -> Result<Exit, CommandError> {
     let settings = Settings::new(reference);
     let decoded = read(&file, settings.max_file_size).map_err(|s| CommandError::Failed(s.reason))?;
     let records = process_text(&source, &decoded.text, decoded.warnings, &rules, settings);
-    print!("{}", render(&decoded.text, &records, args.kind.as_deref(), colour));
+    print!("{}", render(&decoded.text, &records, args.kind, colour));
     let segmented = segment(&decoded.text, &rules.segment);
     print!("{}", render_stories(&decoded.text, &segmented, &rules.segment));
     Ok(Exit::Ok)
 }
 
-fn colour_of(kind: &str) -> &'static str {
+fn colour_of(kind: MentionKind) -> &'static str {
     match kind {
-        "date" => "\x1b[1;34m",
-        "leader" => "\x1b[1;35m",
-        "money" => "\x1b[1;32m",
-        "sector" => "\x1b[33m",
-        _ => "\x1b[36m",
+        MentionKind::Date => "\x1b[1;34m",
+        MentionKind::Leader => "\x1b[1;35m",
+        MentionKind::Money => "\x1b[1;32m",
+        MentionKind::Sector => "\x1b[33m",
+        MentionKind::Country => "\x1b[36m",
     }
 }
 
@@ -70,7 +54,7 @@ const RESET: &str = "\x1b[0m";
 
 /// The article text with the mentions of `records` marked, followed by one table per record.
 /// Mentions are numbered in text order; a mention nested in another is listed but not marked.
-pub fn render(text: &str, records: &[Record], kind: Option<&str>, colour: bool) -> String {
+pub fn render(text: &str, records: &[Record], kind: Option<MentionKind>, colour: bool) -> String {
     let mut mentions: Vec<(&Record, &MentionRow)> = records
         .iter()
         .flat_map(|r| r.mentions.iter().map(move |m| (r, m)))
@@ -237,7 +221,7 @@ mod tests {
     #[test]
     fn kind_filter_keeps_one_kind() {
         let text = "Am 29. März trafen sich die Präsidenten von Usbekistan und Kasachstan in Almaty zu Gesprächen über Handel.";
-        let out = render(text, &records(text), Some("country"), false);
+        let out = render(text, &records(text), Some(MentionKind::Country), false);
         assert!(out.contains("[Usbekistan]1"), "{out}");
         assert!(!out.contains("[29. März]"), "{out}");
         assert!(!out.contains("date.de."), "{out}");

@@ -126,14 +126,14 @@ struct Tally {
 impl Tally {
     fn count(&mut self, r: &Record) {
         if self.mentions.is_empty() {
-            for kind in crate::record::MENTION_KINDS {
+            for kind in crate::record::MentionKind::ALL {
                 self.mentions.insert(kind.to_string(), 0);
             }
         }
         self.records += 1;
         *self.by_language.entry(r.language.clone()).or_default() += 1;
         for m in &r.mentions {
-            *self.mentions.entry(m.kind.to_string()).or_default() += 1;
+            *self.mentions.entry(m.kind.as_str().to_owned()).or_default() += 1;
         }
     }
 }

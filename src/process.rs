@@ -12,7 +12,7 @@ use crate::input::stream::Article;
 pub use crate::input::Skipped;
 use crate::input::{decode, read, InputFile, DEFAULT_MAX_FILE_SIZE};
 use crate::lang;
-use crate::record::{CountryOut, DateOut, LeaderOut, MentionRow, MoneyOut, Record, SectorOut};
+use crate::record::{CountryOut, DateOut, LeaderOut, MentionKind, MentionRow, MoneyOut, Record, SectorOut};
 use crate::resolve::dates as resolve_dates;
 use crate::resolve::leaders as resolve_leaders;
 use crate::resolve::{event, published};
@@ -213,7 +213,7 @@ impl Placed<'_> {
     }
 
     /// A row of `mentions.csv` for a story span.
-    fn row(&self, kind: &'static str, span: Span, value: String, rule: &str) -> MentionRow {
+    fn row(&self, kind: MentionKind, span: Span, value: String, rule: &str) -> MentionRow {
         let (start, end) = self.offsets(span);
         MentionRow {
             kind,
@@ -251,7 +251,7 @@ fn extract_story(
     add_countries(record, &at, &country_mentions, rules);
     record
         .mentions
-        .sort_by(|a, b| a.start.cmp(&b.start).then(a.end.cmp(&b.end)).then(a.kind.cmp(b.kind)));
+        .sort_by(|a, b| a.start.cmp(&b.start).then(a.end.cmp(&b.end)).then(a.kind.cmp(&b.kind)));
 }
 
 /// Dates: published date, resolved mentions and the event date. Returns the date the story is
@@ -290,7 +290,7 @@ fn add_dates(
         };
         record
             .mentions
-            .push(at.row("date", d.span, out.value.clone(), &out.rule));
+            .push(at.row(MentionKind::Date, d.span, out.value.clone(), &out.rule));
         record.dates.push(out);
     }
     resolve_dates::story_date(published_date, &resolved)
@@ -335,7 +335,7 @@ fn add_leaders(
         for span in &l.spans {
             record
                 .mentions
-                .push(at.row("leader", *span, out.name.clone(), &out.rule));
+                .push(at.row(MentionKind::Leader, *span, out.name.clone(), &out.rule));
         }
         record.leaders.push(out);
     }
@@ -355,7 +355,9 @@ fn add_money(record: &mut Record, at: &Placed<'_>, mentions: Vec<MoneyMention>) 
             qualifier: m.qualifier,
             rule: m.rule,
         };
-        record.mentions.push(at.row("money", m.span, out.value(), &out.rule));
+        record
+            .mentions
+            .push(at.row(MentionKind::Money, m.span, out.value(), &out.rule));
         record.money.push(out);
     }
 }
@@ -365,7 +367,7 @@ fn add_sectors(record: &mut Record, at: &Placed<'_>, mentions: Vec<SectorMention
     for s in mentions {
         record
             .mentions
-            .push(at.row("sector", s.span, s.sector.clone(), &s.rule));
+            .push(at.row(MentionKind::Sector, s.span, s.sector.clone(), &s.rule));
         let index = match record.sectors.iter().position(|o| o.id == s.sector) {
             Some(i) => i,
             None => {
@@ -390,7 +392,9 @@ fn add_sectors(record: &mut Record, at: &Placed<'_>, mentions: Vec<SectorMention
 /// Countries: one entry per country, with its count, in order of first mention.
 fn add_countries(record: &mut Record, at: &Placed<'_>, mentions: &[CountryMention], rules: &LanguageRules) {
     for c in mentions {
-        record.mentions.push(at.row("country", c.span, c.code.clone(), &c.rule));
+        record
+            .mentions
+            .push(at.row(MentionKind::Country, c.span, c.code.clone(), &c.rule));
         match record.countries.iter_mut().find(|o| o.code == c.code) {
             Some(o) => o.mentions += 1,
             None => record.countries.push(CountryOut {

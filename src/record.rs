@@ -183,10 +183,10 @@ pub struct CountryOut {
 
 /// One mention of any kind, the rows of `mentions.csv`; serialized only into the state of an
 /// incremental run (see [`crate::incremental`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MentionRow {
-    /// `date`, `leader`, `money`, `sector` or `country` (one of [`MENTION_KINDS`]).
-    pub kind: &'static str,
+    /// What was mentioned.
+    pub kind: MentionKind,
     /// Text as in the input.
     pub text: String,
     /// Normalised value.
@@ -199,36 +199,48 @@ pub struct MentionRow {
     pub rule: String,
 }
 
-/// The kinds of mention, in the order of the run summary.
-pub const MENTION_KINDS: [&str; 5] = ["date", "leader", "money", "sector", "country"];
-
-/// A [`MentionRow`] as it is read back, its kind still a string.
-#[derive(Deserialize)]
-struct StoredMention {
-    kind: String,
-    text: String,
-    value: String,
-    start: usize,
-    end: usize,
-    rule: String,
+/// What a mention is of; written in lower case (`date`, `leader`, ...). The variants are in
+/// alphabetical order, so mentions at the same place sort by the name of their kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum MentionKind {
+    /// A country.
+    Country,
+    /// A date.
+    Date,
+    /// A leader.
+    Leader,
+    /// A money amount.
+    Money,
+    /// A sector.
+    Sector,
 }
 
-impl<'de> Deserialize<'de> for MentionRow {
-    /// The row, its kind one of [`MENTION_KINDS`].
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<MentionRow, D::Error> {
-        let m = StoredMention::deserialize(d)?;
-        let kind = MENTION_KINDS
-            .into_iter()
-            .find(|k| *k == m.kind)
-            .ok_or_else(|| serde::de::Error::custom(format!("unknown mention kind `{}`", m.kind)))?;
-        Ok(MentionRow {
-            kind,
-            text: m.text,
-            value: m.value,
-            start: m.start,
-            end: m.end,
-            rule: m.rule,
-        })
+impl MentionKind {
+    /// Every kind, in the order of the run summary and `accord explain`'s colours.
+    pub const ALL: [MentionKind; 5] = [
+        MentionKind::Date,
+        MentionKind::Leader,
+        MentionKind::Money,
+        MentionKind::Sector,
+        MentionKind::Country,
+    ];
+
+    /// The kind's name as written in the outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MentionKind::Country => "country",
+            MentionKind::Date => "date",
+            MentionKind::Leader => "leader",
+            MentionKind::Money => "money",
+            MentionKind::Sector => "sector",
+        }
+    }
+}
+
+impl std::fmt::Display for MentionKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -285,6 +297,24 @@ pub fn json_schema() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mention_kinds_are_written_in_lower_case_and_sort_by_name() {
+        for kind in MentionKind::ALL {
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
+            let back: MentionKind = serde_json::from_value(kind.as_str().into()).unwrap();
+            assert_eq!(back, kind);
+            assert_eq!(
+                <MentionKind as clap::ValueEnum>::from_str(kind.as_str(), false),
+                Ok(kind)
+            );
+        }
+        let mut by_variant = MentionKind::ALL;
+        by_variant.sort();
+        let mut by_name = MentionKind::ALL;
+        by_name.sort_by_key(|k| k.as_str());
+        assert_eq!(by_variant, by_name);
+    }
 
     #[test]
     fn amounts_serialize_exactly() {

@@ -74,7 +74,7 @@ pub fn mention_rows(r: &Record) -> Vec<Vec<String>> {
         .map(|m| {
             vec![
                 safe_cell(&r.id),
-                m.kind.to_owned(),
+                m.kind.as_str().to_owned(),
                 safe_cell(&m.text),
                 safe_cell(&m.value),
                 m.start.to_string(),

@@ -36,7 +36,7 @@ use serde_json::Value;
 
 use super::csv::{MENTION_COLUMNS, RECORD_COLUMNS, SKIPPED_COLUMNS};
 use crate::input::Skipped;
-use crate::record::Record;
+use crate::record::{MentionKind, Record};
 
 /// Rows in an Excel sheet, the header row included.
 pub const EXCEL_MAX_ROWS: u32 = 1_048_576;
@@ -354,9 +354,9 @@ impl XlsxWriter {
                 MENTIONS,
                 vec![
                     text(id),
-                    text(m.kind),
+                    text(m.kind.as_str()),
                     text(&m.text),
-                    if m.kind == "date" {
+                    if m.kind == MentionKind::Date {
                         date(&m.value)
                     } else {
                         text(&m.value)
