@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import json
 import os
 import subprocess
@@ -142,8 +143,8 @@ MENTION_SCHEMA = _struct(
 #: An article that gave no record: its id when known, accord's source and the reason.
 SKIPPED_SCHEMA = _struct(("id", StringType()), ("source", StringType()), ("reason", StringType()))
 
-#: What each partition emits: a kind (record, mention, skipped, stats), the rules digest and a
-#: JSON payload, parsed into the tables above on the JVM side (exact decimals included).
+#: What each partition emits: a kind (record, mentions of a record, skipped, stats), the rules
+#: digest and a JSON payload, parsed into the tables above on the JVM side (exact decimals).
 STAGE_SCHEMA = _struct(
     ("kind", StringType()), ("rules_digest", StringType()), ("payload", StringType())
 )
@@ -233,7 +234,6 @@ def _partition_outputs(
     """
     summary = json.loads((out / "run.json").read_text(encoding="utf-8"))
     digest: str = summary["rules_digest"]
-    yield "stats", digest, json.dumps({"articles": len(ids) + len(unsent)})
     for article in unsent:
         unsent_entry = {"id": article.id, "source": article.source, "reason": article.skip}
         yield "skipped", digest, json.dumps(unsent_entry, ensure_ascii=False)
@@ -243,18 +243,25 @@ def _partition_outputs(
             record = json.loads(line)
             stories[record["id"]] = (record["story"], record["language"])
             yield "record", digest, line
-    items: dict[str, int] = {}
+    numbered: dict[str, int] = {}
     with open(out / "mentions.csv", encoding="utf-8", newline="") as mentions:
         reader = csv.reader(mentions)
         header = next(reader, [])
-        for fields in reader:
-            row = dict(zip(header, fields))
-            record_id = row["record_id"]
+        rows = (dict(zip(header, fields)) for fields in reader)
+        # One stage row per record's run of mentions: far fewer rows to hand to the JVM.
+        for record_id, group in itertools.groupby(rows, key=lambda row: row["record_id"]):
             story, language = stories[record_id]
-            items[record_id] = items.get(record_id, 0) + 1
-            mention: dict[str, object] = {**row, "story": story, "language": language}
-            mention.update(item=items[record_id], start=int(row["start"]), end=int(row["end"]))
-            yield "mention", digest, json.dumps(mention, ensure_ascii=False)
+            batch = []
+            for row in group:
+                numbered[record_id] = numbered.get(record_id, 0) + 1
+                mention: dict[str, object] = {**row, "story": story, "language": language}
+                mention.update(
+                    item=numbered[record_id], start=int(row["start"]), end=int(row["end"])
+                )
+                batch.append(mention)
+            yield "mentions", digest, json.dumps(batch, ensure_ascii=False)
+    stats = {"articles": len(ids) + len(unsent), "mentions": sum(numbered.values())}
+    yield "stats", digest, json.dumps(stats)
     for skipped in summary["skipped"]:
         source: str = skipped["source"]
         article_id = None
@@ -394,9 +401,12 @@ def summarize(
 ) -> dict[str, object]:
     """Counts of the stage's outputs, the digests the tasks reported and the speed."""
     counts: dict[str, int] = {row[0]: row[1] for row in outputs.groupBy("kind").count().collect()}
-    sent = F.get_json_object("payload", "$.articles").cast("long")
-    total = outputs.where(F.col("kind") == "stats").agg(F.sum(sent)).first()
-    articles: int = (total[0] if total else 0) or 0
+    stats = outputs.where(F.col("kind") == "stats")
+    total = stats.agg(
+        F.sum(F.get_json_object("payload", "$.articles").cast("long")),
+        F.sum(F.get_json_object("payload", "$.mentions").cast("long")),
+    ).first()
+    articles, mentions = (total[0] or 0, total[1] or 0) if total else (0, 0)
     digests = sorted(row[0] for row in outputs.select("rules_digest").distinct().collect())
     return {
         "rules_digest": digest,
@@ -404,7 +414,7 @@ def summarize(
         "partitions": partitions,
         "articles": articles,
         "records": counts.get("record", 0),
-        "mentions": counts.get("mention", 0),
+        "mentions": mentions,
         "skipped": counts.get("skipped", 0),
         "seconds": round(seconds, 3),
         "articles_per_second": round(articles / seconds, 1) if seconds else None,
@@ -422,7 +432,9 @@ def main() -> None:
     parser.add_argument("--accord", required=True, help="the accord binary (shipped to the tasks)")
     parser.add_argument("--rules", required=True, help="the rules folder (shipped to the tasks)")
     parser.add_argument("--reference-date", required=True, help="YYYY-MM-DD, the same for all")
-    parser.add_argument("--partitions", type=int, default=0, help="default: Spark's parallelism")
+    parser.add_argument(
+        "--partitions", type=int, default=0, help="accord runs, one per task (default: 2 × cores)"
+    )
     parser.add_argument("--threads", type=int, default=1, help="accord threads per task")
     parser.add_argument(
         "--accord-on-nodes", action="store_true",
@@ -445,30 +457,51 @@ def main() -> None:
         )  # fmt: skip
 
     articles = read_articles(spark, args.input, args.input_format or guess_format(args.input))
-    partitions = args.partitions or max(articles.getNumPartitions(), context.defaultParallelism)
-    if partitions != articles.getNumPartitions():
+    # Every task loads the rules once (about 0.3 s): few large partitions beat many small ones.
+    partitions = args.partitions or 2 * context.defaultParallelism
+    if partitions < articles.getNumPartitions():
+        articles = articles.coalesce(partitions)  # no shuffle: a task reads several splits
+    elif partitions > articles.getNumPartitions():
         articles = articles.repartition(partitions)
     rows = articles.mapPartitions(lambda part: run_partition(part, stage))
     outputs = spark.createDataFrame(rows, STAGE_SCHEMA).persist(StorageLevel.MEMORY_AND_DISK)
 
-    def table(kind: str, schema: StructType) -> DataFrame:
+    def table(kind: str, schema: StructType | ArrayType) -> DataFrame:
+        """The stage rows of a kind, parsed (an array of rows is exploded)."""
         parsed = outputs.where(F.col("kind") == kind)
-        parsed = parsed.select(
-            F.from_json("payload", schema, {"mode": "FAILFAST"}).alias("row"), "rules_digest"
-        )
-        return parsed.select("row.*", "rules_digest")
+        row = F.from_json("payload", schema, {"mode": "FAILFAST"})
+        if isinstance(schema, ArrayType):
+            row = F.explode(row)
+        return parsed.select(row.alias("row"), "rules_digest").select("row.*", "rules_digest")
 
-    records = table("record", RECORD_SCHEMA)
+    timings: dict[str, float] = {}
+    mark = time.monotonic()
+    outputs.count()  # runs accord on every partition, once
+    timings["accord"] = round(time.monotonic() - mark, 3)
+    records = table("record", RECORD_SCHEMA).persist(StorageLevel.MEMORY_AND_DISK)
     out = args.out.rstrip("/")
-    write(records, f"{out}/records", ["language", "id", "story"])
-    write(table("mention", MENTION_SCHEMA), f"{out}/mentions", ["language", "record_id", "item"])
-    for name in ITEM_SCHEMAS:
-        write(item_table(records, name), f"{out}/{name}", ["language", "record_id", "item"])
-    skipped = table("skipped", SKIPPED_SCHEMA)
-    write(skipped, f"{out}/skipped", ["id", "source"], by_language=False)
+    writes: list[tuple[str, DataFrame, list[str]]] = [
+        ("records", records, ["language", "id", "story"]),
+        (
+            "mentions",
+            table("mentions", ArrayType(MENTION_SCHEMA)),
+            ["language", "record_id", "item"],
+        ),
+    ]
+    writes += [
+        (name, item_table(records, name), ["language", "record_id", "item"])
+        for name in ITEM_SCHEMAS
+    ]
+    writes.append(("skipped", table("skipped", SKIPPED_SCHEMA), ["id", "source"]))
+    for name, frame, order in writes:
+        mark = time.monotonic()
+        write(frame, f"{out}/{name}", order, by_language=name != "skipped")
+        timings[name] = round(time.monotonic() - mark, 3)
+    records.unpersist()
 
     seconds = time.monotonic() - started
     summary = summarize(outputs, digest, partitions, seconds)
+    summary["timings"] = timings
     print("accord-spark: " + json.dumps(summary))
     if not urlparse(out).scheme or out.startswith("file:"):
         Path(unquote(urlparse(out).path)).joinpath("_accord_spark.json").write_text(
