@@ -247,7 +247,7 @@ def _partition_outputs(
     with open(out / "mentions.csv", encoding="utf-8", newline="") as mentions:
         reader = csv.reader(mentions)
         header = next(reader, [])
-        rows = (dict(zip(header, fields)) for fields in reader)
+        rows = (dict(zip(header, fields, strict=True)) for fields in reader)
         # One stage row per record's run of mentions: far fewer rows to hand to the JVM.
         for record_id, group in itertools.groupby(rows, key=lambda row: row["record_id"]):
             story, language = stories[record_id]
