@@ -5,7 +5,7 @@
 //! ("Kazakhstan First Deputy Foreign Minister Akan Rakhmetullin", "Rashid Meredov, Minister of
 //! Foreign Affairs of Turkmenistan").
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -266,13 +266,13 @@ pub struct Person {
 pub struct LeaderRules {
     gazetteer: std::sync::Arc<Gazetteer>,
     titles: TermMatcher,
-    modifiers: Vec<String>,
+    modifiers: HashSet<String>,
     joiners: Vec<String>,
     particles: Vec<String>,
     articles: Vec<String>,
-    not_name: Vec<String>,
+    not_name: HashSet<String>,
     /// Organisation words, also used by the sector extractor.
-    pub org_heads: Vec<String>,
+    pub org_heads: HashSet<String>,
     /// Title and index words that, with `org_heads`, mark names for the sector extractor.
     pub name_heads: Vec<String>,
     /// Whether capitalisation marks names in this language.
@@ -640,12 +640,12 @@ impl LeaderRules {
         Some(LeaderRules {
             gazetteer,
             titles,
-            modifiers: file.modifiers,
+            modifiers: file.modifiers.into_iter().collect(),
             joiners: file.joiners,
             particles: file.particles,
             articles: file.articles,
-            not_name: file.not_name,
-            org_heads: file.org_heads,
+            not_name: file.not_name.into_iter().collect(),
+            org_heads: file.org_heads.into_iter().collect(),
             name_heads: file.name_heads,
             capitalised_names: file.capitalised_names,
             title_countries,
