@@ -48,12 +48,36 @@ impl Span {
 /// The longest text accord indexes (and so the highest `--max-file-size`): 1 GiB.
 pub const MAX_TEXT_BYTES: usize = 1 << 30;
 
-/// Maps byte offsets of one text to character offsets, built once per text.
+/// Maps byte offsets of one text to character offsets, built once per text. Only characters of
+/// more than one byte are recorded, so ASCII text costs one pass over its bytes and no memory.
 #[derive(Debug, Clone)]
 pub struct CharIndex {
-    /// Byte offset of every character start, plus the text length at the end.
-    /// (`u32`: texts are far below 4 GiB, see [`MAX_TEXT_BYTES`]; half the memory of `usize`.)
-    starts: Vec<u32>,
+    /// Length of the text in bytes.
+    len: usize,
+    /// Every character of more than one byte, in text order.
+    /// (`u32`: texts are far below 4 GiB, see [`MAX_TEXT_BYTES`].)
+    wide: Vec<Wide>,
+}
+
+/// A character of more than one byte, with the continuation bytes of the wide characters
+/// before it: its character offset is its byte offset minus those.
+#[derive(Debug, Clone, Copy)]
+struct Wide {
+    start: u32,
+    len: u8,
+    extra_before: u32,
+}
+
+impl Wide {
+    /// Its character offset.
+    fn char_offset(&self) -> usize {
+        (self.start - self.extra_before) as usize
+    }
+
+    /// The continuation bytes of the wide characters up to and including this one.
+    fn extra_through(&self) -> usize {
+        self.extra_before as usize + self.len as usize - 1
+    }
 }
 
 impl CharIndex {
@@ -64,20 +88,47 @@ impl CharIndex {
             "text of {} bytes is over the limit",
             text.len()
         );
-        let mut starts: Vec<u32> = text.char_indices().map(|(b, _)| b as u32).collect();
-        starts.push(text.len() as u32);
-        CharIndex { starts }
+        let mut wide = Vec::new();
+        let mut extra = 0u32;
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            let Some(skip) = bytes[at..].iter().position(|b| !b.is_ascii()) else {
+                break;
+            };
+            at += skip;
+            let len = utf8_len(bytes[at]);
+            wide.push(Wide {
+                start: at as u32,
+                len: len as u8,
+                extra_before: extra,
+            });
+            extra += len as u32 - 1;
+            at += len;
+        }
+        CharIndex { len: text.len(), wide }
     }
 
     /// Character offset of the character starting at byte `byte` (or the end of the text).
     /// A byte inside a character maps to that character's successor.
     pub fn char_at(&self, byte: usize) -> usize {
-        self.starts.partition_point(|&b| (b as usize) < byte)
+        let byte = byte.min(self.len);
+        let k = self.wide.partition_point(|w| (w.start as usize) < byte);
+        let Some(last) = k.checked_sub(1).map(|k| self.wide[k]) else {
+            return byte;
+        };
+        // Continuation bytes before `byte`: all of the earlier wide characters', and those of
+        // the last one that lie before `byte`.
+        let inside = (byte - last.start as usize - 1).min(last.len as usize - 1);
+        byte - (last.extra_before as usize + inside)
     }
 
-    /// Byte offset where character `ch` starts.
+    /// Byte offset where character `ch` starts (the end of the text past its last character).
     pub fn byte_at(&self, ch: usize) -> usize {
-        self.starts[ch.min(self.starts.len() - 1)] as usize
+        let ch = ch.min(self.char_len());
+        let k = self.wide.partition_point(|w| w.char_offset() < ch);
+        let extra = k.checked_sub(1).map_or(0, |k| self.wide[k].extra_through());
+        ch + extra
     }
 
     /// Converts a byte range into a character span.
@@ -87,7 +138,17 @@ impl CharIndex {
 
     /// Number of characters in the text.
     pub fn char_len(&self) -> usize {
-        self.starts.len() - 1
+        self.len - self.wide.last().map_or(0, Wide::extra_through)
+    }
+}
+
+/// The length in bytes of the UTF-8 character whose first byte is `first`.
+fn utf8_len(first: u8) -> usize {
+    match first {
+        0x00..=0x7F => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
     }
 }
 
@@ -147,6 +208,31 @@ pub fn word_start(chars: &[char], to: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_index_agrees_with_counting_characters_at_every_byte() {
+        let texts = [
+            "",
+            "plain ASCII",
+            "é",
+            "€5 für Zölle – „Gespräche“ in Taschkent",
+            "😀a😀😀b",
+            "Ωmega ẞ 𝔘 ß\u{301}e\u{301}",
+        ];
+        for text in texts {
+            let index = CharIndex::new(text);
+            let starts: Vec<usize> = text.char_indices().map(|(b, _)| b).chain([text.len()]).collect();
+            for byte in 0..=text.len() {
+                let counted = starts.iter().filter(|&&b| b < byte).count();
+                assert_eq!(index.char_at(byte), counted, "{text:?} byte {byte}");
+            }
+            for (ch, &byte) in starts.iter().enumerate() {
+                assert_eq!(index.byte_at(ch), byte, "{text:?} char {ch}");
+            }
+            assert_eq!(index.byte_at(starts.len() + 3), text.len());
+            assert_eq!(index.char_len(), text.chars().count());
+        }
+    }
 
     #[test]
     fn maps_bytes_to_chars_across_multibyte_text() {

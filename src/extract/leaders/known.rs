@@ -37,14 +37,19 @@ fn person(scan: &Scan, id: usize, (a, b): (usize, usize)) -> Found {
 fn short_names_in_capitals(scan: &Scan) -> Vec<Found> {
     let mut found = Vec::new();
     for (k, t) in scan.toks.iter().enumerate() {
-        let letters: Vec<char> = t.text.chars().filter(|c| c.is_alphabetic()).collect();
-        if letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase()) {
+        if in_capitals(&t.text) {
             if let Some(id) = scan.rules.gazetteer.short(&t.text) {
                 found.push(person(scan, id, (k, k + 1)));
             }
         }
     }
     found
+}
+
+/// True when a word has two letters or more, all capitals ("MBS", "AMLO").
+fn in_capitals(word: &str) -> bool {
+    let mut letters = word.chars().filter(|c| c.is_alphabetic());
+    letters.clone().nth(1).is_some() && letters.all(char::is_uppercase)
 }
 
 /// The longest sub-runs of run `a..b`, left to right, whose key names a person. After a
@@ -87,6 +92,22 @@ mod tests {
         let hits = lr.leaders.titles.find(text);
         let scan = Scan::new(text, &lr.leaders, &countries, &hits);
         gazetteer_people(&scan).into_iter().map(|f| f.name).collect()
+    }
+
+    #[test]
+    fn words_in_capitals_have_two_capital_letters_or_more() {
+        let table = [
+            ("MBS", true),
+            ("U.S.", true),
+            ("ÉU", true),
+            ("AMLO's", false),
+            ("A", false),
+            ("Xi", false),
+            ("", false),
+        ];
+        for (word, capitals) in table {
+            assert_eq!(in_capitals(word), capitals, "{word}");
+        }
     }
 
     #[test]

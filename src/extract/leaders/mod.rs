@@ -5,7 +5,7 @@
 //! ("Kazakhstan First Deputy Foreign Minister Akan Rakhmetullin", "Rashid Meredov, Minister of
 //! Foreign Affairs of Turkmenistan").
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -266,13 +266,13 @@ pub struct Person {
 pub struct LeaderRules {
     gazetteer: std::sync::Arc<Gazetteer>,
     titles: TermMatcher,
-    modifiers: Vec<String>,
+    modifiers: HashSet<String>,
     joiners: Vec<String>,
     particles: Vec<String>,
     articles: Vec<String>,
-    not_name: Vec<String>,
+    not_name: HashSet<String>,
     /// Organisation words, also used by the sector extractor.
-    pub org_heads: Vec<String>,
+    pub org_heads: HashSet<String>,
     /// Title and index words that, with `org_heads`, mark names for the sector extractor.
     pub name_heads: Vec<String>,
     /// Whether capitalisation marks names in this language.
@@ -480,11 +480,7 @@ pub fn name_key(name: &str) -> String {
     if letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase()) && !name.contains(' ') {
         return format!("#{}", name.to_lowercase());
     }
-    let folded: String = name
-        .nfkd()
-        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-        .collect::<String>()
-        .to_lowercase();
+    let folded = fold_lowercase(name);
     let mut s: String = folded
         .chars()
         .map(|c| {
@@ -526,6 +522,18 @@ pub fn name_key(name: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// `text` with diacritics folded (decomposed, combining marks dropped) and lower-cased; ASCII
+/// text, which has nothing to fold, is only lower-cased.
+fn fold_lowercase(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
+    text.nfkd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .collect::<String>()
+        .to_lowercase()
+}
+
 /// The key of a surname-only form: lighter than [`name_key`], because a single word meets
 /// many more ordinary words ("Route" must not become "Rutte"): diacritics folded, lower case,
 /// and only the German spellings of consonants mapped (dsch/tsch/sch, j, w: "Tokajew" =
@@ -535,12 +543,7 @@ pub fn short_key(word: &str) -> String {
     if letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase()) {
         return format!("#{}", word.to_lowercase());
     }
-    let mut s: String = word
-        .nfkd()
-        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-        .collect::<String>()
-        .to_lowercase()
-        .replace('ı', "i");
+    let mut s: String = fold_lowercase(word).replace('ı', "i");
     for (from, to) in [("dsch", "j"), ("tsch", "ch"), ("sch", "sh"), ("j", "y"), ("w", "v")] {
         s = s.replace(from, to);
     }
@@ -640,12 +643,12 @@ impl LeaderRules {
         Some(LeaderRules {
             gazetteer,
             titles,
-            modifiers: file.modifiers,
+            modifiers: file.modifiers.into_iter().collect(),
             joiners: file.joiners,
             particles: file.particles,
             articles: file.articles,
-            not_name: file.not_name,
-            org_heads: file.org_heads,
+            not_name: file.not_name.into_iter().collect(),
+            org_heads: file.org_heads.into_iter().collect(),
             name_heads: file.name_heads,
             capitalised_names: file.capitalised_names,
             title_countries,
@@ -783,6 +786,19 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn folding_drops_diacritics_and_lowercases_with_or_without_the_ascii_shortcut() {
+        for (text, folded) in [
+            ("Tokayev", "tokayev"),
+            ("MBS", "mbs"),
+            ("Erdoğan", "erdogan"),
+            ("ÅSTRÖM", "astrom"),
+            ("Mirziyoyev’s", "mirziyoyev’s"),
+        ] {
+            assert_eq!(fold_lowercase(text), folded, "{text}");
+        }
+    }
 
     #[test]
     fn transliterations_share_a_key() {

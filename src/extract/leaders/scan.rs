@@ -213,19 +213,23 @@ impl<'a> Scan<'a> {
     fn could_be_name(&self, k: usize) -> bool {
         let t = &self.toks[k];
         let rules = self.rules;
-        let first = t.text.chars().next().unwrap_or(' ');
+        let capital = t.text.chars().next().is_some_and(char::is_uppercase);
+        let particle_name = || {
+            t.text.split_once('-').is_some_and(|(p, rest)| {
+                rules.particles.iter().any(|x| x == p) && rest.chars().next().is_some_and(char::is_uppercase)
+            })
+        };
+        if !capital && !particle_name() {
+            return false;
+        }
         let upper_count = t.text.chars().filter(|c| c.is_uppercase()).count();
         let acronym = upper_count >= 2 && upper_count * 2 >= t.text.chars().filter(|c| c.is_alphabetic()).count();
-        let particle_name = t.text.split_once('-').is_some_and(|(p, rest)| {
-            rules.particles.iter().any(|x| x == p) && rest.chars().next().is_some_and(char::is_uppercase)
-        });
-        (first.is_uppercase() || particle_name)
-            && !acronym
+        !acronym
             && !rules.not_name.contains(&t.text)
             && !rules.org_heads.contains(&t.text)
             && !rules.modifiers.contains(&t.text)
             && !self.in_title(k)
-            && self.country_at(k).is_none()
+            && !self.tok_country.contains_key(&k)
     }
 
     /// Runs of joined name-like tokens; particles may stand inside a run when a name word

@@ -66,7 +66,7 @@ fn title_at(scan: &Scan, hit: &TermHit) -> Option<TitleAt> {
         last += 1;
     }
     let mut lo = first;
-    while lo > 0 && toks[lo].joined && scan.rules.modifiers.iter().any(|m| *m == toks[lo - 1].text) {
+    while lo > 0 && toks[lo].joined && scan.rules.modifiers.contains(&toks[lo - 1].text) {
         lo -= 1;
     }
     let country = (lo > 0 && toks[lo].joined).then(|| scan.country_at(lo - 1)).flatten();

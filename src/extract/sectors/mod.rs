@@ -8,7 +8,7 @@
 
 mod exclusions;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use exclusions::Exclusion;
 
@@ -72,7 +72,7 @@ pub struct SectorRules {
     /// Per term: written in capitals, so it matches only in capitals ("IT", not "it").
     abbreviations: Vec<bool>,
     exclusions: Vec<Exclusion>,
-    org_heads: Vec<String>,
+    org_heads: HashSet<String>,
     generic: Vec<String>,
     /// Taxonomy id → label.
     pub labels: BTreeMap<String, String>,
@@ -85,7 +85,7 @@ impl SectorRules {
         taxonomy: &Table<SectorRow>,
         terms_table: &Table<SectorTermRow>,
         exclusions_table: &Table<SectorExclusionRow>,
-        org_heads: Vec<String>,
+        org_heads: HashSet<String>,
         errors: &mut Vec<Diagnostic>,
     ) -> Option<SectorRules> {
         let Table {

@@ -6,12 +6,19 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use chrono::NaiveDate;
-use rayon::prelude::*;
 use serde::Serialize;
 use thiserror::Error;
 
+mod chunks;
+mod jobs;
+mod sink;
+
+use chunks::{process_in_chunks, Tally, Workers, Written, FILES_PER_THREAD_PER_CHUNK};
+use jobs::{Job, Jobs};
+use sink::Sink;
+
 use crate::incremental::{self, Loaded, Outcome, Previous, StateKey};
-use crate::input::stream::{Article, ArticleLines, Item};
+use crate::input::stream::ArticleLines;
 use crate::input::{discover, InputError, InputFile, Skipped};
 use crate::isolate::isolated;
 use crate::output::lines::RecordLines;
@@ -21,9 +28,6 @@ use crate::process::{process_article, process_file, Settings};
 use crate::record::Record;
 use crate::rules::diag::RuleErrors;
 use crate::rules::RuleSet;
-
-/// How many files each worker thread gets per chunk; bounds memory to a few chunks of records.
-const FILES_PER_THREAD_PER_CHUNK: usize = 32;
 
 /// Where a run reads its articles.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,73 +112,6 @@ pub enum RunError {
     Threads(String),
 }
 
-/// The results of one chunk of files, in input order.
-type Batch = Vec<Result<Outcome, Skipped>>;
-
-/// Counts kept while records are written.
-#[derive(Default)]
-struct Tally {
-    inputs: usize,
-    reused: usize,
-    processed: usize,
-    records: usize,
-    by_language: BTreeMap<String, usize>,
-    mentions: BTreeMap<String, usize>,
-    skipped: Vec<Skipped>,
-}
-
-impl Tally {
-    fn count(&mut self, r: &Record) {
-        if self.mentions.is_empty() {
-            for kind in crate::record::MentionKind::ALL {
-                self.mentions.insert(kind.to_string(), 0);
-            }
-        }
-        self.records += 1;
-        *self.by_language.entry(r.language.clone()).or_default() += 1;
-        for m in &r.mentions {
-            *self.mentions.entry(m.kind.as_str().to_owned()).or_default() += 1;
-        }
-    }
-}
-
-impl Tally {
-    /// The skipped inputs, by source.
-    fn skipped_sorted(&mut self) -> Vec<Skipped> {
-        let mut skipped = std::mem::take(&mut self.skipped);
-        skipped.sort_by(|a, b| a.source.cmp(&b.source));
-        skipped
-    }
-
-    /// The run's summary from these counts (timings, notes and files are added after).
-    fn summary(self, rules: &RuleSet, config: &RunConfig, skipped: &[Skipped]) -> RunSummary {
-        RunSummary {
-            tool: "accord",
-            version: env!("CARGO_PKG_VERSION"),
-            rules_digest: rules.digest.clone(),
-            reference_date: config.reference_date.format("%Y-%m-%d").to_string(),
-            inputs: self.inputs,
-            records: self.records,
-            by_language: self.by_language,
-            mentions: self.mentions,
-            skipped: skipped
-                .iter()
-                .map(|s| SkippedOut {
-                    source: s.source.clone(),
-                    reason: s.reason.clone(),
-                })
-                .collect(),
-            timings_ms: BTreeMap::new(),
-            notes: Vec::new(),
-            incremental: config.incremental.then_some(Increment {
-                reused: self.reused,
-                processed: self.processed,
-            }),
-            written: Vec::new(),
-        }
-    }
-}
-
 /// What a run did, also written as `run.json`.
 #[derive(Debug, Clone, Serialize)]
 pub struct RunSummary {
@@ -238,101 +175,6 @@ pub fn run(config: &RunConfig) -> Result<RunSummary, RunError> {
     run_with(config, &process_file)
 }
 
-/// One unit of work, in input order.
-enum Job {
-    /// A file to read and process.
-    File(InputFile),
-    /// An article from the stream.
-    Article(Article),
-    /// An input that cannot be processed (a bad stream line).
-    Bad(Skipped),
-}
-
-/// The jobs of a run, handed out a chunk at a time so that a stream is never held whole.
-enum Jobs {
-    /// Discovered files.
-    Files(std::vec::IntoIter<InputFile>),
-    /// Articles read from standard input.
-    Stream(ArticleLines<std::io::StdinLock<'static>>),
-}
-
-impl Jobs {
-    /// Up to `n` jobs; none at the end.
-    fn next_chunk(&mut self, n: usize) -> Result<Vec<Job>, RunError> {
-        match self {
-            Jobs::Files(files) => Ok(files.take(n).map(Job::File).collect()),
-            Jobs::Stream(lines) => Ok(lines
-                .next_chunk(n)
-                .map_err(RunError::Stdin)?
-                .into_iter()
-                .map(|item| match item {
-                    Item::Article(a) => Job::Article(a),
-                    Item::Bad(s) => Job::Bad(s),
-                })
-                .collect()),
-        }
-    }
-}
-
-/// The workers of a run: its thread pool, how many jobs each chunk holds, and the work per job.
-struct Workers<'a, W> {
-    pool: &'a rayon::ThreadPool,
-    chunk: usize,
-    work: &'a W,
-}
-
-/// The output of a run as it is written, and the counts so far.
-struct Written {
-    sink: Sink,
-    tally: Tally,
-}
-
-/// Where records are written: the output folder's files, or JSON lines on standard output.
-enum Sink {
-    Folder(Box<Writer>),
-    Stdout(RecordLines<std::io::Stdout>),
-}
-
-impl Sink {
-    fn write(&mut self, record: &Record) -> std::io::Result<()> {
-        match self {
-            Sink::Folder(w) => w.write(record),
-            Sink::Stdout(w) => w.write(record),
-        }
-    }
-
-    /// Appends a line to the state of an incremental run.
-    fn write_state(&mut self, line: &[u8]) -> std::io::Result<()> {
-        match self {
-            Sink::Folder(w) => w.write_state(line),
-            Sink::Stdout(_) => Ok(()),
-        }
-    }
-
-    /// The end of a chunk: records written so far go to a stream's reader.
-    fn chunk_done(&mut self) -> std::io::Result<()> {
-        match self {
-            Sink::Folder(_) => Ok(()),
-            Sink::Stdout(w) => w.flush(),
-        }
-    }
-
-    fn notes(&self) -> Vec<String> {
-        match self {
-            Sink::Folder(w) => w.notes(),
-            Sink::Stdout(_) => Vec::new(),
-        }
-    }
-
-    /// Completes the output; the files written (none for standard output).
-    fn finish(self, skipped: &[Skipped], summary: &RunSummary) -> std::io::Result<Vec<PathBuf>> {
-        match self {
-            Sink::Folder(w) => (*w).finish(skipped, summary),
-            Sink::Stdout(mut w) => w.flush().map(|()| Vec::new()),
-        }
-    }
-}
-
 /// Runs the main job with `process` as the per-file step (read a file, turn it into records or
 /// say why not), each file isolated from the others: a file whose step fails or panics is
 /// skipped with its reason and the batch goes on.
@@ -376,10 +218,7 @@ where
     };
     let chunk = FILES_PER_THREAD_PER_CHUNK * pool.current_num_threads().max(1);
     let processing = Instant::now();
-    let tally = Tally {
-        skipped: found_skipped,
-        ..Tally::default()
-    };
+    let tally = Tally::starting_with(found_skipped);
     let Written { sink, mut tally } = process_in_chunks(
         jobs,
         Workers {
@@ -458,78 +297,4 @@ fn output_error(target: &Target, source: std::io::Error) -> RunError {
             source,
         },
     }
-}
-
-/// Processes the jobs chunk by chunk on `pool` while a writer thread writes the previous
-/// chunk's records to `sink`, in input order. The channel holds at most two chunks, so memory
-/// stays bounded whatever the number of inputs.
-fn process_in_chunks<W>(
-    mut jobs: Jobs,
-    workers: Workers<'_, W>,
-    written: Written,
-    progress: &mut Progress,
-    target: &Target,
-) -> Result<Written, RunError>
-where
-    W: Fn(&Job) -> Result<Outcome, Skipped> + Sync,
-{
-    let (sender, receiver) = std::sync::mpsc::sync_channel::<Batch>(2);
-    std::thread::scope(|scope| {
-        let writing = scope.spawn(move || write_batches(receiver, written, progress));
-        let mut read_error = None;
-        loop {
-            let batch = match jobs.next_chunk(workers.chunk) {
-                Ok(batch) if batch.is_empty() => break,
-                Ok(batch) => batch,
-                Err(e) => {
-                    read_error = Some(e);
-                    break;
-                }
-            };
-            let results: Batch = workers.pool.install(|| batch.par_iter().map(workers.work).collect());
-            if sender.send(results).is_err() {
-                break;
-            }
-        }
-        drop(sender);
-        let written = writing.join().expect("writer thread panicked");
-        match read_error {
-            Some(e) => Err(e),
-            None => written.map_err(|e| output_error(target, e)),
-        }
-    })
-}
-
-/// The writer side of [`process_in_chunks`]: writes every batch's records and counts them.
-fn write_batches(
-    receiver: std::sync::mpsc::Receiver<Batch>,
-    written: Written,
-    progress: &mut Progress,
-) -> std::io::Result<Written> {
-    let Written { mut sink, mut tally } = written;
-    for results in receiver {
-        for result in results {
-            tally.inputs += 1;
-            progress.file_done();
-            match result {
-                Ok(outcome) => {
-                    for r in &outcome.records {
-                        sink.write(r)?;
-                        tally.count(r);
-                    }
-                    if let Some(line) = &outcome.state_line {
-                        sink.write_state(line)?;
-                    }
-                    if outcome.reused {
-                        tally.reused += 1;
-                    } else {
-                        tally.processed += 1;
-                    }
-                }
-                Err(s) => tally.skipped.push(s),
-            }
-        }
-        sink.chunk_done()?;
-    }
-    Ok(Written { sink, tally })
 }

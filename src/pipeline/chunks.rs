@@ -1,0 +1,179 @@
+//! Processing in bounded chunks: workers process one chunk of jobs while a writer thread writes
+//! the previous one's records in input order, counting what it writes.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+
+use super::jobs::{Job, Jobs};
+use super::sink::Sink;
+use super::{output_error, Increment, RunConfig, RunError, RunSummary, SkippedOut, Target};
+use crate::incremental::Outcome;
+use crate::input::Skipped;
+use crate::output::progress::Progress;
+use crate::record::Record;
+use crate::rules::RuleSet;
+
+/// How many files each worker thread gets per chunk; bounds memory to a few chunks of records.
+pub(super) const FILES_PER_THREAD_PER_CHUNK: usize = 32;
+
+/// The results of one chunk of files, in input order.
+type Batch = Vec<Result<Outcome, Skipped>>;
+
+/// Counts kept while records are written.
+#[derive(Default)]
+pub(super) struct Tally {
+    inputs: usize,
+    reused: usize,
+    processed: usize,
+    records: usize,
+    by_language: BTreeMap<String, usize>,
+    mentions: BTreeMap<String, usize>,
+    skipped: Vec<Skipped>,
+}
+
+impl Tally {
+    /// No counts yet; the inputs that discovery had to skip.
+    pub(super) fn starting_with(skipped: Vec<Skipped>) -> Tally {
+        Tally {
+            skipped,
+            ..Tally::default()
+        }
+    }
+
+    /// Counts a record written.
+    pub(super) fn count(&mut self, r: &Record) {
+        if self.mentions.is_empty() {
+            for kind in crate::record::MentionKind::ALL {
+                self.mentions.insert(kind.to_string(), 0);
+            }
+        }
+        self.records += 1;
+        *self.by_language.entry(r.language.clone()).or_default() += 1;
+        for m in &r.mentions {
+            *self.mentions.entry(m.kind.as_str().to_owned()).or_default() += 1;
+        }
+    }
+
+    /// The skipped inputs, by source.
+    pub(super) fn skipped_sorted(&mut self) -> Vec<Skipped> {
+        let mut skipped = std::mem::take(&mut self.skipped);
+        skipped.sort_by(|a, b| a.source.cmp(&b.source));
+        skipped
+    }
+
+    /// The run's summary from these counts (timings, notes and files are added after).
+    pub(super) fn summary(self, rules: &RuleSet, config: &RunConfig, skipped: &[Skipped]) -> RunSummary {
+        RunSummary {
+            tool: "accord",
+            version: env!("CARGO_PKG_VERSION"),
+            rules_digest: rules.digest.clone(),
+            reference_date: config.reference_date.format("%Y-%m-%d").to_string(),
+            inputs: self.inputs,
+            records: self.records,
+            by_language: self.by_language,
+            mentions: self.mentions,
+            skipped: skipped
+                .iter()
+                .map(|s| SkippedOut {
+                    source: s.source.clone(),
+                    reason: s.reason.clone(),
+                })
+                .collect(),
+            timings_ms: BTreeMap::new(),
+            notes: Vec::new(),
+            incremental: config.incremental.then_some(Increment {
+                reused: self.reused,
+                processed: self.processed,
+            }),
+            written: Vec::new(),
+        }
+    }
+}
+
+/// The workers of a run: its thread pool, how many jobs each chunk holds, and the work per job.
+pub(super) struct Workers<'a, W> {
+    pub(super) pool: &'a rayon::ThreadPool,
+    pub(super) chunk: usize,
+    pub(super) work: &'a W,
+}
+
+/// The output of a run as it is written, and the counts so far.
+pub(super) struct Written {
+    pub(super) sink: Sink,
+    pub(super) tally: Tally,
+}
+
+/// Processes the jobs chunk by chunk on `pool` while a writer thread writes the previous
+/// chunk's records to `sink`, in input order. The channel holds at most two chunks, so memory
+/// stays bounded whatever the number of inputs.
+pub(super) fn process_in_chunks<W>(
+    mut jobs: Jobs,
+    workers: Workers<'_, W>,
+    written: Written,
+    progress: &mut Progress,
+    target: &Target,
+) -> Result<Written, RunError>
+where
+    W: Fn(&Job) -> Result<Outcome, Skipped> + Sync,
+{
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Batch>(2);
+    std::thread::scope(|scope| {
+        let writing = scope.spawn(move || write_batches(receiver, written, progress));
+        let mut read_error = None;
+        loop {
+            let batch = match jobs.next_chunk(workers.chunk) {
+                Ok(batch) if batch.is_empty() => break,
+                Ok(batch) => batch,
+                Err(e) => {
+                    read_error = Some(e);
+                    break;
+                }
+            };
+            let results: Batch = workers.pool.install(|| batch.par_iter().map(workers.work).collect());
+            if sender.send(results).is_err() {
+                break;
+            }
+        }
+        drop(sender);
+        let written = writing.join().expect("writer thread panicked");
+        match read_error {
+            Some(e) => Err(e),
+            None => written.map_err(|e| output_error(target, e)),
+        }
+    })
+}
+
+/// The writer side of [`process_in_chunks`]: writes every batch's records and counts them.
+fn write_batches(
+    receiver: std::sync::mpsc::Receiver<Batch>,
+    written: Written,
+    progress: &mut Progress,
+) -> std::io::Result<Written> {
+    let Written { mut sink, mut tally } = written;
+    for results in receiver {
+        for result in results {
+            tally.inputs += 1;
+            progress.file_done();
+            match result {
+                Ok(outcome) => {
+                    for r in &outcome.records {
+                        sink.write(r)?;
+                        tally.count(r);
+                    }
+                    if let Some(line) = &outcome.state_line {
+                        sink.write_state(line)?;
+                    }
+                    if outcome.reused {
+                        tally.reused += 1;
+                    } else {
+                        tally.processed += 1;
+                    }
+                }
+                Err(s) => tally.skipped.push(s),
+            }
+        }
+        sink.chunk_done()?;
+    }
+    Ok(Written { sink, tally })
+}

@@ -1,0 +1,42 @@
+//! The jobs of a run: files to read, or articles and bad lines of a stream, handed out a chunk
+//! at a time in input order.
+
+use super::RunError;
+use crate::input::stream::{Article, ArticleLines, Item};
+use crate::input::{InputFile, Skipped};
+
+/// One unit of work, in input order.
+pub(super) enum Job {
+    /// A file to read and process.
+    File(InputFile),
+    /// An article from the stream.
+    Article(Article),
+    /// An input that cannot be processed (a bad stream line).
+    Bad(Skipped),
+}
+
+/// The jobs of a run, handed out a chunk at a time so that a stream is never held whole.
+pub(super) enum Jobs {
+    /// Discovered files.
+    Files(std::vec::IntoIter<InputFile>),
+    /// Articles read from standard input.
+    Stream(ArticleLines<std::io::StdinLock<'static>>),
+}
+
+impl Jobs {
+    /// Up to `n` jobs; none at the end.
+    pub(super) fn next_chunk(&mut self, n: usize) -> Result<Vec<Job>, RunError> {
+        match self {
+            Jobs::Files(files) => Ok(files.take(n).map(Job::File).collect()),
+            Jobs::Stream(lines) => Ok(lines
+                .next_chunk(n)
+                .map_err(RunError::Stdin)?
+                .into_iter()
+                .map(|item| match item {
+                    Item::Article(a) => Job::Article(a),
+                    Item::Bad(s) => Job::Bad(s),
+                })
+                .collect()),
+        }
+    }
+}

@@ -1,0 +1,55 @@
+//! Where a run writes its records: the output folder's files, or JSON lines on standard output.
+
+use std::path::PathBuf;
+
+use super::RunSummary;
+use crate::input::Skipped;
+use crate::output::lines::RecordLines;
+use crate::output::Writer;
+use crate::record::Record;
+
+/// Where records are written: the output folder's files, or JSON lines on standard output.
+pub(super) enum Sink {
+    Folder(Box<Writer>),
+    Stdout(RecordLines<std::io::Stdout>),
+}
+
+impl Sink {
+    pub(super) fn write(&mut self, record: &Record) -> std::io::Result<()> {
+        match self {
+            Sink::Folder(w) => w.write(record),
+            Sink::Stdout(w) => w.write(record),
+        }
+    }
+
+    /// Appends a line to the state of an incremental run.
+    pub(super) fn write_state(&mut self, line: &[u8]) -> std::io::Result<()> {
+        match self {
+            Sink::Folder(w) => w.write_state(line),
+            Sink::Stdout(_) => Ok(()),
+        }
+    }
+
+    /// The end of a chunk: records written so far go to a stream's reader.
+    pub(super) fn chunk_done(&mut self) -> std::io::Result<()> {
+        match self {
+            Sink::Folder(_) => Ok(()),
+            Sink::Stdout(w) => w.flush(),
+        }
+    }
+
+    pub(super) fn notes(&self) -> Vec<String> {
+        match self {
+            Sink::Folder(w) => w.notes(),
+            Sink::Stdout(_) => Vec::new(),
+        }
+    }
+
+    /// Completes the output; the files written (none for standard output).
+    pub(super) fn finish(self, skipped: &[Skipped], summary: &RunSummary) -> std::io::Result<Vec<PathBuf>> {
+        match self {
+            Sink::Folder(w) => (*w).finish(skipped, summary),
+            Sink::Stdout(mut w) => w.flush().map(|()| Vec::new()),
+        }
+    }
+}
