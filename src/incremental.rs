@@ -21,6 +21,7 @@ use sha2::{Digest, Sha256};
 
 use crate::input::{InputFile, Skipped};
 use crate::record::{MentionRow, Record};
+use crate::resolve::dates::YearSource;
 
 /// The state file in the output folder, replaced together with the outputs.
 pub const STATE_FILE: &str = ".accord-state.jsonl";
@@ -273,14 +274,13 @@ pub fn process_file(
     let Some(sha256) = hash_file(&file.path, max_file_size) else {
         return process().map(Outcome::fresh);
     };
-    if let Some(at) = previous.and_then(|p| p.find(&file.source, &sha256)) {
-        if let Ok((records, line)) = previous.expect("found in it").read(at) {
-            return Ok(Outcome {
-                records,
-                state_line: Some(line),
-                reused: true,
-            });
-        }
+    let stored = previous.and_then(|p| p.find(&file.source, &sha256).map(|at| p.read(at)));
+    if let Some(Ok((records, line))) = stored {
+        return Ok(Outcome {
+            records,
+            state_line: Some(line),
+            reused: true,
+        });
     }
     let records = process()?;
     let state_line = entry_line(&file.source, &sha256, &records);
@@ -319,7 +319,7 @@ fn entry_line(source: &str, sha256: &str, records: &[Record]) -> Vec<u8> {
         uses_reference: records
             .iter()
             .flat_map(|r| &r.dates)
-            .any(|d| d.year_source == "reference"),
+            .any(|d| d.year_source == YearSource::Reference.as_str()),
         records: records
             .iter()
             .map(|record| StoredOut {

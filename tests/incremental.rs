@@ -7,19 +7,14 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::{append_line, root, rules_copy, run_on, stderr};
+use common::{append_line, root, rules_copy, run_on, sample_names, stderr};
 use serde_json::Value;
 
 /// Three sample articles in a fresh input folder.
 fn three_articles() -> tempfile::TempDir {
     let input = tempfile::tempdir().unwrap();
-    let mut names: Vec<_> = fs::read_dir(root().join("data/articles"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    names.sort();
-    for path in names.iter().take(3) {
-        fs::copy(path, input.path().join(path.file_name().unwrap())).unwrap();
+    for name in sample_names().iter().take(3) {
+        fs::copy(root().join("data/articles").join(name), input.path().join(name)).unwrap();
     }
     input
 }
@@ -94,7 +89,7 @@ fn only_the_changed_file_is_processed_and_the_outputs_are_those_of_a_full_run() 
     // A new file is processed, a removed one leaves the outputs.
     fs::remove_file(&changed).unwrap();
     fs::copy(
-        root().join("data/articles").join(last_sample()),
+        root().join("data/articles").join(sample_names().pop().unwrap()),
         input.path().join("new.txt"),
     )
     .unwrap();
@@ -103,16 +98,6 @@ fn only_the_changed_file_is_processed_and_the_outputs_are_those_of_a_full_run() 
     let full = tempfile::tempdir().unwrap();
     run_on(input.path(), full.path(), &[]).success();
     assert_same_outputs(out.path(), full.path());
-}
-
-/// The name of the last sample article.
-fn last_sample() -> String {
-    let mut names: Vec<String> = fs::read_dir(root().join("data/articles"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
-    names.sort();
-    names.pop().unwrap()
 }
 
 #[test]

@@ -7,18 +7,12 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::{accord, root, run_on, stderr, stdout};
+use common::{accord, root, run_on, sample_names, stderr, stdout};
 use serde_json::{json, Value};
 
 /// Every sample article as a stream line, as a folder run names it (id = stem, source = path).
 fn sample_lines() -> String {
-    let mut names: Vec<_> = fs::read_dir(root().join("data/articles"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|n| n.ends_with(".txt"))
-        .collect();
-    names.sort();
-    names
+    sample_names()
         .iter()
         .map(|name| {
             let text = fs::read_to_string(root().join("data/articles").join(name)).unwrap();

@@ -20,14 +20,19 @@ impl<W: Write> RecordLines<W> {
 
     /// Writes one record as one line.
     pub fn write(&mut self, record: &Record) -> std::io::Result<()> {
-        serde_json::to_writer(&mut self.out, record)?;
-        self.out.write_all(b"\n")
+        write_line(&mut self.out, record)
     }
 
     /// Hands what is written so far to the reader.
     pub fn flush(&mut self) -> std::io::Result<()> {
         self.out.flush()
     }
+}
+
+/// Writes `record` as one JSON line: the line format of `records.jsonl` and of `--out -`.
+pub fn write_line<W: Write>(out: &mut W, record: &Record) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *out, record)?;
+    out.write_all(b"\n")
 }
 
 #[cfg(test)]

@@ -173,8 +173,7 @@ impl Writer {
             serde_json::to_writer_pretty(&mut *j, record)?;
         }
         if let Some(j) = self.jsonl.as_mut() {
-            serde_json::to_writer(&mut *j, record)?;
-            j.write_all(b"\n")?;
+            lines::write_line(j, record)?;
         }
         if let Some(w) = self.records_csv.as_mut() {
             w.write_record(csv::record_row(record))?;

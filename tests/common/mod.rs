@@ -49,6 +49,17 @@ pub fn run_on(input: &Path, out: &Path, extra: &[&str]) -> Assert {
         .assert()
 }
 
+/// The file names of the sample articles (`data/articles/*.txt`), sorted.
+pub fn sample_names() -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(root().join("data/articles"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.ends_with(".txt"))
+        .collect();
+    names.sort();
+    names
+}
+
 /// The records of `out/records.json`.
 pub fn records(out: &Path) -> Vec<Value> {
     serde_json::from_str(&fs::read_to_string(out.join("records.json")).unwrap()).unwrap()
