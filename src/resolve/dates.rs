@@ -82,150 +82,211 @@ fn is_weekday(expr: &DateExpr) -> bool {
 /// Resolves the mentions of one story. `published` is the story's publication date, if found;
 /// without one, weekday mentions are left out (they are not dates then).
 pub fn resolve(mentions: &[DateMention], published: Option<NaiveDate>, reference: NaiveDate) -> Vec<ResolvedDate> {
-    let mut last_explicit_year: Option<i32> = None;
-    let (anchor, anchor_source) = match published {
-        Some(p) => (p, YearSource::Published),
-        None => (reference, YearSource::Reference),
-    };
+    let mut resolver = Resolver::new(published, reference);
     mentions
         .iter()
         .filter(|m| published.is_some() || !is_weekday(&m.expr))
         .map(|m| {
-            let (value, kind, year_source, is_point) = match &m.expr {
-                DateExpr::Calendar { start, end, shift } => {
-                    let (year, kind, source) = match start.year.or(end.and_then(|e| e.year)) {
-                        Some(y) => (y, DateKind::Explicit, YearSource::Text),
-                        None => {
-                            let (y, source) = inferred_year(published, last_explicit_year, reference);
-                            (y, DateKind::Inferred, source)
-                        }
-                    };
-                    // The date an inferred year is chosen near: the anchor, or the middle of a
-                    // context year.
-                    let near = match source {
-                        YearSource::Context => NaiveDate::from_ymd_opt(year, 7, 1).unwrap_or(anchor),
-                        _ => anchor,
-                    };
-                    if let (Some(shift), Some(month), Some(day)) = (shift, start.month, start.day) {
-                        // Arithmetic counts from the named day; without a written year that day
-                        // is its occurrence nearest the anchor.
-                        let base = match start.year {
-                            Some(y) => NaiveDate::from_ymd_opt(y, month, day),
-                            None => nearest_occurrence(near, month, day),
-                        };
-                        if let Some(day) = base.and_then(|b| apply_shift(b, *shift)) {
-                            if kind == DateKind::Explicit {
-                                last_explicit_year = Some(year);
-                            }
-                            return ResolvedDate {
-                                span: m.span,
-                                rule: m.rule.clone(),
-                                value: day.format("%Y-%m-%d").to_string(),
-                                kind,
-                                year_source: source,
-                                is_point: true,
-                            };
-                        }
-                    }
-                    let s = Ymd {
-                        year: Some(match start.year {
-                            Some(y) => y,
-                            // A yearless February 29 falls in a leap year.
-                            None if start.month == Some(2) && start.day == Some(29) => leap_year_near(year, near),
-                            None => year,
-                        }),
-                        ..*start
-                    };
-                    let value = match end {
-                        Some(e) => {
-                            let e = Ymd {
-                                year: Some(e.year.unwrap_or(year)),
-                                ..*e
-                            };
-                            format!("{}/{}", format_ymd(&s), format_ymd(&e))
-                        }
-                        None => format_ymd(&s),
-                    };
-                    if kind == DateKind::Explicit {
-                        last_explicit_year = Some(end.and_then(|e| e.year).unwrap_or(year));
-                    }
-                    (value, kind, source, end.is_none() && start.month.is_some())
-                }
-                DateExpr::RelativeYear {
-                    offset,
-                    month,
-                    end_month,
-                } => {
-                    let year = anchor.year() + offset;
-                    let value = match (month, end_month) {
-                        (Some(m), Some(e)) if e != m => format!("{year:04}-{m:02}/{year:04}-{e:02}"),
-                        (Some(m), _) => format!("{year:04}-{m:02}"),
-                        _ => format!("{year:04}"),
-                    };
-                    (
-                        value,
-                        DateKind::Relative,
-                        anchor_source,
-                        month.is_some() && end_month.is_none(),
-                    )
-                }
-                DateExpr::RelativeDay { offset } => {
-                    let day = anchor + Duration::days(*offset);
-                    (
-                        day.format("%Y-%m-%d").to_string(),
-                        DateKind::Relative,
-                        anchor_source,
-                        true,
-                    )
-                }
-                DateExpr::Weekday { weekday, direction } => {
-                    let day = weekday_near(anchor, *weekday, *direction);
-                    (
-                        day.format("%Y-%m-%d").to_string(),
-                        DateKind::Relative,
-                        anchor_source,
-                        true,
-                    )
-                }
-                DateExpr::WeekdayOfWeek { weekday, weeks } => {
-                    let monday = anchor - Duration::days(anchor.weekday().num_days_from_monday() as i64);
-                    let day = monday + Duration::days(7 * *weeks as i64 + *weekday as i64);
-                    (
-                        day.format("%Y-%m-%d").to_string(),
-                        DateKind::Relative,
-                        anchor_source,
-                        true,
-                    )
-                }
-                DateExpr::Offset { shift } => {
-                    let value = iso_day(apply_shift(anchor, *shift));
-                    (value, DateKind::Relative, anchor_source, true)
-                }
-                DateExpr::RelativeMonth { offset } => {
-                    let months = anchor.year() * 12 + anchor.month0() as i32 + offset;
-                    let value = format!("{:04}-{:02}", months.div_euclid(12), months.rem_euclid(12) + 1);
-                    (value, DateKind::Relative, anchor_source, true)
-                }
-                DateExpr::Holiday(holiday) => {
-                    let (year, source) = inferred_year(published, last_explicit_year, reference);
-                    let value = iso_day(holiday_in(year, *holiday));
-                    (value, DateKind::Inferred, source, true)
-                }
-                DateExpr::WeekdayDay { weekday, day } => {
-                    let value = iso_day(weekday_day_near(anchor, *weekday, *day));
-                    (value, DateKind::Relative, anchor_source, true)
-                }
-            };
+            let value = resolver.value(&m.expr);
             ResolvedDate {
                 span: m.span,
                 rule: m.rule.clone(),
-                value,
-                kind,
-                year_source,
-                is_point,
+                value: value.iso,
+                kind: value.kind,
+                year_source: value.year_source,
+                is_point: value.is_point,
             }
         })
         .collect()
+}
+
+/// A resolved value before it is joined to its mention.
+struct Value {
+    /// ISO 8601 value, `A/B` for ranges.
+    iso: String,
+    /// How the year is named.
+    kind: DateKind,
+    /// Where the year came from.
+    year_source: YearSource,
+    /// True when the value is a single day or month.
+    is_point: bool,
+}
+
+impl Value {
+    /// A relative day (or month) counted from the anchor.
+    fn relative(iso: String, year_source: YearSource) -> Value {
+        Value {
+            iso,
+            kind: DateKind::Relative,
+            year_source,
+            is_point: true,
+        }
+    }
+}
+
+/// Resolves the mentions of one story in text order, remembering the latest year written.
+struct Resolver {
+    /// The story's published date, if known.
+    published: Option<NaiveDate>,
+    /// The `--reference-date`.
+    reference: NaiveDate,
+    /// What relative dates count from: the published date, else the reference date.
+    anchor: NaiveDate,
+    /// Which of the two the anchor is.
+    anchor_source: YearSource,
+    /// The latest year written in an explicit date so far.
+    last_explicit_year: Option<i32>,
+}
+
+impl Resolver {
+    /// A resolver for a story published on `published` (if known).
+    fn new(published: Option<NaiveDate>, reference: NaiveDate) -> Resolver {
+        let (anchor, anchor_source) = match published {
+            Some(p) => (p, YearSource::Published),
+            None => (reference, YearSource::Reference),
+        };
+        Resolver {
+            published,
+            reference,
+            anchor,
+            anchor_source,
+            last_explicit_year: None,
+        }
+    }
+
+    /// The value of one expression.
+    fn value(&mut self, expr: &DateExpr) -> Value {
+        let (anchor, source) = (self.anchor, self.anchor_source);
+        match expr {
+            DateExpr::Calendar { start, end, shift } => self.calendar(start, end.as_ref(), shift.as_ref()),
+            DateExpr::RelativeYear {
+                offset,
+                month,
+                end_month,
+            } => relative_year(anchor.year() + offset, *month, *end_month, source),
+            DateExpr::RelativeDay { offset } => {
+                Value::relative(iso_day(Some(anchor + Duration::days(*offset))), source)
+            }
+            DateExpr::Weekday { weekday, direction } => {
+                Value::relative(iso_day(Some(weekday_near(anchor, *weekday, *direction))), source)
+            }
+            DateExpr::WeekdayOfWeek { weekday, weeks } => {
+                let monday = anchor - Duration::days(anchor.weekday().num_days_from_monday() as i64);
+                let day = monday + Duration::days(7 * *weeks as i64 + *weekday as i64);
+                Value::relative(iso_day(Some(day)), source)
+            }
+            DateExpr::Offset { shift } => Value::relative(iso_day(apply_shift(anchor, *shift)), source),
+            DateExpr::RelativeMonth { offset } => {
+                let months = anchor.year() * 12 + anchor.month0() as i32 + offset;
+                let iso = format!("{:04}-{:02}", months.div_euclid(12), months.rem_euclid(12) + 1);
+                Value::relative(iso, source)
+            }
+            DateExpr::Holiday(holiday) => {
+                let (year, year_source) = self.inferred_year();
+                Value {
+                    iso: iso_day(holiday_in(year, *holiday)),
+                    kind: DateKind::Inferred,
+                    year_source,
+                    is_point: true,
+                }
+            }
+            DateExpr::WeekdayDay { weekday, day } => {
+                Value::relative(iso_day(weekday_day_near(anchor, *weekday, *day)), source)
+            }
+        }
+    }
+
+    /// The year of a date that does not write one (see [`inferred_year`]).
+    fn inferred_year(&self) -> (i32, YearSource) {
+        inferred_year(self.published, self.last_explicit_year, self.reference)
+    }
+
+    /// A calendar date or range, with its year written, inferred, and an optional shift
+    /// ("two days after 3 May").
+    fn calendar(&mut self, start: &Ymd, end: Option<&Ymd>, shift: Option<&Shift>) -> Value {
+        let (year, kind, year_source) = match start.year.or(end.and_then(|e| e.year)) {
+            Some(y) => (y, DateKind::Explicit, YearSource::Text),
+            None => {
+                let (y, source) = self.inferred_year();
+                (y, DateKind::Inferred, source)
+            }
+        };
+        // The date an inferred year is chosen near: the anchor, or the middle of a context year.
+        let near = match year_source {
+            YearSource::Context => NaiveDate::from_ymd_opt(year, 7, 1).unwrap_or(self.anchor),
+            _ => self.anchor,
+        };
+        if let Some(day) = shift.and_then(|shift| shifted_day(start, near, *shift)) {
+            if kind == DateKind::Explicit {
+                self.last_explicit_year = Some(year);
+            }
+            return Value {
+                iso: iso_day(Some(day)),
+                kind,
+                year_source,
+                is_point: true,
+            };
+        }
+        if kind == DateKind::Explicit {
+            self.last_explicit_year = Some(end.and_then(|e| e.year).unwrap_or(year));
+        }
+        Value {
+            iso: calendar_value(start, end, year, near),
+            kind,
+            year_source,
+            is_point: end.is_none() && start.month.is_some(),
+        }
+    }
+}
+
+/// A year counted from the anchor ("last year", "im März nächsten Jahres"), with an optional
+/// month or month range.
+fn relative_year(year: i32, month: Option<u32>, end_month: Option<u32>, source: YearSource) -> Value {
+    let iso = match (month, end_month) {
+        (Some(m), Some(e)) if e != m => format!("{year:04}-{m:02}/{year:04}-{e:02}"),
+        (Some(m), _) => format!("{year:04}-{m:02}"),
+        _ => format!("{year:04}"),
+    };
+    Value {
+        iso,
+        kind: DateKind::Relative,
+        year_source: source,
+        is_point: month.is_some() && end_month.is_none(),
+    }
+}
+
+/// The day `shift` away from the day `start` names; without a written year that day is its
+/// occurrence nearest `near`. None when `start` is not a whole day or the result is out of range.
+fn shifted_day(start: &Ymd, near: NaiveDate, shift: Shift) -> Option<NaiveDate> {
+    let (month, day) = (start.month?, start.day?);
+    let base = match start.year {
+        Some(y) => NaiveDate::from_ymd_opt(y, month, day),
+        None => nearest_occurrence(near, month, day),
+    };
+    base.and_then(|b| apply_shift(b, shift))
+}
+
+/// The ISO value of a calendar date or range whose missing years are `year` (a yearless
+/// February 29 falls in the leap year nearest `near`).
+fn calendar_value(start: &Ymd, end: Option<&Ymd>, year: i32, near: NaiveDate) -> String {
+    let s = Ymd {
+        year: Some(match start.year {
+            Some(y) => y,
+            None if start.month == Some(2) && start.day == Some(29) => leap_year_near(year, near),
+            None => year,
+        }),
+        ..*start
+    };
+    match end {
+        Some(e) => {
+            let e = Ymd {
+                year: Some(e.year.unwrap_or(year)),
+                ..*e
+            };
+            format!("{}/{}", format_ymd(&s), format_ymd(&e))
+        }
+        None => format_ymd(&s),
+    }
 }
 
 /// The year of a date that does not write one: the published date's, else the latest year
