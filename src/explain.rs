@@ -150,7 +150,7 @@ pub fn render_stories(text: &str, segmented: &Segmented, rules: &SegmentRules) -
     let lines = &segmented.lines;
     let index = crate::text::CharIndex::new(text);
     let quote = |i: usize| {
-        let line = crate::text::slice(text, &index, lines[i].span).trim();
+        let line = lines[i].span.slice(text, &index).trim();
         let short: String = line.chars().take(60).collect();
         let more = if line.chars().count() > 60 { "…" } else { "" };
         format!("line {} \"{short}{more}\"", i + 1)

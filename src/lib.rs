@@ -24,6 +24,7 @@ pub mod record;
 pub mod resolve;
 pub mod rules;
 pub mod segment;
+pub mod story;
 pub mod text;
 
 /// Why a command other than `run` failed as a whole.

@@ -18,7 +18,7 @@ use crate::resolve::leaders as resolve_leaders;
 use crate::resolve::{event, published};
 use crate::rules::{LanguageRules, RuleSet};
 use crate::segment::{segment, Story};
-use crate::text::Span;
+use crate::text::{CharIndex, FileSpan, Span};
 
 /// Settings of a run that decide which records a file gives.
 #[derive(Debug, Clone, Copy)]
@@ -113,54 +113,84 @@ pub struct Document<'a> {
 
 /// Processes one document: segment → language → extract → resolve → records.
 pub fn process_document(document: Document<'_>, rules: &RuleSet, settings: Settings) -> Vec<Record> {
-    let text = document.text;
-    let chars: Vec<char> = text.chars().collect();
-    let segmented = segment(text, &rules.segment);
+    let segmented = segment(document.text, &rules.segment);
+    let file = FileText {
+        text: document.text,
+        index: &segmented.index,
+    };
     let digest = segmented.stories.len() > 1;
     segmented
         .stories
         .iter()
-        .map(|story| {
-            let id = if digest {
-                format!("{}#{}", document.id, story.number)
-            } else {
-                document.id.to_owned()
-            };
-            let mut record = Record {
-                id,
-                source: document.source.to_owned(),
-                story: story.number,
-                title: story.title.as_ref().map(|t| t.0.clone()),
-                language: "und".into(),
-                language_confidence: 0.0,
-                published: None,
-                event_date: None,
-                dates: Vec::new(),
-                leaders: Vec::new(),
-                money: Vec::new(),
-                sectors: Vec::new(),
-                countries: Vec::new(),
-                warnings: document.warnings.clone(),
-                mentions: Vec::new(),
-            };
-            if story.text.trim().is_empty() {
-                record.warnings.push("no text".into());
-                return record;
-            }
-            let language = story_language(&mut record, story, document.language);
-            match rules.languages.get(&language) {
-                Some(lr) => {
-                    let known = Known {
-                        language: &language,
-                        published: document.published,
-                    };
-                    extract_story(&mut record, story, &chars, lr, known, settings)
-                }
-                None => record.warnings.push(format!("unsupported language: {language}")),
-            }
-            record
-        })
+        .map(|story| story_record(&document, story, file, digest, rules, settings))
         .collect()
+}
+
+/// The text of a whole file, for the original text of mentions.
+#[derive(Clone, Copy)]
+struct FileText<'a> {
+    /// The decoded file.
+    text: &'a str,
+    /// Its character index.
+    index: &'a CharIndex,
+}
+
+/// The record of one story of `document`; `digest` when the file holds several stories.
+fn story_record(
+    document: &Document<'_>,
+    story: &Story,
+    file: FileText<'_>,
+    digest: bool,
+    rules: &RuleSet,
+    settings: Settings,
+) -> Record {
+    let mut record = empty_record(document, story, digest);
+    if story.text.trim().is_empty() {
+        record.warnings.push("no text".into());
+        return record;
+    }
+    let language = story_language(&mut record, story, document.language);
+    match rules.languages.get(&language) {
+        Some(lr) => {
+            let known = Known {
+                language: &language,
+                published: document.published,
+            };
+            let at = Placed {
+                file,
+                range: story.range,
+            };
+            extract_story(&mut record, story, &at, lr, known, settings)
+        }
+        None => record.warnings.push(format!("unsupported language: {language}")),
+    }
+    record
+}
+
+/// A story's record before language detection and extraction: its id, source and title.
+fn empty_record(document: &Document<'_>, story: &Story, digest: bool) -> Record {
+    let id = if digest {
+        format!("{}#{}", document.id, story.number)
+    } else {
+        document.id.to_owned()
+    };
+    Record {
+        id,
+        source: document.source.to_owned(),
+        story: story.number,
+        title: story.title.as_ref().map(|t| t.0.clone()),
+        language: "und".into(),
+        language_confidence: 0.0,
+        published: None,
+        event_date: None,
+        dates: Vec::new(),
+        leaders: Vec::new(),
+        money: Vec::new(),
+        sectors: Vec::new(),
+        countries: Vec::new(),
+        warnings: document.warnings.clone(),
+        mentions: Vec::new(),
+    }
 }
 
 /// The story's language: `given`, else detected; recorded with its confidence and any doubt.
@@ -193,26 +223,25 @@ struct Known<'a> {
 
 /// A story's place in its file: turns story spans into file offsets and original text.
 struct Placed<'a> {
-    /// The characters of the whole file.
-    chars: &'a [char],
-    /// Where the story starts in the file, in characters.
-    base: usize,
+    /// The whole file.
+    file: FileText<'a>,
+    /// The story's characters in the file.
+    range: FileSpan,
 }
 
 impl Placed<'_> {
-    /// The text of a story span as it stands in the file.
+    /// The file's text (not the story's, whose furniture is blanked) at `span`.
     fn original(&self, span: Span) -> String {
-        self.chars[self.base + span.start..self.base + span.end]
-            .iter()
-            .collect()
+        span.in_file(self.range).slice(self.file.text, self.file.index).to_owned()
     }
 
-    /// The file offsets of a story span.
+    /// The file offsets of `span`.
     fn offsets(&self, span: Span) -> (usize, usize) {
-        (self.base + span.start, self.base + span.end)
+        let in_file = span.in_file(self.range);
+        (in_file.start, in_file.end)
     }
 
-    /// A row of `mentions.csv` for a story span.
+    /// The mention row of `kind` at `span`.
     fn row(&self, kind: MentionKind, span: Span, value: String, rule: &str) -> MentionRow {
         let (start, end) = self.offsets(span);
         MentionRow {
@@ -226,29 +255,23 @@ impl Placed<'_> {
     }
 }
 
-/// Runs the language's extractors over a story and fills its record: dates first (they give
-/// the story's date), then money (country names inside amounts are not countries), countries,
-/// leaders (told which countries the story names), sectors.
+/// Extracts and resolves the mentions of one story into its record, in file offsets.
 fn extract_story(
     record: &mut Record,
     story: &Story,
-    chars: &[char],
+    at: &Placed<'_>,
     rules: &LanguageRules,
     known: Known<'_>,
     settings: Settings,
 ) {
     let text = story.text.as_str();
-    let at = Placed {
-        chars,
-        base: story.range.start,
-    };
-    let story_date = add_dates(record, story, &at, &rules.dates, known.published, settings);
+    let story_date = add_dates(record, story, at, &rules.dates, known.published, settings);
     let money_mentions = money::extract(text, &rules.money);
     let country_mentions = countries_outside(rules.countries.extract(text), &money_mentions);
-    add_leaders(record, text, &at, rules, &country_mentions, known.language, story_date);
-    add_money(record, &at, money_mentions);
-    add_sectors(record, &at, rules.sectors.extract(text, known.language), rules);
-    add_countries(record, &at, &country_mentions, rules);
+    add_leaders(record, text, at, rules, &country_mentions, known.language, story_date);
+    add_money(record, at, money_mentions);
+    add_sectors(record, at, rules.sectors.extract(text, known.language), rules);
+    add_countries(record, at, &country_mentions, rules);
     record
         .mentions
         .sort_by(|a, b| a.start.cmp(&b.start).then(a.end.cmp(&b.end)).then(a.kind.cmp(&b.kind)));
@@ -269,10 +292,7 @@ fn add_dates(
     let printed = published::published(&date_mentions, &story.lines, text, rules);
     let published_date = printed.map(|(_, d)| d).or(given_published);
     let resolved = resolve_dates::resolve(&date_mentions, published_date, settings.reference_date);
-    let title_line = story
-        .title
-        .as_ref()
-        .map(|(_, s)| Span::new(s.start - at.base, s.end - at.base));
+    let title_line = story.title.as_ref().map(|(_, line)| line.within(story.range));
     let lead = event::lead(text, &story.lines, title_line, rules);
     record.published = published_date.map(|d| d.format("%Y-%m-%d").to_string());
     let printed_line = printed.map(|(line, _)| line);

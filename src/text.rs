@@ -43,6 +43,50 @@ impl Span {
     pub fn shifted(&self, by: usize) -> Span {
         Span::new(self.start + by, self.end + by)
     }
+
+    /// This story span in the offsets of the file, for the story that covers `story`.
+    pub fn in_file(&self, story: FileSpan) -> FileSpan {
+        FileSpan::new(self.start + story.start, self.end + story.start)
+    }
+}
+
+/// A half-open range of character offsets in a whole file. Extractors work in story offsets
+/// ([`Span`]); [`crate::segment::Story::to_file`] is the one conversion between the two.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileSpan {
+    /// First character of the span in the file.
+    pub start: usize,
+    /// One past the last character of the span in the file.
+    pub end: usize,
+}
+
+impl FileSpan {
+    /// A file span from `start` to `end` (end exclusive).
+    pub fn new(start: usize, end: usize) -> Self {
+        debug_assert!(start <= end);
+        FileSpan { start, end }
+    }
+
+    /// Number of characters covered.
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    /// True when the span covers no character.
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+
+    /// This span in the offsets of the story that covers `story` of the file (the span must
+    /// lie inside it).
+    pub fn within(&self, story: FileSpan) -> Span {
+        Span::new(self.start - story.start, self.end - story.start)
+    }
+
+    /// The text of the file the span covers, found through the file's `index`.
+    pub fn slice<'t>(&self, text: &'t str, index: &CharIndex) -> &'t str {
+        &text[index.byte_at(self.start)..index.byte_at(self.end)]
+    }
 }
 
 /// The longest text accord indexes (and so the highest `--max-file-size`): 1 GiB.
@@ -203,6 +247,88 @@ pub fn word_start(chars: &[char], to: usize) -> Option<usize> {
         start -= 1;
     }
     Some(start)
+}
+
+/// Makes matching text uniform without changing its length in characters: whitespace becomes a
+/// space, typographic apostrophes and dashes their ASCII forms, and (optionally) lower case.
+pub fn normalize_for_matching(text: &str, lowercase: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        out.push(if c.is_ascii() {
+            normalize_ascii(c, lowercase)
+        } else {
+            normalize_other(c, lowercase)
+        });
+    }
+    out
+}
+
+/// [`normalize_for_matching`] of an ASCII character.
+fn normalize_ascii(c: char, lowercase: bool) -> char {
+    match c {
+        '\t' | '\n' | '\x0B' | '\x0C' | '\r' => ' ',
+        '`' => '\'',
+        c if lowercase => c.to_ascii_lowercase(),
+        c => c,
+    }
+}
+
+/// [`normalize_for_matching`] of a character outside ASCII.
+fn normalize_other(c: char, lowercase: bool) -> char {
+    let c = match c {
+        c if c.is_whitespace() => ' ',
+        '’' | '‘' | 'ʼ' => '\'',
+        '‐' | '‑' | '–' => '-',
+        c => c,
+    };
+    if lowercase {
+        c.to_lowercase().next().unwrap_or(c)
+    } else {
+        c
+    }
+}
+
+/// A text normalised for term matching ([`normalize_for_matching`]), with its character
+/// index and characters: built once and read by every term matcher of the same case mode.
+#[derive(Debug, Clone)]
+pub struct MatchText {
+    text: String,
+    index: CharIndex,
+    chars: Vec<char>,
+    lowercase: bool,
+}
+
+impl MatchText {
+    /// Normalises `text` (and lower-cases it when `lowercase`).
+    pub fn new(text: &str, lowercase: bool) -> MatchText {
+        let text = normalize_for_matching(text, lowercase);
+        MatchText {
+            index: CharIndex::new(&text),
+            chars: text.chars().collect(),
+            text,
+            lowercase,
+        }
+    }
+
+    /// The normalised text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Its character index.
+    pub fn index(&self) -> &CharIndex {
+        &self.index
+    }
+
+    /// Its characters.
+    pub fn chars(&self) -> &[char] {
+        &self.chars
+    }
+
+    /// True when the text was lower-cased.
+    pub fn lowercase(&self) -> bool {
+        self.lowercase
+    }
 }
 
 #[cfg(test)]

@@ -3,7 +3,8 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
-use crate::text::{is_word_char, word_end, word_start, CharIndex, Span};
+pub use crate::text::normalize_for_matching;
+use crate::text::{is_word_char, word_end, word_start, MatchText, Span};
 
 /// How a term may end inside a word.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,45 +45,6 @@ pub struct TermHit {
     pub term: usize,
 }
 
-/// Makes matching text uniform without changing its length in characters: whitespace becomes a
-/// space, typographic apostrophes and dashes their ASCII forms, and (optionally) lower case.
-pub fn normalize_for_matching(text: &str, lowercase: bool) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        out.push(if c.is_ascii() {
-            normalize_ascii(c, lowercase)
-        } else {
-            normalize_other(c, lowercase)
-        });
-    }
-    out
-}
-
-/// [`normalize_for_matching`] of an ASCII character.
-fn normalize_ascii(c: char, lowercase: bool) -> char {
-    match c {
-        '\t' | '\n' | '\x0B' | '\x0C' | '\r' => ' ',
-        '`' => '\'',
-        c if lowercase => c.to_ascii_lowercase(),
-        c => c,
-    }
-}
-
-/// [`normalize_for_matching`] of a character outside ASCII.
-fn normalize_other(c: char, lowercase: bool) -> char {
-    let c = match c {
-        c if c.is_whitespace() => ' ',
-        '’' | '‘' | 'ʼ' => '\'',
-        '‐' | '‑' | '–' => '-',
-        c => c,
-    };
-    if lowercase {
-        c.to_lowercase().next().unwrap_or(c)
-    } else {
-        c
-    }
-}
-
 impl TermMatcher {
     /// Builds the automaton over `terms`.
     pub fn new(terms: Vec<Term>, case_insensitive: bool) -> Result<TermMatcher, String> {
@@ -110,12 +72,22 @@ impl TermMatcher {
     /// Every valid, non-overlapping term occurrence in `text`: at equal starts the longest wins,
     /// and earlier starts win over later ones.
     pub fn find(&self, text: &str) -> Vec<TermHit> {
-        let norm = normalize_for_matching(text, self.case_insensitive);
-        let index = CharIndex::new(&norm);
-        let chars: Vec<char> = norm.chars().collect();
+        self.find_in(&MatchText::new(text, self.case_insensitive))
+    }
+
+    /// True when the matcher reads lower-cased text ([`MatchText::lowercase`]).
+    pub fn case_insensitive(&self) -> bool {
+        self.case_insensitive
+    }
+
+    /// [`TermMatcher::find`] over a text already normalised for matching, lower-cased exactly
+    /// when the matcher is case-insensitive.
+    pub fn find_in(&self, text: &MatchText) -> Vec<TermHit> {
+        debug_assert_eq!(text.lowercase(), self.case_insensitive);
+        let (norm, index, chars) = (text.text(), text.index(), text.chars());
         // (span matched by the term itself, reported span extended to the word, term index)
         let mut hits: Vec<(Span, TermHit)> = Vec::new();
-        for m in self.automaton.find_overlapping_iter(&norm) {
+        for m in self.automaton.find_overlapping_iter(norm) {
             let term = &self.terms[m.pattern().as_usize()];
             let start = index.char_at(m.start());
             let mut end = index.char_at(m.end());
@@ -127,7 +99,7 @@ impl TermMatcher {
             let raw_end = end;
             let last = chars[end - 1];
             if is_word_char(last) {
-                let Some(tail_end) = word_end(&chars, end) else {
+                let Some(tail_end) = word_end(chars, end) else {
                     continue;
                 };
                 let tail: String = chars[end..tail_end].iter().collect();
@@ -142,7 +114,7 @@ impl TermMatcher {
                 end = tail_end;
             }
             let reported_start = if term.open_start {
-                match word_start(&chars, start) {
+                match word_start(chars, start) {
                     Some(s) => s,
                     None => continue,
                 }

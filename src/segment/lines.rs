@@ -2,7 +2,7 @@
 //! the story cues that fire on it.
 
 use super::rules::{CueHit, CueKind, SegmentRules};
-use crate::text::{CharIndex, Span};
+use crate::text::{CharIndex, FileSpan};
 
 /// A prose line has at least this many words, or ends a sentence.
 const PROSE_MIN_WORDS: usize = 8;
@@ -10,8 +10,8 @@ const PROSE_MIN_WORDS: usize = 8;
 /// A line of the file.
 #[derive(Debug, Clone)]
 pub struct Line {
-    /// Character span of the line, without its line break.
-    pub span: Span,
+    /// Character span of the line in the file, without its line break.
+    pub span: FileSpan,
     /// The furniture rule that matched it, if it is furniture.
     pub furniture: Option<String>,
     /// True when the line holds only white space.
@@ -47,7 +47,8 @@ impl<'a> Page<'a> {
         let mut byte = 0;
         for raw in text.split_inclusive('\n') {
             let content = raw.trim_end_matches(['\n', '\r']);
-            let span = index.span(byte, byte + content.len());
+            let chars = index.span(byte, byte + content.len());
+            let span = FileSpan::new(chars.start, chars.end);
             lines.push(classify_line(content, span, rules));
             byte += raw.len();
         }
@@ -66,11 +67,11 @@ impl<'a> Page<'a> {
             return None;
         }
         self.rules
-            .cue(crate::text::slice(self.text, self.index, line.span), kind)
+            .cue(line.span.slice(self.text, self.index), kind)
     }
 }
 
-fn classify_line(content: &str, span: Span, rules: &SegmentRules) -> Line {
+fn classify_line(content: &str, span: FileSpan, rules: &SegmentRules) -> Line {
     let blank = content.trim().is_empty();
     if blank {
         return Line {

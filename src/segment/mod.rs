@@ -15,7 +15,7 @@ pub use boundaries::{Plan, Reason, Start};
 pub use lines::{Line, Page};
 pub use rules::{CueKind, SegmentRules};
 
-use crate::text::{CharIndex, Span};
+use crate::text::{CharIndex, FileSpan, Span};
 
 /// One story of a file.
 #[derive(Debug, Clone)]
@@ -23,11 +23,11 @@ pub struct Story {
     /// 1-based number within the file.
     pub number: usize,
     /// Character range of the story in the file.
-    pub range: Span,
+    pub range: FileSpan,
     /// The story's text: the file's characters in `range`, furniture replaced by spaces.
     pub text: String,
     /// The headline, cleaned, with its span in the file.
-    pub title: Option<(String, Span)>,
+    pub title: Option<(String, FileSpan)>,
     /// The story's lines (spans relative to `range.start`), furniture excluded.
     pub lines: Vec<Span>,
 }
@@ -35,6 +35,8 @@ pub struct Story {
 /// The result of segmenting a file.
 #[derive(Debug, Clone)]
 pub struct Segmented {
+    /// The character index of the file.
+    pub index: CharIndex,
     /// Every line of the file.
     pub lines: Vec<Line>,
     /// Where the stories start and why.
@@ -49,14 +51,14 @@ pub fn segment(text: &str, rules: &SegmentRules) -> Segmented {
     let page = lines::Page::new(text, &index, rules);
     let plan = boundaries::plan(&page, rules.headline.max_digest_paragraphs);
     let lines = page.lines;
-    let line_text = |i: usize| crate::text::slice(text, &index, lines[i].span);
+    let line_text = |i: usize| lines[i].span.slice(text, &index);
     let title = |i: usize| (rules.clean_title(line_text(i)), lines[i].span);
     let content: Vec<usize> = (0..lines.len()).filter(|&i| lines[i].is_content()).collect();
     let mut stories = Vec::new();
     if plan.starts.is_empty() {
         let range = match (content.first(), content.last()) {
-            (Some(&first), Some(&last)) => Span::new(lines[first].span.start, lines[last].span.end),
-            _ => Span::new(0, 0),
+            (Some(&first), Some(&last)) => FileSpan::new(lines[first].span.start, lines[last].span.end),
+            _ => FileSpan::new(0, 0),
         };
         let title_line = single_title(&lines, &content);
         stories.push(build_story(text, &index, &lines, range, 1, title_line.map(title)));
@@ -67,11 +69,16 @@ pub fn segment(text: &str, rules: &SegmentRules) -> Segmented {
                 .rev()
                 .find(|&i| lines[i].is_content())
                 .unwrap_or(start.first);
-            let range = Span::new(lines[start.first].span.start, lines[last].span.end);
+            let range = FileSpan::new(lines[start.first].span.start, lines[last].span.end);
             stories.push(build_story(text, &index, &lines, range, n + 1, start.title.map(title)));
         }
     }
-    Segmented { lines, plan, stories }
+    Segmented {
+        index,
+        lines,
+        plan,
+        stories,
+    }
 }
 
 /// The title line of a single story: the first content line if it is headline-shaped and the
@@ -91,9 +98,9 @@ fn build_story(
     text: &str,
     index: &CharIndex,
     lines: &[Line],
-    range: Span,
+    range: FileSpan,
     number: usize,
-    title: Option<(String, Span)>,
+    title: Option<(String, FileSpan)>,
 ) -> Story {
     let slice = &text[index.byte_at(range.start)..index.byte_at(range.end)];
     // The file's lines inside the story, found by binary search (lines are in file order).
@@ -104,7 +111,7 @@ fn build_story(
     let story_lines = inside
         .iter()
         .filter(|l| l.furniture.is_none() && !l.span.is_empty())
-        .map(|l| Span::new(l.span.start - range.start, l.span.end - range.start))
+        .map(|l| l.span.within(range))
         .collect();
     Story {
         number,
