@@ -5,6 +5,47 @@
 /// of the cost.
 pub const SAMPLE_CHARS: usize = 600;
 
+/// A language accord has rules for: the rules folder has a `rules/<code>/` for each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Lang {
+    /// English.
+    En,
+    /// German.
+    De,
+}
+
+impl Lang {
+    /// Every supported language, in the order the rules are loaded and reported.
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::De];
+
+    /// The ISO 639-1 code (also the name of the language's rules folder).
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::De => "de",
+        }
+    }
+
+    /// The supported language with ISO 639-1 code `code`, if there is one.
+    pub fn from_code(code: &str) -> Option<Lang> {
+        Lang::ALL.into_iter().find(|l| l.code() == code)
+    }
+
+    /// The whatlang language it is.
+    fn whatlang(self) -> whatlang::Lang {
+        match self {
+            Lang::En => whatlang::Lang::Eng,
+            Lang::De => whatlang::Lang::Deu,
+        }
+    }
+}
+
+impl std::fmt::Display for Lang {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
 /// The detected language of a text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Language {
@@ -16,9 +57,6 @@ pub struct Language {
     /// supported languages only: that first answer (code and confidence).
     pub uncertain: Option<(String, f64)>,
 }
-
-/// Languages with rule sets, tried on their own when the open detection is unreliable.
-const SUPPORTED: [whatlang::Lang; 2] = [whatlang::Lang::Eng, whatlang::Lang::Deu];
 
 /// Detects the language of `text` from its first [`SAMPLE_CHARS`] characters. Short texts full
 /// of names can fool the detector; when its answer is unreliable, the text is re-read among
@@ -46,7 +84,7 @@ pub fn detect(text: &str) -> Language {
     if info.is_reliable() || info.script() != whatlang::Script::Latin {
         return first;
     }
-    let detector = whatlang::Detector::with_allowlist(SUPPORTED.to_vec());
+    let detector = whatlang::Detector::with_allowlist(Lang::ALL.map(Lang::whatlang).to_vec());
     match detector.detect(sample) {
         Some(again) if again.lang() != info.lang() => Language {
             code: iso639_1(again.lang()).to_owned(),
@@ -157,6 +195,15 @@ mod tests {
     fn short_name_heavy_german_is_reread_among_supported_languages() {
         let de = detect("Am 3. Mai 2024 empfing Sarina Testowa in Taschkent eine Delegation aus Deutschland. Testowa sprach über Kultur und Tourismus.");
         assert_eq!(de.code, "de");
+    }
+
+    #[test]
+    fn supported_languages_have_their_iso_codes() {
+        for lang in Lang::ALL {
+            assert_eq!(iso639_1(lang.whatlang()), lang.code());
+            assert_eq!(Lang::from_code(lang.code()), Some(lang));
+        }
+        assert_eq!(Lang::from_code("fr"), None);
     }
 
     #[test]

@@ -232,7 +232,9 @@ struct Placed<'a> {
 impl Placed<'_> {
     /// The file's text (not the story's, whose furniture is blanked) at `span`.
     fn original(&self, span: Span) -> String {
-        span.in_file(self.range).slice(self.file.text, self.file.index).to_owned()
+        span.in_file(self.range)
+            .slice(self.file.text, self.file.index)
+            .to_owned()
     }
 
     /// The file offsets of `span`.

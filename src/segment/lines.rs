@@ -66,8 +66,7 @@ impl<'a> Page<'a> {
         if line.blank {
             return None;
         }
-        self.rules
-            .cue(line.span.slice(self.text, self.index), kind)
+        self.rules.cue(line.span.slice(self.text, self.index), kind)
     }
 }
 
