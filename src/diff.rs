@@ -104,6 +104,7 @@ pub fn load_records(dir: &Path) -> Result<(PathBuf, Vec<Value>), CommandError> {
     }
 }
 
+/// The text of a records file.
 fn read(path: &Path) -> Result<String, CommandError> {
     std::fs::read_to_string(path).map_err(|e| CommandError::Failed(format!("cannot read {}: {e}", path.display())))
 }
@@ -163,6 +164,7 @@ fn parse_json_array(path: &Path, text: &str) -> Result<Vec<Value>, CommandError>
     Ok(records)
 }
 
+/// The string `id` of a record, or why it has none.
 fn checked_id(record: &Value) -> Result<&str, &'static str> {
     match record {
         Value::Object(map) => match map.get("id") {
@@ -186,7 +188,16 @@ pub struct Diff {
     pub unchanged: usize,
     /// Per field, in record order, the number of changed records in which it changed (only
     /// fields with at least one).
-    pub field_counts: Vec<(String, usize)>,
+    pub field_counts: Vec<FieldCount>,
+}
+
+/// How many changed records a field changed in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldCount {
+    /// The field name.
+    pub field: String,
+    /// The number of changed records in which it changed.
+    pub records: usize,
 }
 
 /// The changes of one record present in both sets.
@@ -245,8 +256,8 @@ impl Diff {
     pub fn field_count(&self, field: &str) -> usize {
         self.field_counts
             .iter()
-            .find(|(f, _)| f == field)
-            .map_or(0, |(_, n)| *n)
+            .find(|c| c.field == field)
+            .map_or(0, |c| c.records)
     }
 }
 
@@ -258,44 +269,19 @@ pub fn compare(old: &[Value], new: &[Value]) -> Diff {
     let old_by_id = by_id(old);
     let new_by_id = by_id(new);
     let mut diff = Diff {
-        added: new_by_id
-            .keys()
-            .filter(|id| !old_by_id.contains_key(*id))
-            .map(|id| (*id).to_owned())
-            .collect(),
-        removed: old_by_id
-            .keys()
-            .filter(|id| !new_by_id.contains_key(*id))
-            .map(|id| (*id).to_owned())
-            .collect(),
+        added: ids_only_in(&new_by_id, &old_by_id),
+        removed: ids_only_in(&old_by_id, &new_by_id),
         ..Diff::default()
     };
-    // Every field of the matched records, in order of first appearance (= record order).
-    let mut field_order: Vec<String> = Vec::new();
-    let mut seen: HashSet<String> = HashSet::new();
-    let mut counts: HashMap<String, usize> = HashMap::new();
+    let mut tally = FieldTally::default();
     for (id, old_record) in &old_by_id {
         let Some(new_record) = new_by_id.get(id) else {
             continue;
         };
         let fields = field_names(old_record, new_record);
-        for field in &fields {
-            if seen.insert((*field).to_owned()) {
-                field_order.push((*field).to_owned());
-            }
-        }
-        let changes: Vec<FieldDiff> = fields
-            .into_iter()
-            .filter_map(|field| {
-                compare_field(field, old_record.get(field), new_record.get(field)).map(|change| {
-                    *counts.entry(field.to_owned()).or_default() += 1;
-                    FieldDiff {
-                        field: field.to_owned(),
-                        change,
-                    }
-                })
-            })
-            .collect();
+        tally.see(&fields);
+        let changes = record_changes(&fields, old_record, new_record);
+        tally.count(&changes);
         if changes.is_empty() {
             diff.unchanged += 1;
         } else {
@@ -305,14 +291,73 @@ pub fn compare(old: &[Value], new: &[Value]) -> Diff {
             });
         }
     }
-    diff.field_counts = field_order
-        .into_iter()
-        .filter_map(|field| counts.get(&field).map(|n| (field.clone(), *n)))
-        .collect();
+    diff.field_counts = tally.counts();
     diff
 }
 
-fn by_id(records: &[Value]) -> BTreeMap<&str, &Map<String, Value>> {
+/// The ids of `these` that `others` lacks, sorted.
+fn ids_only_in(these: &ById<'_>, others: &ById<'_>) -> Vec<String> {
+    these
+        .keys()
+        .filter(|id| !others.contains_key(*id))
+        .map(|id| (*id).to_owned())
+        .collect()
+}
+
+/// The changes of the `fields` of a record present on both sides, in field order.
+fn record_changes(fields: &[&str], old: &Map<String, Value>, new: &Map<String, Value>) -> Vec<FieldDiff> {
+    fields
+        .iter()
+        .filter_map(|field| {
+            compare_field(field, old.get(*field), new.get(*field)).map(|change| FieldDiff {
+                field: (*field).to_owned(),
+                change,
+            })
+        })
+        .collect()
+}
+
+/// Every field of the matched records in order of first appearance (= record order), and in
+/// how many records each changed.
+#[derive(Debug, Default)]
+struct FieldTally {
+    order: Vec<String>,
+    seen: HashSet<String>,
+    changed: HashMap<String, usize>,
+}
+
+impl FieldTally {
+    /// Notes the fields of a matched record.
+    fn see(&mut self, fields: &[&str]) {
+        for field in fields {
+            if self.seen.insert((*field).to_owned()) {
+                self.order.push((*field).to_owned());
+            }
+        }
+    }
+
+    /// Counts the changed fields of a matched record.
+    fn count(&mut self, changes: &[FieldDiff]) {
+        for change in changes {
+            *self.changed.entry(change.field.clone()).or_default() += 1;
+        }
+    }
+
+    /// The fields that changed in at least one record, in record order, with their counts.
+    fn counts(self) -> Vec<FieldCount> {
+        let changed = self.changed;
+        self.order
+            .into_iter()
+            .filter_map(|field| changed.get(&field).map(|n| FieldCount { records: *n, field }))
+            .collect()
+    }
+}
+
+/// Records by their string `id`.
+type ById<'a> = BTreeMap<&'a str, &'a Map<String, Value>>;
+
+/// The records with a string `id`, by id (the last of a repeated id).
+fn by_id(records: &[Value]) -> ById<'_> {
     records
         .iter()
         .filter_map(|r| {
@@ -331,6 +376,7 @@ fn field_names<'a>(old: &'a Map<String, Value>, new: &'a Map<String, Value>) -> 
     names
 }
 
+/// The change of one field, if any: lists item by item, anything else as a scalar.
 fn compare_field(field: &str, old: Option<&Value>, new: Option<&Value>) -> Option<Change> {
     match (old, new) {
         (Some(Value::Array(old)), Some(Value::Array(new))) => compare_lists(field, old, new),
@@ -342,6 +388,7 @@ fn compare_field(field: &str, old: Option<&Value>, new: Option<&Value>) -> Optio
     }
 }
 
+/// Whether two scalars are the same (numbers by value, `language_confidence` within the tolerance).
 fn scalars_equal(field: &str, old: Option<&Value>, new: Option<&Value>) -> bool {
     match (old, new) {
         (Some(Value::Number(a)), Some(Value::Number(b))) => match (a.as_f64(), b.as_f64()) {
@@ -354,6 +401,7 @@ fn scalars_equal(field: &str, old: Option<&Value>, new: Option<&Value>) -> bool 
     }
 }
 
+/// A scalar as JSON, or `(absent)`.
 fn render_scalar(value: Option<&Value>) -> String {
     match value {
         None => "(absent)".to_owned(),
@@ -361,6 +409,7 @@ fn render_scalar(value: Option<&Value>) -> String {
     }
 }
 
+/// The change of a list field, if any: the item keys only on one side.
 fn compare_lists(field: &str, old: &[Value], new: &[Value]) -> Option<Change> {
     let (removed, added) = if field == "leaders" {
         compare_leaders(old, new)
@@ -379,7 +428,26 @@ fn compare_lists(field: &str, old: &[Value], new: &[Value]) -> Option<Change> {
 /// Leaders are compared by name; when the same name is on both sides with different countries,
 /// both entries carry their country.
 fn compare_leaders(old: &[Value], new: &[Value]) -> (Vec<String>, Vec<String>) {
-    let parts = |item: &Value| -> (String, String) {
+    let old_keys: Vec<LeaderKey> = old.iter().map(LeaderKey::of).collect();
+    let new_keys: Vec<LeaderKey> = new.iter().map(LeaderKey::of).collect();
+    let (removed, added) = multiset_diff(&old_keys, &new_keys);
+    (
+        removed.iter().map(|k| k.label(&added)).collect(),
+        added.iter().map(|k| k.label(&removed)).collect(),
+    )
+}
+
+/// What a leader is compared by: the name, and the country shown when the name is on both
+/// sides.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct LeaderKey {
+    name: String,
+    country: String,
+}
+
+impl LeaderKey {
+    /// The key of a leader item (`no country` when it has none).
+    fn of(item: &Value) -> LeaderKey {
         let name = match item.get("name") {
             Some(Value::String(name)) => printable(name),
             _ => item_fallback_key(item),
@@ -389,22 +457,17 @@ fn compare_leaders(old: &[Value], new: &[Value]) -> (Vec<String>, Vec<String>) {
             Some(Value::Null) | None => "no country".to_owned(),
             Some(other) => other.to_string(),
         };
-        (name, country)
-    };
-    let old_parts: Vec<(String, String)> = old.iter().map(parts).collect();
-    let new_parts: Vec<(String, String)> = new.iter().map(parts).collect();
-    let (removed, added) = multiset_diff(&old_parts, &new_parts);
-    let label = |(name, country): &(String, String), other_side: &[(String, String)]| {
-        if other_side.iter().any(|(n, _)| n == name) {
-            format!("{name} ({country})")
+        LeaderKey { name, country }
+    }
+
+    /// `Name`, or `Name (COUNTRY)` when the same name is among `other_side`.
+    fn label(&self, other_side: &[LeaderKey]) -> String {
+        if other_side.iter().any(|k| k.name == self.name) {
+            format!("{} ({})", self.name, self.country)
         } else {
-            name.clone()
+            self.name.clone()
         }
-    };
-    (
-        removed.iter().map(|p| label(p, &added)).collect(),
-        added.iter().map(|p| label(p, &removed)).collect(),
-    )
+    }
 }
 
 /// The key by which an item of a list field is compared.
@@ -474,6 +537,7 @@ fn multiset_diff<T: Clone + Eq + Hash>(old: &[T], new: &[T]) -> (Vec<T>, Vec<T>)
     (only_in(old, new), only_in(new, old))
 }
 
+/// `N noun` or `N nouns`.
 fn plural(n: usize, noun: &str) -> String {
     if n == 1 {
         format!("{n} {noun}")
@@ -489,50 +553,15 @@ impl fmt::Display for Diff {
         if self.is_empty() {
             writeln!(f, "no differences")?;
         }
-        if !self.added.is_empty() {
-            writeln!(f, "added: {}", plural(self.added.len(), "record"))?;
-            for id in &self.added {
-                writeln!(f, "  + {id}")?;
-            }
-        }
-        if !self.removed.is_empty() {
-            writeln!(f, "removed: {}", plural(self.removed.len(), "record"))?;
-            for id in &self.removed {
-                writeln!(f, "  - {id}")?;
-            }
-        }
+        write_ids(f, "added", '+', &self.added)?;
+        write_ids(f, "removed", '-', &self.removed)?;
         if !self.changed.is_empty() {
             writeln!(f, "changed: {}", plural(self.changed.len(), "record"))?;
             for record in &self.changed {
-                writeln!(f, "  {}", record.id)?;
-                for FieldDiff { field, change } in &record.fields {
-                    match change {
-                        Change::Scalar { old, new } => writeln!(f, "    {field}: {old} → {new}")?,
-                        Change::List { removed, added } => {
-                            writeln!(f, "    {field}:")?;
-                            for item in removed {
-                                writeln!(f, "      - {item}")?;
-                            }
-                            for item in added {
-                                writeln!(f, "      + {item}")?;
-                            }
-                        }
-                    }
-                }
+                write!(f, "{record}")?;
             }
         }
-        if !self.field_counts.is_empty() {
-            writeln!(f, "records changed per field:")?;
-            let width = self
-                .field_counts
-                .iter()
-                .map(|(field, _)| field.chars().count())
-                .max()
-                .unwrap_or(0);
-            for (field, n) in &self.field_counts {
-                writeln!(f, "  {field:<width$}  {n}")?;
-            }
-        }
+        write_field_counts(f, &self.field_counts)?;
         writeln!(
             f,
             "totals: {} added, {} removed, {} changed, {} unchanged",
@@ -542,6 +571,54 @@ impl fmt::Display for Diff {
             self.unchanged
         )
     }
+}
+
+impl fmt::Display for RecordDiff {
+    /// The record's id, then each changed field: `old → new`, or `- item` / `+ item` lines.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "  {}", self.id)?;
+        for FieldDiff { field, change } in &self.fields {
+            match change {
+                Change::Scalar { old, new } => writeln!(f, "    {field}: {old} → {new}")?,
+                Change::List { removed, added } => {
+                    writeln!(f, "    {field}:")?;
+                    for item in removed {
+                        writeln!(f, "      - {item}")?;
+                    }
+                    for item in added {
+                        writeln!(f, "      + {item}")?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `HEADING: N records` and a `SIGN id` line per id; nothing when there are none.
+fn write_ids(f: &mut fmt::Formatter<'_>, heading: &str, sign: char, ids: &[String]) -> fmt::Result {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    writeln!(f, "{heading}: {}", plural(ids.len(), "record"))?;
+    for id in ids {
+        writeln!(f, "  {sign} {id}")?;
+    }
+    Ok(())
+}
+
+/// `records changed per field:` and a line per field, the counts aligned; nothing when no
+/// field changed.
+fn write_field_counts(f: &mut fmt::Formatter<'_>, counts: &[FieldCount]) -> fmt::Result {
+    if counts.is_empty() {
+        return Ok(());
+    }
+    writeln!(f, "records changed per field:")?;
+    let width = counts.iter().map(|c| c.field.chars().count()).max().unwrap_or(0);
+    for FieldCount { field, records } in counts {
+        writeln!(f, "  {field:<width$}  {records}")?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

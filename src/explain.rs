@@ -52,96 +52,134 @@ fn colour_of(kind: MentionKind) -> &'static str {
 
 const RESET: &str = "\x1b[0m";
 
+/// One mention of one record, numbered by its place in text order.
+struct Numbered<'a> {
+    /// 1-based place in text order.
+    n: usize,
+    /// The record it belongs to.
+    record: &'a Record,
+    /// The mention.
+    mention: &'a MentionRow,
+}
+
 /// The article text with the mentions of `records` marked, followed by one table per record.
 /// Mentions are numbered in text order; a mention nested in another is listed but not marked.
 pub fn render(text: &str, records: &[Record], kind: Option<MentionKind>, colour: bool) -> String {
+    let mentions = numbered(records, kind);
+    let mut out = marked(text, &mentions, colour);
+    for r in records {
+        record_header(&mut out, r);
+        let rows: Vec<&Numbered<'_>> = mentions.iter().filter(|m| std::ptr::eq(m.record, r)).collect();
+        if rows.is_empty() {
+            let _ = writeln!(out, "(no mentions)");
+            continue;
+        }
+        mention_table(&mut out, &rows);
+    }
+    out
+}
+
+/// The mentions of `records` (only of `kind`, if given) in text order, longer first where
+/// two start together, numbered from 1.
+fn numbered(records: &[Record], kind: Option<MentionKind>) -> Vec<Numbered<'_>> {
     let mut mentions: Vec<(&Record, &MentionRow)> = records
         .iter()
         .flat_map(|r| r.mentions.iter().map(move |m| (r, m)))
         .filter(|(_, m)| kind.is_none_or(|k| m.kind == k))
         .collect();
     mentions.sort_by(|a, b| a.1.start.cmp(&b.1.start).then(b.1.end.cmp(&a.1.end)));
+    mentions
+        .into_iter()
+        .enumerate()
+        .map(|(i, (record, mention))| Numbered {
+            n: i + 1,
+            record,
+            mention,
+        })
+        .collect()
+}
+
+/// The text with each mention that does not overlap an earlier one marked with its number
+/// (in colour, or in brackets), ending with a line break.
+fn marked(text: &str, mentions: &[Numbered<'_>], colour: bool) -> String {
     let mut out = String::new();
     let chars: Vec<char> = text.chars().collect();
     let mut pos = 0;
-    let mut open_until = 0;
-    for (n, (_, m)) in mentions.iter().enumerate() {
-        if m.start < open_until || m.start < pos {
+    for Numbered { n, mention: m, .. } in mentions {
+        if m.start < pos {
             continue;
         }
         out.extend(&chars[pos..m.start]);
         let body: String = chars[m.start..m.end].iter().collect();
         if colour {
-            let _ = write!(out, "{}{body}{RESET}\x1b[2m{}{RESET}", colour_of(m.kind), n + 1);
+            let _ = write!(out, "{}{body}{RESET}\x1b[2m{n}{RESET}", colour_of(m.kind));
         } else {
-            let _ = write!(out, "[{body}]{}", n + 1);
+            let _ = write!(out, "[{body}]{n}");
         }
         pos = m.end;
-        open_until = m.end;
     }
     out.extend(&chars[pos.min(chars.len())..]);
     if !out.ends_with('\n') {
         out.push('\n');
     }
-    for r in records {
-        let _ = writeln!(
-            out,
-            "\n== {} (story {}, {} {:.2}){}{}{}",
-            r.id,
-            r.story,
-            r.language,
-            r.language_confidence,
-            r.title.as_ref().map(|t| format!(" \"{t}\"")).unwrap_or_default(),
-            r.published
-                .as_ref()
-                .map(|d| format!(" published {d}"))
-                .unwrap_or_default(),
-            r.event_date.as_ref().map(|d| format!(" event {d}")).unwrap_or_default(),
-        );
-        for w in &r.warnings {
-            let _ = writeln!(out, "warning: {w}");
-        }
-        let rows: Vec<(usize, &MentionRow)> = mentions
-            .iter()
-            .enumerate()
-            .filter(|(_, (rec, _))| std::ptr::eq(*rec, r))
-            .map(|(i, (_, m))| (i + 1, *m))
-            .collect();
-        if rows.is_empty() {
-            let _ = writeln!(out, "(no mentions)");
-            continue;
-        }
-        let width = |f: &dyn Fn(&MentionRow) -> usize, header: usize| {
-            rows.iter().map(|(_, m)| f(m)).max().unwrap_or(0).max(header)
-        };
-        let wt = width(&|m| m.text.chars().count().min(40), 4);
-        let wv = width(&|m| m.value.chars().count().min(30), 5);
-        let _ = writeln!(
-            out,
-            "{:>4}  {:<7}  {:<wt$}  {:<wv$}  {:<13}  rule",
-            "#", "kind", "text", "value", "chars"
-        );
-        for (n, m) in rows {
-            let clip = |s: &str, w: usize| {
-                if s.chars().count() > w {
-                    s.chars().take(w - 1).collect::<String>() + "…"
-                } else {
-                    s.to_owned()
-                }
-            };
-            let _ = writeln!(
-                out,
-                "{:>4}  {:<7}  {:<wt$}  {:<wv$}  {:<13}  {}",
-                n,
-                m.kind,
-                clip(&m.text.replace('\n', " "), 40),
-                clip(&m.value, 30),
-                format!("{}-{}", m.start, m.end),
-                m.rule
-            );
-        }
-    }
     out
+}
+
+/// `== ID (story N, LANG CONFIDENCE) "TITLE" published DATE event DATE`, then the warnings.
+fn record_header(out: &mut String, r: &Record) {
+    let _ = writeln!(
+        out,
+        "\n== {} (story {}, {} {:.2}){}{}{}",
+        r.id,
+        r.story,
+        r.language,
+        r.language_confidence,
+        r.title.as_ref().map(|t| format!(" \"{t}\"")).unwrap_or_default(),
+        r.published
+            .as_ref()
+            .map(|d| format!(" published {d}"))
+            .unwrap_or_default(),
+        r.event_date.as_ref().map(|d| format!(" event {d}")).unwrap_or_default(),
+    );
+    for w in &r.warnings {
+        let _ = writeln!(out, "warning: {w}");
+    }
+}
+
+/// The table of a record's mentions: number, kind, text, value, character range and rule.
+fn mention_table(out: &mut String, rows: &[&Numbered<'_>]) {
+    let width = |f: &dyn Fn(&MentionRow) -> usize, header: usize| {
+        rows.iter().map(|r| f(r.mention)).max().unwrap_or(0).max(header)
+    };
+    let wt = width(&|m| m.text.chars().count().min(40), 4);
+    let wv = width(&|m| m.value.chars().count().min(30), 5);
+    let _ = writeln!(
+        out,
+        "{:>4}  {:<7}  {:<wt$}  {:<wv$}  {:<13}  rule",
+        "#", "kind", "text", "value", "chars"
+    );
+    for Numbered { n, mention: m, .. } in rows {
+        // `MentionKind`'s Display ignores the width, so the kind column is not padded.
+        let _ = writeln!(
+            out,
+            "{:>4}  {:<7}  {:<wt$}  {:<wv$}  {:<13}  {}",
+            n,
+            m.kind,
+            clip(&m.text.replace('\n', " "), 40),
+            clip(&m.value, 30),
+            format!("{}-{}", m.start, m.end),
+            m.rule
+        );
+    }
+}
+
+/// `s` cut to `w` characters, the last one `…` when it was longer.
+fn clip(s: &str, w: usize) -> String {
+    if s.chars().count() > w {
+        s.chars().take(w - 1).collect::<String>() + "…"
+    } else {
+        s.to_owned()
+    }
 }
 
 /// Where each story starts and why (which cues fired), and the headline-shaped lines that
@@ -225,6 +263,31 @@ mod tests {
         assert!(out.contains("[Usbekistan]1"), "{out}");
         assert!(!out.contains("[29. März]"), "{out}");
         assert!(!out.contains("date.de."), "{out}");
+    }
+
+    #[test]
+    fn clip_cuts_long_text_with_an_ellipsis() {
+        for (s, w, want) in [("abc", 3, "abc"), ("abcd", 3, "ab…"), ("äöüß", 2, "ä…"), ("", 1, "")] {
+            assert_eq!(clip(s, w), want, "{s}");
+        }
+    }
+
+    #[test]
+    fn a_mention_inside_an_earlier_one_is_numbered_but_not_marked() {
+        let mut record = records("x").remove(0);
+        let row = |kind, start, end| MentionRow {
+            kind,
+            text: String::new(),
+            value: String::new(),
+            start,
+            end,
+            rule: String::new(),
+        };
+        record.mentions = vec![row(MentionKind::Country, 4, 8), row(MentionKind::Money, 0, 6)];
+        let records = [record];
+        let mentions = numbered(&records, None);
+        assert_eq!(mentions.iter().map(|m| m.mention.start).collect::<Vec<_>>(), [0, 4]);
+        assert_eq!(marked("abcdefghij", &mentions, false), "[abcdef]1ghij\n");
     }
 
     #[test]

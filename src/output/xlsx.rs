@@ -32,11 +32,11 @@ use rust_decimal::Decimal;
 use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format as CellFormat, FormatBorder, Workbook, Worksheet, XlsxError,
 };
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::csv::{MENTION_COLUMNS, RECORD_COLUMNS, SKIPPED_COLUMNS};
 use crate::input::Skipped;
-use crate::record::{MentionKind, Record};
+use crate::record::{CountryOut, DateOut, LeaderOut, MentionKind, MentionRow, MoneyOut, Record, SectorOut};
 
 /// Rows in an Excel sheet, the header row included.
 pub const EXCEL_MAX_ROWS: u32 = 1_048_576;
@@ -261,111 +261,24 @@ impl XlsxWriter {
     /// Adds a record: its row in `Records`, its items in the item sheets, its mentions.
     pub fn write(&mut self, r: &Record) -> Result<(), XlsxError> {
         let id = r.id.as_str();
-        self.row(
-            RECORDS,
-            vec![
-                text(id),
-                text(&r.source),
-                Cell::Int(r.story as u64),
-                optional(&r.title),
-                text(&r.language),
-                Cell::Number(r.language_confidence),
-                r.published.as_deref().map_or(Cell::Empty, date),
-                r.event_date.as_deref().map_or(Cell::Empty, date),
-                joined(r.leaders.iter().map(|l| l.name.as_str())),
-                joined(r.leaders.iter().map(|l| l.country.as_deref().unwrap_or_default())),
-                joined(r.countries.iter().map(|c| c.code.as_str())),
-                Cell::Text(Cow::Owned(
-                    r.money.iter().map(|m| m.value()).collect::<Vec<_>>().join("; "),
-                )),
-                joined(r.sectors.iter().map(|s| s.id.as_str())),
-                joined(r.dates.iter().map(|d| d.value.as_str())),
-                joined(r.warnings.iter().map(String::as_str)),
-            ],
-        )?;
+        self.row(RECORDS, record_cells(r))?;
         for l in &r.leaders {
-            self.row(
-                LEADERS,
-                vec![
-                    text(id),
-                    text(&l.name),
-                    text(&l.text),
-                    optional(&l.title),
-                    optional(&l.country),
-                    Cell::Int(l.mentions as u64),
-                    Cell::Int(l.start as u64),
-                    Cell::Int(l.end as u64),
-                    text(&l.rule),
-                ],
-            )?;
+            self.row(LEADERS, leader_cells(id, l))?;
         }
         for m in &r.money {
-            self.row(
-                MONEY,
-                vec![
-                    text(id),
-                    text(&m.text),
-                    Cell::Amount(m.amount),
-                    m.amount_max.map_or(Cell::Empty, Cell::Amount),
-                    text(&m.currency),
-                    text(&m.qualifier),
-                    Cell::Int(m.start as u64),
-                    Cell::Int(m.end as u64),
-                    text(&m.rule),
-                ],
-            )?;
+            self.row(MONEY, money_cells(id, m))?;
         }
         for d in &r.dates {
-            self.row(
-                DATES,
-                vec![
-                    text(id),
-                    text(&d.text),
-                    date(&d.value),
-                    text(&d.kind),
-                    text(&d.year_source),
-                    Cell::Int(d.start as u64),
-                    Cell::Int(d.end as u64),
-                    text(&d.rule),
-                ],
-            )?;
+            self.row(DATES, date_cells(id, d))?;
         }
         for s in &r.sectors {
-            self.row(
-                SECTORS,
-                vec![
-                    text(id),
-                    text(&s.id),
-                    text(&s.label),
-                    Cell::Int(s.mentions as u64),
-                    joined(s.evidence.iter().map(String::as_str)),
-                    text(&s.rule),
-                ],
-            )?;
+            self.row(SECTORS, sector_cells(id, s))?;
         }
         for c in &r.countries {
-            self.row(
-                COUNTRIES,
-                vec![text(id), text(&c.code), text(&c.name), Cell::Int(c.mentions as u64)],
-            )?;
+            self.row(COUNTRIES, country_cells(id, c))?;
         }
         for m in &r.mentions {
-            self.row(
-                MENTIONS,
-                vec![
-                    text(id),
-                    text(m.kind.as_str()),
-                    text(&m.text),
-                    if m.kind == MentionKind::Date {
-                        date(&m.value)
-                    } else {
-                        text(&m.value)
-                    },
-                    Cell::Int(m.start as u64),
-                    Cell::Int(m.end as u64),
-                    text(&m.rule),
-                ],
-            )?;
+            self.row(MENTIONS, mention_cells(id, m))?;
         }
         Ok(())
     }
@@ -400,50 +313,57 @@ impl XlsxWriter {
             self.row(SKIPPED, vec![text(&s.source), text(&s.reason)])?;
         }
         if let Value::Object(fields) = run {
-            for (key, value) in fields {
-                let cell = match value {
-                    Value::String(s) => text(s),
-                    Value::Number(n) => n.as_f64().map_or_else(|| text_owned(n.to_string()), Cell::Number),
-                    Value::Bool(b) => text(if *b { "true" } else { "false" }),
-                    Value::Null => Cell::Empty,
-                    Value::Array(_) | Value::Object(_) => continue,
-                };
-                self.row(RUN, vec![text(key), cell])?;
-            }
-            if let Some(Value::Array(notes)) = fields.get("notes") {
-                for note in notes.iter().filter_map(Value::as_str) {
-                    self.row(RUN, vec![text("note"), text(note)])?;
-                }
-            }
+            self.write_run(fields)?;
         }
-        let last = self.row_limit - 1;
         for (index, (_, columns)) in SHEETS.iter().enumerate() {
-            // A held row means that nothing was dropped (see `row`).
-            let (held, dropped) = {
-                let state = &mut self.sheets[index];
-                (state.held.take(), state.dropped)
-            };
-            if dropped > 0 {
-                let warning = format!(
-                    "… {dropped} more row(s) not shown: a sheet holds {} rows; every row is in the other outputs",
-                    self.row_limit
-                );
-                self.put(index, last, vec![text_owned(warning)])?;
-            } else if let Some(row) = held {
-                self.put(index, last, row)?;
-            }
-            let state = &self.sheets[index];
-            let last_row = state.next_row - 1;
-            let widths = state.widths.clone();
-            let columns = columns.len() as u16;
-            let sheet = self.workbook.worksheet_from_index(index)?;
-            sheet.set_freeze_panes(1, 0)?;
-            sheet.autofilter(0, 0, last_row, columns - 1)?;
-            for (col, width) in widths.into_iter().enumerate() {
-                sheet.set_column_width(col as u16, (width + 2).clamp(MIN_WIDTH, MAX_WIDTH) as f64)?;
-            }
+            self.close_sheet(index, columns.len() as u16)?;
         }
         self.workbook.save_to_writer(out)
+    }
+
+    /// The `Run` sheet: a row per top-level scalar field of `run.json`, then one per note.
+    fn write_run(&mut self, fields: &Map<String, Value>) -> Result<(), XlsxError> {
+        for (key, value) in fields {
+            if let Some(cell) = run_cell(value) {
+                self.row(RUN, vec![text(key), cell])?;
+            }
+        }
+        if let Some(Value::Array(notes)) = fields.get("notes") {
+            for note in notes.iter().filter_map(Value::as_str) {
+                self.row(RUN, vec![text("note"), text(note)])?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Ends a sheet of `columns` columns: its last row (the held row, or how many rows were
+    /// left out), frozen header, autofilter and column widths.
+    fn close_sheet(&mut self, index: usize, columns: u16) -> Result<(), XlsxError> {
+        let last = self.row_limit - 1;
+        // A held row means that nothing was dropped (see `row`).
+        let (held, dropped) = {
+            let state = &mut self.sheets[index];
+            (state.held.take(), state.dropped)
+        };
+        if dropped > 0 {
+            let warning = format!(
+                "… {dropped} more row(s) not shown: a sheet holds {} rows; every row is in the other outputs",
+                self.row_limit
+            );
+            self.put(index, last, vec![text_owned(warning)])?;
+        } else if let Some(row) = held {
+            self.put(index, last, row)?;
+        }
+        let state = &self.sheets[index];
+        let last_row = state.next_row - 1;
+        let widths = state.widths.clone();
+        let sheet = self.workbook.worksheet_from_index(index)?;
+        sheet.set_freeze_panes(1, 0)?;
+        sheet.autofilter(0, 0, last_row, columns - 1)?;
+        for (col, width) in widths.into_iter().enumerate() {
+            sheet.set_column_width(col as u16, (width + 2).clamp(MIN_WIDTH, MAX_WIDTH) as f64)?;
+        }
+        Ok(())
     }
 
     /// Adds a row to a sheet, or holds or drops it when the sheet is full (see the module doc).
@@ -475,6 +395,118 @@ impl XlsxWriter {
         state.next_row = row + 1;
         Ok(())
     }
+}
+
+/// A record's row in `Records`: the columns of `records.csv`.
+fn record_cells(r: &Record) -> Vec<Cell<'_>> {
+    vec![
+        text(&r.id),
+        text(&r.source),
+        Cell::Int(r.story as u64),
+        optional(&r.title),
+        text(&r.language),
+        Cell::Number(r.language_confidence),
+        r.published.as_deref().map_or(Cell::Empty, date),
+        r.event_date.as_deref().map_or(Cell::Empty, date),
+        joined(r.leaders.iter().map(|l| l.name.as_str())),
+        joined(r.leaders.iter().map(|l| l.country.as_deref().unwrap_or_default())),
+        joined(r.countries.iter().map(|c| c.code.as_str())),
+        Cell::Text(Cow::Owned(
+            r.money.iter().map(|m| m.value()).collect::<Vec<_>>().join("; "),
+        )),
+        joined(r.sectors.iter().map(|s| s.id.as_str())),
+        joined(r.dates.iter().map(|d| d.value.as_str())),
+        joined(r.warnings.iter().map(String::as_str)),
+    ]
+}
+
+/// A leader's row in `Leaders`.
+fn leader_cells<'a>(id: &'a str, l: &'a LeaderOut) -> Vec<Cell<'a>> {
+    vec![
+        text(id),
+        text(&l.name),
+        text(&l.text),
+        optional(&l.title),
+        optional(&l.country),
+        Cell::Int(l.mentions as u64),
+        Cell::Int(l.start as u64),
+        Cell::Int(l.end as u64),
+        text(&l.rule),
+    ]
+}
+
+/// A money mention's row in `Money`.
+fn money_cells<'a>(id: &'a str, m: &'a MoneyOut) -> Vec<Cell<'a>> {
+    vec![
+        text(id),
+        text(&m.text),
+        Cell::Amount(m.amount),
+        m.amount_max.map_or(Cell::Empty, Cell::Amount),
+        text(&m.currency),
+        text(&m.qualifier),
+        Cell::Int(m.start as u64),
+        Cell::Int(m.end as u64),
+        text(&m.rule),
+    ]
+}
+
+/// A date mention's row in `Dates`.
+fn date_cells<'a>(id: &'a str, d: &'a DateOut) -> Vec<Cell<'a>> {
+    vec![
+        text(id),
+        text(&d.text),
+        date(&d.value),
+        text(&d.kind),
+        text(&d.year_source),
+        Cell::Int(d.start as u64),
+        Cell::Int(d.end as u64),
+        text(&d.rule),
+    ]
+}
+
+/// A sector's row in `Sectors`.
+fn sector_cells<'a>(id: &'a str, s: &'a SectorOut) -> Vec<Cell<'a>> {
+    vec![
+        text(id),
+        text(&s.id),
+        text(&s.label),
+        Cell::Int(s.mentions as u64),
+        joined(s.evidence.iter().map(String::as_str)),
+        text(&s.rule),
+    ]
+}
+
+/// A country's row in `Countries`.
+fn country_cells<'a>(id: &'a str, c: &'a CountryOut) -> Vec<Cell<'a>> {
+    vec![text(id), text(&c.code), text(&c.name), Cell::Int(c.mentions as u64)]
+}
+
+/// A mention's row in `Mentions`; a date's value is a date cell, any other value text.
+fn mention_cells<'a>(id: &'a str, m: &'a MentionRow) -> Vec<Cell<'a>> {
+    vec![
+        text(id),
+        text(m.kind.as_str()),
+        text(&m.text),
+        if m.kind == MentionKind::Date {
+            date(&m.value)
+        } else {
+            text(&m.value)
+        },
+        Cell::Int(m.start as u64),
+        Cell::Int(m.end as u64),
+        text(&m.rule),
+    ]
+}
+
+/// The value cell of a scalar field of `run.json`; `None` for lists and objects.
+fn run_cell(value: &Value) -> Option<Cell<'_>> {
+    Some(match value {
+        Value::String(s) => text(s),
+        Value::Number(n) => n.as_f64().map_or_else(|| text_owned(n.to_string()), Cell::Number),
+        Value::Bool(b) => text(if *b { "true" } else { "false" }),
+        Value::Null => Cell::Empty,
+        Value::Array(_) | Value::Object(_) => return None,
+    })
 }
 
 /// An owned text cell.
@@ -569,6 +601,44 @@ mod tests {
             "2024-02-30",
         ] {
             assert!(excel_date(value).is_none(), "{value}");
+        }
+    }
+
+    #[test]
+    fn mention_values_are_dates_only_for_date_mentions() {
+        let mention = |kind: MentionKind| MentionRow {
+            kind,
+            text: "June 2024".into(),
+            value: "2024-06".into(),
+            start: 0,
+            end: 9,
+            rule: "r".into(),
+        };
+        for kind in MentionKind::ALL {
+            let m = mention(kind);
+            let cells = mention_cells("id", &m);
+            assert!(matches!(&cells[1], Cell::Text(k) if k == kind.as_str()), "{kind}");
+            assert_eq!(matches!(cells[3], Cell::Date(_)), kind == MentionKind::Date, "{kind}");
+        }
+    }
+
+    #[test]
+    fn run_fields_become_cells_except_lists_and_objects() {
+        for (value, cell) in [
+            (serde_json::json!("x"), Some("Text")),
+            (serde_json::json!(3), Some("Number")),
+            (serde_json::json!(true), Some("Text")),
+            (serde_json::json!(null), Some("Empty")),
+            (serde_json::json!([1]), None),
+            (serde_json::json!({"a": 1}), None),
+        ] {
+            let got = run_cell(&value).map(|c| match c {
+                Cell::Text(_) => "Text",
+                Cell::Number(_) => "Number",
+                Cell::Empty => "Empty",
+                _ => "other",
+            });
+            assert_eq!(got, cell, "{value}");
         }
     }
 
