@@ -159,7 +159,6 @@ fn mention_table(out: &mut String, rows: &[&Numbered<'_>]) {
         "#", "kind", "text", "value", "chars"
     );
     for Numbered { n, mention: m, .. } in rows {
-        // `MentionKind`'s Display ignores the width, so the kind column is not padded.
         let _ = writeln!(
             out,
             "{:>4}  {:<7}  {:<wt$}  {:<wv$}  {:<13}  {}",

@@ -240,7 +240,7 @@ impl MentionKind {
 
 impl std::fmt::Display for MentionKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 
