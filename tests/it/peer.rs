@@ -3,7 +3,7 @@
 //!
 //! Dates (`dates.jsonl`, `dates_negative.jsonl`): every case is run through
 //! `extract::dates::extract` and `resolve::dates::resolve` with the case's reference date
-//! (2026-12-02 when the case has none) as its published date: the suites' reference date is
+//! (the tests' `REFERENCE_DATE` when the case has none) as its published date: the suites' reference date is
 //! the day the sentence was said, so weekdays resolve against it. A predicted value is a true positive when it is in the
 //! `values` list of an expected result; predictions and expected results are matched one to
 //! one (maximum bipartite matching). Unmatched predictions are false positives, unmatched
@@ -21,23 +21,24 @@
 //! no currency (`currency: null`) are skipped and counted. `money_no_iso.jsonl` (bare "$",
 //! "pound", "dollar": units without an ISO code) is **not scored**.
 //!
-//! `tests/peer_exclusions.csv` lists reviewed case ids excluded as foreign to news text, each
+//! `tests/it/peer_exclusions.csv` lists reviewed case ids excluded as foreign to news text, each
 //! with its reason. Exclusions must stay under 15 % of each date tier per language (an excluded
 //! negative case counts against the explicit tier's allowance, whose base stays the tier's
 //! positive cases) and of each money suite (`money.jsonl` plus `money_negative.jsonl`) per
 //! language.
 //!
-//! Run with `cargo test --test peer -- --nocapture` to see the figures; set `PEER_VERBOSE=1`
+//! Run with `cargo test --test it peer:: -- --nocapture` to see the figures; set `PEER_VERBOSE=1`
 //! to also list every miss.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use accord::rules::RuleSet;
 use chrono::NaiveDate;
 use rust_decimal::prelude::ToPrimitive;
 use serde_json::Value;
+
+use crate::common::{reference_date, root, rules, shared};
 
 const LANGS: [&str; 2] = ["en", "de"];
 
@@ -59,7 +60,7 @@ fn date_floor(lang: &str, tier: &str) -> (f64, f64) {
 const MAX_EXCLUDED: f64 = 0.15;
 
 fn peer_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/peer/recognizers")
+    shared("peer/recognizers")
 }
 
 fn verbose() -> bool {
@@ -77,7 +78,7 @@ fn read_cases(path: &Path) -> Vec<Value> {
 
 /// `id,reason` rows of `tests/peer_exclusions.csv`; every row needs a reason.
 fn read_exclusions() -> BTreeMap<String, String> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peer_exclusions.csv");
+    let path = root().join("tests/it/peer_exclusions.csv");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut lines = text.lines();
     assert_eq!(
@@ -193,11 +194,6 @@ impl Counts {
     }
 }
 
-fn load_rules() -> RuleSet {
-    RuleSet::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("rules"))
-        .unwrap_or_else(|e| panic!("rules do not load: {e:?}"))
-}
-
 /// Checks that the exclusions stay under the limit for one group; returns a failure message.
 fn check_share(label: &str, excluded: usize, total: usize, failures: &mut Vec<String>) {
     let share = if total == 0 {
@@ -219,9 +215,9 @@ fn check_share(label: &str, excluded: usize, total: usize, failures: &mut Vec<St
 
 #[test]
 fn peer_dates_conformance() {
-    let rules = load_rules();
+    let rules = rules();
     let exclusions = read_exclusions();
-    let default_reference = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+    let default_reference = reference_date();
     let mut failures = Vec::new();
     let mut known = BTreeSet::new();
     for lang in LANGS {
@@ -367,7 +363,7 @@ fn peer_dates_conformance() {
 
 #[test]
 fn peer_money_conformance() {
-    let rules = load_rules();
+    let rules = rules();
     let exclusions = read_exclusions();
     let mut failures = Vec::new();
     let mut known = BTreeSet::new();

@@ -1,20 +1,12 @@
 //! Property tests: arbitrary text never panics, and every mention's offsets slice the input.
 
-use std::path::Path;
-use std::sync::OnceLock;
-
 use accord::process::{process_text, Settings};
-use accord::rules::RuleSet;
-use chrono::NaiveDate;
 use proptest::prelude::*;
 
-fn rules() -> &'static RuleSet {
-    static RULES: OnceLock<RuleSet> = OnceLock::new();
-    RULES.get_or_init(|| RuleSet::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("rules")).expect("rules load"))
-}
+use crate::common::{reference_date, rules};
 
 fn settings() -> Settings {
-    Settings::new(NaiveDate::from_ymd_opt(2026, 12, 2).unwrap())
+    Settings::new(reference_date())
 }
 
 fn assert_spans_slice(text: &str) {

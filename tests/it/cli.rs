@@ -1,7 +1,6 @@
 //! Integration tests that run the `accord` binary on the sample articles and on invented inputs.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::fs;
 
@@ -33,7 +32,7 @@ fn sample_articles_produce_records_that_follow_the_contract() {
             assert!(r.get(field).is_some(), "{field} missing in {}", r["id"]);
         }
         let source = r["source"].as_str().unwrap();
-        let text = fs::read_to_string(root().join("data/articles").join(source)).unwrap();
+        let text = fs::read_to_string(sample(source)).unwrap();
         let chars: Vec<char> = text.chars().collect();
         let check_span = |m: &Value| {
             let (s, e) = (
@@ -98,7 +97,7 @@ fn output_is_identical_for_one_and_two_threads() {
     let two = tempfile::tempdir().unwrap();
     run_into(one.path(), &["--threads", "1"]).success();
     run_into(two.path(), &["--threads", "2"]).success();
-    for name in ["records.json", "records.jsonl", "records.csv", "mentions.csv"] {
+    for name in &RECORD_FILES[..4] {
         let a = fs::read(one.path().join(name)).unwrap();
         let b = fs::read(two.path().join(name)).unwrap();
         assert!(a == b, "{name} differs between thread counts");
@@ -108,11 +107,7 @@ fn output_is_identical_for_one_and_two_threads() {
 #[test]
 fn unreadable_files_are_skipped_and_listed_and_the_rest_is_written() {
     let input = tempfile::tempdir().unwrap();
-    fs::copy(
-        root().join("data/articles/003_a56670e1651dc7f0.txt"),
-        input.path().join("good.txt"),
-    )
-    .unwrap();
+    fs::copy(sample(GERMAN_SAMPLE), input.path().join("good.txt")).unwrap();
     #[cfg(unix)]
     std::os::unix::fs::symlink(input.path().join("missing-target"), input.path().join("broken.txt")).unwrap();
     let out = tempfile::tempdir().unwrap();
@@ -259,9 +254,9 @@ fn explain_marks_mentions_and_names_their_rules() {
     let assert = accord()
         .args([
             "explain",
-            "data/articles/003_a56670e1651dc7f0.txt",
+            &format!("{SAMPLES}/{GERMAN_SAMPLE}"),
             "--reference-date",
-            "2026-12-02",
+            REFERENCE_DATE,
             "--color",
             "never",
         ])
@@ -274,7 +269,7 @@ fn explain_marks_mentions_and_names_their_rules() {
     let money_only = accord()
         .args([
             "explain",
-            "data/articles/003_a56670e1651dc7f0.txt",
+            &format!("{SAMPLES}/{GERMAN_SAMPLE}"),
             "--kind",
             "money",
             "--color",
@@ -282,10 +277,10 @@ fn explain_marks_mentions_and_names_their_rules() {
         ])
         .assert()
         .success();
-    let money_stdout = common::stdout(&money_only);
+    let money_stdout = crate::common::stdout(&money_only);
     assert!(!money_stdout.contains("[29. März]"), "{money_stdout}");
     accord()
-        .args(["explain", "data/articles/003_a56670e1651dc7f0.txt", "--kind", "weather"])
+        .args(["explain", &format!("{SAMPLES}/{GERMAN_SAMPLE}"), "--kind", "weather"])
         .assert()
         .code(2);
 }

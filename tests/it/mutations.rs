@@ -6,38 +6,23 @@
 //! The articles are the shipped samples in `data/articles`, plus the development corpus in
 //! `../shared/dev/corpus/articles` where it is present.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use accord::input::decode;
-use accord::pipeline::{run, RunConfig, Source, Target};
+use accord::pipeline::run;
 use accord::process::{process_bytes, Settings};
-use accord::rules::RuleSet;
-use chrono::NaiveDate;
 use proptest::prelude::*;
-
-fn rules() -> &'static RuleSet {
-    static RULES: OnceLock<RuleSet> = OnceLock::new();
-    RULES.get_or_init(|| RuleSet::load(&root().join("rules")).expect("rules load"))
-}
-
-fn reference_date() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 12, 2).unwrap()
-}
 
 /// The real articles to mutate, in path order.
 fn articles() -> &'static [String] {
     static ARTICLES: OnceLock<Vec<String>> = OnceLock::new();
     ARTICLES.get_or_init(|| {
         let mut paths: Vec<PathBuf> = Vec::new();
-        for dir in [
-            root().join("data/articles"),
-            root().join("../shared/dev/corpus/articles"),
-        ] {
+        for dir in [Some(samples()), dev_corpus()].into_iter().flatten() {
             if let Ok(entries) = fs::read_dir(&dir) {
                 paths.extend(
                     entries
@@ -295,34 +280,13 @@ fn a_batch_of_mutated_articles_gives_the_same_output_on_one_and_two_threads() {
         .into_iter()
         .map(|threads| {
             let out = tempfile::tempdir().unwrap();
-            let config = RunConfig {
-                source: Source::Paths(vec![input.path().to_path_buf()]),
-                rules: root().join("rules"),
-                target: Target::Folder(out.path().to_path_buf()),
-                formats: vec![
-                    accord::output::Format::Csv,
-                    accord::output::Format::Json,
-                    accord::output::Format::Jsonl,
-                ],
-                threads,
-                reference_date: reference_date(),
-                max_file_size: accord::input::DEFAULT_MAX_FILE_SIZE,
-                csv_bom: false,
-                progress: false,
-                incremental: false,
-            };
+            let config = run_config(input.path(), out.path(), threads);
             let summary = run(&config).unwrap();
             assert_eq!(summary.inputs, 40);
             out
         })
         .collect();
-    for name in [
-        "records.json",
-        "records.jsonl",
-        "records.csv",
-        "mentions.csv",
-        "skipped.csv",
-    ] {
+    for name in RECORD_FILES {
         let one = fs::read(outputs[0].path().join(name)).unwrap();
         let two = fs::read(outputs[1].path().join(name)).unwrap();
         assert!(one == two, "{name} differs between one and two threads");

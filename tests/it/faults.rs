@@ -2,27 +2,17 @@
 //! be created, a second run on the same folder. The previous output stays whole, nothing is
 //! left behind, and every failure says what and where (exit status 1).
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;
-
-/// The files a run writes, but `run.json`, whose timings differ from run to run.
-const STABLE_OUTPUTS: [&str; 5] = [
-    "records.json",
-    "records.jsonl",
-    "records.csv",
-    "mentions.csv",
-    "skipped.csv",
-];
 
 /// A folder with `copies` copies of each sample article.
 fn replicated_articles(copies: usize) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    for entry in fs::read_dir(root().join("data/articles")).unwrap() {
+    for entry in fs::read_dir(samples()).unwrap() {
         let path = entry.unwrap().path();
         let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
         for i in 0..copies {
@@ -32,15 +22,11 @@ fn replicated_articles(copies: usize) -> tempfile::TempDir {
     dir
 }
 
-fn binary() -> PathBuf {
-    assert_cmd::cargo::cargo_bin("accord")
-}
-
 /// `accord run` on `input` into `out`, as a command not yet started.
 fn run_command(input: &Path, out: &Path) -> Command {
     let mut cmd = Command::new(binary());
     cmd.current_dir(root())
-        .args(["run", "--reference-date", "2026-12-02", "--threads", "2", "--rules"])
+        .args(["run", "--reference-date", REFERENCE_DATE, "--threads", "2", "--rules"])
         .arg(root().join("rules"))
         .arg("--input")
         .arg(input)
@@ -51,9 +37,9 @@ fn run_command(input: &Path, out: &Path) -> Command {
     cmd
 }
 
-/// The bytes of every stable output in `dir`.
+/// The bytes of every output in `dir` that holds records (`run.json` has timings).
 fn snapshot(dir: &Path) -> Vec<Vec<u8>> {
-    STABLE_OUTPUTS.iter().map(|n| fs::read(dir.join(n)).unwrap()).collect()
+    RECORD_FILES.iter().map(|n| fs::read(dir.join(n)).unwrap()).collect()
 }
 
 /// Names in `dir` that a finished run must not leave: temporary files and the journal.
@@ -81,7 +67,7 @@ fn assert_outputs_parse(dir: &Path) {
 }
 
 fn restore(dir: &Path, files: &[Vec<u8>], run_json: &[u8]) {
-    for (name, bytes) in STABLE_OUTPUTS.iter().zip(files) {
+    for (name, bytes) in RECORD_FILES.iter().zip(files) {
         fs::write(dir.join(name), bytes).unwrap();
     }
     fs::write(dir.join("run.json"), run_json).unwrap();
@@ -112,15 +98,14 @@ fn a_run_killed_at_any_moment_leaves_whole_files_and_the_next_run_cleans_up() {
         child.kill().unwrap();
         child.wait().unwrap();
         assert_outputs_parse(out.path());
-        for (i, name) in STABLE_OUTPUTS.iter().enumerate() {
+        for (i, name) in RECORD_FILES.iter().enumerate() {
             let now = fs::read(out.path().join(name)).unwrap();
             assert!(
                 now == old[i] || now == new[i],
                 "after a kill at {step}/11 of the run, {name} is neither the old nor the new file"
             );
         }
-        let manifest: serde_json::Value =
-            serde_json::from_slice(&fs::read(out.path().join("run.json")).unwrap()).unwrap();
+        let manifest = manifest(out.path());
         assert!(manifest["inputs"] == 10 || manifest["inputs"] == 40, "{manifest}");
     }
 
@@ -145,7 +130,7 @@ fn a_full_disk_fails_cleanly_and_keeps_the_previous_output() {
         .arg(r#"ulimit -f 64; trap '' XFSZ; exec "$@""#)
         .arg("accord")
         .arg(binary())
-        .args(["run", "--reference-date", "2026-12-02", "--input"])
+        .args(["run", "--reference-date", REFERENCE_DATE, "--input"])
         .arg(input.path())
         .arg("--out")
         .arg(out.path())

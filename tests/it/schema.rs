@@ -1,8 +1,7 @@
 //! The JSON Schema of a record: `docs/records.schema.json` is what the Rust types generate,
 //! `accord schema` prints it, and every record the pipeline writes validates against it.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -72,7 +71,7 @@ fn the_committed_schema_is_the_generated_one() {
     assert!(
         committed == generated,
         "docs/records.schema.json is not what the record types in src/record.rs generate; \
-         regenerate it with `UPDATE_SCHEMA=1 cargo test --test schema` and commit it"
+         regenerate it with `UPDATE_SCHEMA=1 cargo test --test it schema::` and commit it"
     );
 }
 
@@ -96,16 +95,18 @@ fn accord_schema_prints_the_generated_schema() {
 
 #[test]
 fn every_record_of_the_sample_articles_validates() {
-    assert_eq!(validate_run(&root().join("data/articles")), 10);
+    assert_eq!(validate_run(&samples()), 10);
 }
 
 #[test]
 fn every_record_of_the_dev_corpus_validates() {
-    let corpus = root().join("../shared/dev/corpus/articles");
-    if !corpus.is_dir() {
-        println!("note: {} is missing; the dev corpus is not checked", corpus.display());
+    let Some(corpus) = dev_corpus() else {
+        println!(
+            "note: {} is missing; the dev corpus is not checked",
+            shared("dev/corpus/articles").display()
+        );
         return;
-    }
+    };
     assert!(validate_run(&corpus) > 0);
 }
 

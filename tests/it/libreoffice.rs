@@ -4,8 +4,7 @@
 //! `libreoffice` is on PATH each test says it is skipped on standard error and passes
 //! (`.ci/run` installs `libreoffice-calc-nogui`).
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -137,9 +136,7 @@ fn text(v: &Value) -> String {
 /// Runs accord with the default formats and `--csv-bom` on the German sample article and the
 /// made-up one; returns the input and output folders and the records.
 fn german_run() -> (tempfile::TempDir, tempfile::TempDir, Vec<Value>) {
-    let input = tempfile::tempdir().unwrap();
-    let sample = "003_a56670e1651dc7f0.txt";
-    fs::copy(root().join("data/articles").join(sample), input.path().join(sample)).unwrap();
+    let input = samples_copy(&[GERMAN_SAMPLE]);
     fs::write(input.path().join(format!("{MADE_UP}.txt")), MADE_UP_TEXT).unwrap();
     let out = tempfile::tempdir().unwrap();
     run_on(input.path(), out.path(), &["--csv-bom"]).success();

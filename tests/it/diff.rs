@@ -1,8 +1,7 @@
 //! Integration tests of `accord diff`: runs of the `accord` binary on the sample articles,
 //! compared with themselves, with a run on an edited rule copy, and with broken folders.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::fs;
 use std::path::Path;

@@ -2,34 +2,17 @@
 //! oversized and empty files, each processed or skipped with its reason while the rest of the
 //! output stays complete. RELIABILITY.md lists which test proves which behaviour.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::fs;
 use std::path::Path;
 
-use accord::pipeline::{run, run_with, RunConfig, Source, Target};
+use accord::pipeline::{run, run_with, RunConfig};
 use accord::process::process_file;
-use chrono::NaiveDate;
 use serde_json::Value;
 
 fn config(input: &Path, out: &Path) -> RunConfig {
-    RunConfig {
-        source: Source::Paths(vec![input.to_path_buf()]),
-        rules: root().join("rules"),
-        target: Target::Folder(out.to_path_buf()),
-        formats: vec![
-            accord::output::Format::Csv,
-            accord::output::Format::Json,
-            accord::output::Format::Jsonl,
-        ],
-        threads: 2,
-        reference_date: NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(),
-        max_file_size: accord::input::DEFAULT_MAX_FILE_SIZE,
-        csv_bom: false,
-        progress: false,
-        incremental: false,
-    }
+    run_config(input, out, 2)
 }
 
 /// The lines of `name` in `out` that belong to records of files other than `source`.
@@ -45,7 +28,7 @@ fn lines_without(out: &Path, name: &str, source: &str) -> Vec<String> {
 
 #[test]
 fn a_panic_in_one_file_skips_that_file_and_the_rest_of_the_output_is_complete() {
-    let input = root().join("data/articles");
+    let input = samples();
     let planted = "001_5f4aca19b6791de1.txt";
     let normal = tempfile::tempdir().unwrap();
     run(&config(&input, normal.path())).unwrap();
@@ -61,9 +44,11 @@ fn a_panic_in_one_file_skips_that_file_and_the_rest_of_the_output_is_complete() 
     assert_eq!(summary.skipped.len(), 1);
     assert_eq!(summary.skipped[0].source, planted);
     assert!(
-        summary.skipped[0]
-            .reason
-            .starts_with("internal error: planted failure in 001_5f4aca19b6791de1.txt at tests/reliability.rs:"),
+        summary.skipped[0].reason.starts_with(concat!(
+            "internal error: planted failure in 001_5f4aca19b6791de1.txt at ",
+            file!(),
+            ":"
+        )),
         "{}",
         summary.skipped[0].reason
     );
@@ -82,7 +67,7 @@ fn a_panic_in_one_file_skips_that_file_and_the_rest_of_the_output_is_complete() 
         skipped.contains("001_5f4aca19b6791de1.txt,internal error: planted failure"),
         "{skipped}"
     );
-    let manifest: Value = serde_json::from_str(&fs::read_to_string(out.path().join("run.json")).unwrap()).unwrap();
+    let manifest = manifest(out.path());
     assert_eq!(manifest["skipped"][0]["source"], planted);
 }
 
@@ -98,7 +83,7 @@ fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
 fn awkward_folder() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
-    let article = fs::read_to_string(root().join("data/articles/003_a56670e1651dc7f0.txt")).unwrap();
+    let article = fs::read_to_string(sample(GERMAN_SAMPLE)).unwrap();
     fs::write(p.join("good.txt"), &article).unwrap();
     fs::write(p.join("utf16le.txt"), utf16(&article, false)).unwrap();
     fs::write(p.join("utf16be.txt"), utf16(&article, true)).unwrap();

@@ -2,12 +2,10 @@
 //! `--out -` writes records as JSON lines to standard output, in input order; bad lines are
 //! reported with their line numbers and the stream goes on.
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 
-use common::{accord, root, run_on, sample_names, stderr, stdout};
+use crate::common::*;
 use serde_json::{json, Value};
 
 /// Every sample article as a stream line, as a folder run names it (id = stem, source = path).
@@ -15,7 +13,7 @@ fn sample_lines() -> String {
     sample_names()
         .iter()
         .map(|name| {
-            let text = fs::read_to_string(root().join("data/articles").join(name)).unwrap();
+            let text = fs::read_to_string(sample(name)).unwrap();
             let line = json!({"id": name.trim_end_matches(".txt"), "source": name, "text": text});
             format!("{line}\n")
         })
@@ -25,7 +23,7 @@ fn sample_lines() -> String {
 /// `accord run --input - --out -` with a fixed reference date, `extra` arguments and `input`.
 fn stream(input: &str, extra: &[&str]) -> assert_cmd::assert::Assert {
     accord()
-        .args(["run", "--input", "-", "--out", "-", "--reference-date", "2026-12-02"])
+        .args(["run", "--input", "-", "--out", "-", "--reference-date", REFERENCE_DATE])
         .args(extra)
         .write_stdin(input)
         .assert()
@@ -41,7 +39,7 @@ fn lines(out: &str) -> Vec<Value> {
 #[test]
 fn a_stream_of_the_sample_files_gives_the_records_of_a_folder_run_byte_for_byte() {
     let out = tempfile::tempdir().unwrap();
-    run_on(&root().join("data/articles"), out.path(), &["--format", "jsonl"]).success();
+    run_on(&samples(), out.path(), &["--format", "jsonl"]).success();
     let from_folder = fs::read_to_string(out.path().join("records.jsonl")).unwrap();
     let assert = stream(&sample_lines(), &[]).success();
     assert_eq!(stdout(&assert), from_folder);
@@ -161,7 +159,7 @@ fn a_stream_into_a_folder_writes_every_format_and_lists_bad_lines() {
     let out = tempfile::tempdir().unwrap();
     let input = format!("{}{{\"id\": 1}}\n", sample_lines());
     accord()
-        .args(["run", "--input", "-", "--reference-date", "2026-12-02", "--out"])
+        .args(["run", "--input", "-", "--reference-date", REFERENCE_DATE, "--out"])
         .arg(out.path())
         .write_stdin(input)
         .assert()
@@ -177,7 +175,7 @@ fn a_stream_into_a_folder_writes_every_format_and_lists_bad_lines() {
     }
     let skipped = fs::read_to_string(out.path().join("skipped.csv")).unwrap();
     assert!(skipped.contains("stdin:6,"), "{skipped}");
-    let run: Value = serde_json::from_str(&fs::read_to_string(out.path().join("run.json")).unwrap()).unwrap();
+    let run = manifest(out.path());
     assert_eq!((run["inputs"].as_u64(), run["records"].as_u64()), (Some(6), Some(10)));
 }
 
@@ -187,11 +185,11 @@ fn a_folder_run_can_write_json_lines_to_standard_output() {
         .args([
             "run",
             "--input",
-            "data/articles",
+            SAMPLES,
             "--out",
             "-",
             "--reference-date",
-            "2026-12-02",
+            REFERENCE_DATE,
         ])
         .assert()
         .success();
@@ -219,7 +217,7 @@ fn an_empty_stream_gives_no_records() {
 fn a_reader_that_closes_the_pipe_early_ends_the_run_quietly() {
     use std::io::{Read, Write};
     use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
+    let mut child = Command::new(binary())
         .current_dir(root())
         .args([
             "run",
@@ -228,7 +226,7 @@ fn a_reader_that_closes_the_pipe_early_ends_the_run_quietly() {
             "--out",
             "-",
             "--reference-date",
-            "2026-12-02",
+            REFERENCE_DATE,
             "--threads",
             "1",
         ])

@@ -1,8 +1,7 @@
 //! Integration tests of `accord eval`: agreement with `../shared/tools/score.py` (on the sample
 //! articles' records and on a perturbed copy of them), the `--min-f1` floors and the errors.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -11,15 +10,15 @@ use std::process::Command as Process;
 use serde_json::{json, Value};
 
 fn gold_path() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/dev/gold.jsonl")
+    shared("dev/gold.jsonl")
 }
 
-/// `accord eval --gold GOLD --input data/articles --reference-date 2026-12-02 EXTRA...`.
+/// `accord eval --gold GOLD --input data/articles --reference-date REFERENCE_DATE EXTRA...`.
 fn eval(gold: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
     accord()
         .args(["eval", "--gold"])
         .arg(gold)
-        .args(["--input", "data/articles", "--reference-date", "2026-12-02"])
+        .args(["--input", SAMPLES, "--reference-date", REFERENCE_DATE])
         .args(extra)
         .assert()
 }
@@ -37,7 +36,7 @@ fn python_available() -> bool {
 /// `score.py GOLD PREDICTIONS --json`, parsed.
 fn score_py(predictions: &Path) -> Value {
     let out = Process::new("python3")
-        .arg(root().join("../shared/tools/score.py"))
+        .arg(shared("tools/score.py"))
         .arg(gold_path())
         .arg(predictions)
         .arg("--json")
@@ -130,7 +129,7 @@ fn eval_agrees_with_score_py_on_the_sample_articles() {
 
     // the command, which runs the pipeline in memory
     let assert = eval(&gold_path(), &[]).success();
-    let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    let stdout = stdout(&assert);
     assert_same_summary(&parse_table(&stdout), &theirs, "accord eval's table");
 }
 
@@ -239,7 +238,7 @@ fn score_agrees_with_score_py_on_perturbed_records() {
 #[test]
 fn the_report_lists_fields_exact_matches_and_errors() {
     let assert = eval(&gold_path(), &[]).success();
-    let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    let stdout = stdout(&assert);
     for line in [
         "field                           tp    fp    fn      P      R     F1",
         "money[de]",
@@ -254,7 +253,7 @@ fn the_report_lists_fields_exact_matches_and_errors() {
 #[test]
 fn a_field_below_its_floor_exits_4_and_says_which() {
     let assert = eval(&gold_path(), &["--min-f1", "dates=0.5", "--min-f1", "money=1.01"]).code(4);
-    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    let stderr = stderr(&assert);
     assert!(stderr.contains("money"), "{stderr}");
     assert!(!stderr.contains("dates"), "{stderr}");
     eval(&gold_path(), &["--min-f1", "money=0.5", "--min-f1", "dates[de]=0.5"]).success();
@@ -263,7 +262,7 @@ fn a_field_below_its_floor_exits_4_and_says_which() {
 #[test]
 fn a_malformed_floor_is_a_usage_error() {
     let assert = eval(&gold_path(), &["--min-f1", "money"]).code(2);
-    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    let stderr = stderr(&assert);
     assert!(stderr.contains("--min-f1") && stderr.contains("FIELD=F1"), "{stderr}");
     eval(&gold_path(), &["--min-f1", "money=lots"]).code(2);
 }
@@ -271,7 +270,7 @@ fn a_malformed_floor_is_a_usage_error() {
 #[test]
 fn an_unknown_floor_field_is_a_usage_error() {
     let assert = eval(&gold_path(), &["--min-f1", "mony=0.9"]).code(2);
-    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    let stderr = stderr(&assert);
     assert!(stderr.contains("`mony`") && stderr.contains("money[de]"), "{stderr}");
     eval(&gold_path(), &["--min-f1", "dates[fr]=0.9"]).code(2);
 }
@@ -288,7 +287,7 @@ fn a_broken_gold_line_fails_naming_the_file_and_line() {
         .to_owned();
     fs::write(&gold, format!("{first}\n{{\"file\": \"x.txt\", \"language\": \n")).unwrap();
     let assert = eval(&gold, &[]).code(1);
-    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    let stderr = stderr(&assert);
     assert!(stderr.contains(&format!("{}:2:", gold.display())), "{stderr}");
     assert!(assert.get_output().stdout.is_empty());
 }
@@ -296,7 +295,7 @@ fn a_broken_gold_line_fails_naming_the_file_and_line() {
 #[test]
 fn a_missing_gold_file_fails_naming_it() {
     let assert = eval(Path::new("no/such/gold.jsonl"), &[]).code(1);
-    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    let stderr = stderr(&assert);
     assert!(stderr.contains("no/such/gold.jsonl"), "{stderr}");
 }
 
@@ -316,7 +315,7 @@ fn exact_fields_have_accuracy_floors() {
     lines[0] = first.to_string();
     fs::write(&gold, lines.join("\n") + "\n").unwrap();
     let assert = eval(&gold, &["--min-accuracy", "stories=0.9"]).code(4);
-    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    let stderr = stderr(&assert);
     assert!(stderr.contains("stories") && stderr.contains("0.800"), "{stderr}");
     eval(&gold_path(), &["--min-accuracy", "dates=0.5"]).code(2);
     eval(&gold_path(), &["--min-accuracy", "stories=1.5"]).code(2);

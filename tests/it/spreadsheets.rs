@@ -2,8 +2,7 @@
 //! with `records.json`, `mentions.csv` and `run.json`; text that looks like a formula stays
 //! text; `--csv-bom` CSV for Excel; `--quiet` and the progress display.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::fs;
 use std::path::Path;
@@ -292,7 +291,7 @@ fn the_workbook_holds_every_record_and_item_as_in_records_json() {
 
     // Skipped: none; Run: the top-level scalar fields of run.json.
     assert_eq!(sheet(&mut book, "Skipped"), [header(&["source", "reason"])]);
-    let run: Value = serde_json::from_str(&fs::read_to_string(out.path().join("run.json")).unwrap()).unwrap();
+    let run = manifest(out.path());
     let mut want = vec![header(&["key", "value"])];
     for (key, value) in run.as_object().unwrap() {
         if !value.is_array() && !value.is_object() {
@@ -316,11 +315,7 @@ fn the_workbook_is_the_same_for_one_and_two_threads() {
 
 /// An input folder with the German sample and articles whose ids look like formulas.
 fn formula_inputs(dir: &Path) {
-    fs::copy(
-        root().join("data/articles/003_a56670e1651dc7f0.txt"),
-        dir.join("003_a56670e1651dc7f0.txt"),
-    )
-    .unwrap();
+    fs::copy(sample(GERMAN_SAMPLE), dir.join(GERMAN_SAMPLE)).unwrap();
     let text = "Tashkent, 14 June 2024. President Shavkat Mirziyoyev met the German Chancellor in Berlin.\n";
     for name in ["=1+2", "@SUM(A1)", "-3+4", "=HYPERLINK(\"http:\")"] {
         fs::write(dir.join(format!("{name}.txt")), text).unwrap();
@@ -407,10 +402,9 @@ fn quiet_prints_no_summary_and_no_progress() {
 /// Runs `accord run` on the sample articles under a pseudo-terminal (util-linux `script`) and
 /// returns what the terminal showed; `None` where `script` is not installed.
 fn on_a_terminal(out: &Path, extra: &str) -> Option<String> {
-    let bin = Path::new(env!("CARGO_BIN_EXE_accord"));
     let command = format!(
-        "{} run --input data/articles --reference-date 2026-12-02 --format json --out {} {extra} 2>&1",
-        bin.display(),
+        "{} run --input {SAMPLES} --reference-date {REFERENCE_DATE} --format json --out {} {extra} 2>&1",
+        binary().display(),
         out.display()
     );
     let output = std::process::Command::new("script")

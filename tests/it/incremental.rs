@@ -2,26 +2,14 @@
 //! the state beside the outputs, processes new and changed ones, and writes the same outputs
 //! as a full run.
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 
-use common::{append_line, root, rules_copy, run_on, sample_names, stderr};
-use serde_json::Value;
+use crate::common::*;
 
 /// Three sample articles in a fresh input folder.
 fn three_articles() -> tempfile::TempDir {
-    let input = tempfile::tempdir().unwrap();
-    for name in sample_names().iter().take(3) {
-        fs::copy(root().join("data/articles").join(name), input.path().join(name)).unwrap();
-    }
-    input
-}
-
-/// `run.json` of an output folder.
-fn manifest(out: &Path) -> Value {
-    serde_json::from_str(&fs::read_to_string(out.join("run.json")).unwrap()).unwrap()
+    samples_copy(&sample_names()[..3])
 }
 
 /// (reused, processed) of an incremental run's manifest.
@@ -33,29 +21,10 @@ fn counts(out: &Path) -> (u64, u64) {
     )
 }
 
-/// The files of an output folder that hold records.
-const RECORD_FILES: [&str; 5] = [
-    "records.jsonl",
-    "records.json",
-    "records.csv",
-    "mentions.csv",
-    "skipped.csv",
-];
-
 /// Asserts that two output folders hold the same records in every format, the workbook too.
 fn assert_same_outputs(a: &Path, b: &Path) {
     assert_same_files(a, b, &["records.xlsx"]);
     assert_same_files(a, b, &RECORD_FILES);
-}
-
-/// Asserts that the files `names` are the same in two folders.
-fn assert_same_files(a: &Path, b: &Path, names: &[&str]) {
-    for name in names {
-        assert!(
-            fs::read(a.join(name)).unwrap() == fs::read(b.join(name)).unwrap(),
-            "{name} differs"
-        );
-    }
 }
 
 #[test]
@@ -88,11 +57,7 @@ fn only_the_changed_file_is_processed_and_the_outputs_are_those_of_a_full_run() 
 
     // A new file is processed, a removed one leaves the outputs.
     fs::remove_file(&changed).unwrap();
-    fs::copy(
-        root().join("data/articles").join(sample_names().pop().unwrap()),
-        input.path().join("new.txt"),
-    )
-    .unwrap();
+    fs::copy(sample(&sample_names().pop().unwrap()), input.path().join("new.txt")).unwrap();
     run_on(input.path(), out.path(), &["--incremental"]).success();
     assert_eq!(counts(out.path()), (2, 1));
     let full = tempfile::tempdir().unwrap();
