@@ -4,7 +4,6 @@
 use chrono::NaiveDate;
 
 use crate::extract::countries::CountryMention;
-use crate::extract::dates::DateRules;
 use crate::extract::money::MoneyMention;
 use crate::extract::sectors::SectorMention;
 use crate::extract::{dates, leaders, money};
@@ -16,6 +15,7 @@ use crate::record::{CountryOut, DateOut, LeaderOut, MentionKind, MentionRow, Mon
 use crate::resolve::dates as resolve_dates;
 use crate::resolve::leaders as resolve_leaders;
 use crate::resolve::{event, published};
+use crate::rules::dates::DateRules;
 use crate::rules::{LanguageRules, RuleSet};
 use crate::segment::{segment, Story};
 use crate::text::{CharIndex, FileSpan, Span};

@@ -134,7 +134,7 @@ pub struct MoneyOut {
     #[schemars(pattern(CURRENCY_PATTERN))]
     pub currency: String,
     /// `exact`, `over`, `under`, `about` or `up_to`.
-    #[schemars(extend("enum" = crate::extract::money::QUALIFIERS))]
+    #[schemars(extend("enum" = crate::rules::money::QUALIFIERS))]
     pub qualifier: String,
     /// Id of the rule that produced it.
     pub rule: String,

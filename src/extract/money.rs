@@ -3,54 +3,14 @@
 //! `rules/common/currencies.csv`; scale words, number words, qualifiers and the patterns from
 //! `rules/<lang>/money.toml`.
 
-use std::collections::BTreeMap;
-use std::path::Path;
 use std::str::FromStr;
 
 use regex::Captures;
 use rust_decimal::Decimal;
-use serde::Deserialize;
 
-use crate::rules::diag::Diagnostic;
-use crate::rules::pattern::{alternation, choose_non_overlapping, PatternSet, PatternSpec};
-use crate::rules::source::{read_toml, Table};
+use crate::rules::money::{key, MoneyRules};
+use crate::rules::pattern::choose_non_overlapping;
 use crate::text::{CharIndex, Span};
-
-/// A row of `rules/common/currencies.csv`.
-#[derive(Debug, Clone, Deserialize)]
-pub struct CurrencyRow {
-    /// ISO 4217 code.
-    pub code: String,
-    /// `any`, `en` or `de`.
-    pub lang: String,
-    /// `code`, `symbol` or `name`.
-    pub kind: String,
-    /// The surface form.
-    pub term: String,
-}
-
-/// `rules/<lang>/money.toml` as written.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MoneyFile {
-    /// The decimal separator of the language's numbers (`.` or `,`).
-    pub decimal_separator: char,
-    /// Scale words with their power of ten ("billion" = 9).
-    pub scales: BTreeMap<String, u32>,
-    /// Number words with their value ("five" = 5, "hundred" = 100).
-    pub number_words: BTreeMap<String, u64>,
-    /// Qualifier phrases by qualifier (`over`, `under`, `about`, `up_to`).
-    pub qualifiers: BTreeMap<String, Vec<String>>,
-    /// Words that make an amount right after them vague ("several").
-    pub vague_before: Vec<String>,
-    /// Words that are never a currency marker when a space separates them from the dollar
-    /// sign ("a" in "a $1.7b loan"); written right before the sign they still are ("A$1.7b").
-    #[serde(default)]
-    pub not_markers: Vec<String>,
-    /// The patterns.
-    #[serde(rename = "pattern")]
-    pub patterns: Vec<PatternSpec>,
-}
 
 /// A money mention.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,235 +29,124 @@ pub struct MoneyMention {
     pub qualifier: String,
 }
 
-/// Compiled money rules for one language.
-#[derive(Debug)]
-pub struct MoneyRules {
-    patterns: PatternSet,
-    currencies: BTreeMap<String, String>,
-    scales: BTreeMap<String, u32>,
-    number_words: BTreeMap<String, u64>,
-    qualifiers: BTreeMap<String, String>,
-    vague_before: Vec<String>,
-    decimal: char,
+/// Reads a number written in digits (with the language's separators) or in words.
+pub fn parse_number(rules: &MoneyRules, text: &str) -> Option<Decimal> {
+    let t = text.trim();
+    if t.chars().next()?.is_ascii_digit() {
+        return parse_digits(t, rules.decimal_separator());
+    }
+    let mut total: u64 = 0;
+    let mut current: u64 = 0;
+    for word in t
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|w| !w.is_empty())
+    {
+        let w = key(word);
+        if w == "and" || w == "und" {
+            continue;
+        }
+        let v = rules.number_word(word)?;
+        if v == 100 {
+            current = current.max(1) * 100;
+        } else if v >= 1000 {
+            total += current.max(1) * v;
+            current = 0;
+        } else {
+            current += v;
+        }
+    }
+    Some(Decimal::from(total + current))
 }
 
-/// Normalised lookup key for a currency or scale term: lower case, no spaces.
-fn key(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect()
+/// The number of group `num` times the power of ten of group `scale` (or of
+/// `fallback_scale`, the other end's scale in a range).
+fn scaled(
+    rules: &MoneyRules,
+    caps: &Captures,
+    num: &str,
+    scale: &str,
+    fallback_scale: Option<&str>,
+) -> Option<Decimal> {
+    let n = parse_number(rules, caps.name(num)?.as_str())?;
+    let power = match caps.name(scale).map(|m| m.as_str()).or(fallback_scale) {
+        Some(s) => rules.scale(s)?,
+        None => 0,
+    };
+    n.checked_mul(Decimal::from(10u64.checked_pow(power)?))
 }
 
-/// Allowed qualifier names.
-pub const QUALIFIERS: [&str; 5] = ["exact", "over", "under", "about", "up_to"];
+/// Reads the match from byte `start` to `end` of `text` into a mention without span or rule;
+/// `None` when it is no amount of money.
+fn read(rules: &MoneyRules, caps: &Captures, text: &str, start: usize, end: usize) -> Option<MoneyMention> {
+    let currency = caps
+        .name("cur")
+        .or(caps.name("cur2"))
+        .and_then(|c| rules.currency(c.as_str()))?
+        .to_owned();
+    let (amount, amount_max) = amounts(rules, caps)?;
+    let qualifier = caps
+        .name("qualifier")
+        .and_then(|q| rules.qualifier(q.as_str()))
+        .map(str::to_owned)
+        .unwrap_or_else(|| "exact".to_owned());
+    if !stands_alone(rules, text, start, end) {
+        return None;
+    }
+    Some(MoneyMention {
+        span: Span::new(0, 0),
+        rule: String::new(),
+        amount: amount.normalize(),
+        amount_max: amount_max.map(|m| m.normalize()),
+        currency,
+        qualifier,
+    })
+}
 
-impl MoneyRules {
-    /// Loads `path` for language `lang`, using the currency rows for `lang` and `any`.
-    pub fn load(
-        path: &Path,
-        lang: &str,
-        currencies: &Table<CurrencyRow>,
-        errors: &mut Vec<Diagnostic>,
-    ) -> Option<MoneyRules> {
-        let (source, file) = read_toml::<MoneyFile>(path, errors)?;
-        let before = errors.len();
-        if file.decimal_separator != '.' && file.decimal_separator != ',' {
-            errors.push(
-                Diagnostic::at(path, &source, 1, 1, "`decimal_separator` must be \".\" or \",\"")
-                    .with_hint("English uses \".\", German \",\""),
-            );
-        }
-        for q in file.qualifiers.keys() {
-            if !QUALIFIERS.contains(&q.as_str()) || q == "exact" {
-                errors.push(
-                    Diagnostic::at(path, &source, 1, 1, format!("unknown qualifier `{q}`"))
-                        .with_hint("qualifiers are over, under, about, up_to"),
-                );
-            }
-        }
-        if errors.len() > before {
+/// The amount of a match (with an added amount and subunits: "13 Euro und 45 Cent") and the
+/// upper end of a range; `None` when a part does not read or the range does not rise.
+fn amounts(rules: &MoneyRules, caps: &Captures) -> Option<(Decimal, Option<Decimal>)> {
+    let scale2 = caps.name("scale2").map(|m| m.as_str());
+    let mut amount = scaled(rules, caps, "num", "scale", scale2)?;
+    if caps.name("plus_num").is_some() {
+        amount += scaled(rules, caps, "plus_num", "plus_scale", None)?;
+    }
+    // Subunits written after the currency: "13 Euro und 45 Cent".
+    if let Some(c) = caps.name("cents") {
+        let cents = parse_number(rules, c.as_str())?;
+        if cents >= Decimal::from(100) {
             return None;
         }
-        let mine: Vec<&CurrencyRow> = currencies
-            .rows
-            .iter()
-            .map(|r| &r.value)
-            .filter(|r| r.lang == lang || r.lang == "any")
-            .collect();
-        let mut lookup = BTreeMap::new();
-        for r in &mine {
-            lookup.insert(key(&r.term), r.code.clone());
-        }
-        let mut ph = BTreeMap::new();
-        let ci = |s: String| s.replacen("(?P<", "(?i:(?P<", 1) + ")";
-        let prefix_terms = || mine.iter().filter(|r| r.kind != "name").map(|r| r.term.clone());
-        let not_markers: Vec<String> = file.not_markers.iter().map(|w| w.to_lowercase()).collect();
-        let spaced = |t: String| {
-            // A one-letter symbol ("R" for the rand) matches only in capitals: "r2" is no money.
-            if t.len() == 1 && t.chars().all(|c| c.is_ascii_uppercase()) {
-                return format!("(?-i:{t})");
-            }
-            let esc = regex::escape(&t);
-            let marker = t.strip_suffix('$').unwrap_or(&t).to_lowercase();
-            if not_markers.contains(&marker) {
-                return esc;
-            }
-            match esc.strip_prefix(r"\$") {
-                Some(rest) => format!(r"\${}", rest.replace(r"\$", r"\s?\$")),
-                None => esc.replace(r"\$", r"\s?\$"),
-            }
-        };
-        let spaced_alt = |group: &str, terms: Vec<String>| {
-            let mut terms = terms;
-            terms.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
-            terms.dedup();
-            format!(
-                "(?i:(?P<{group}>{}))",
-                terms.into_iter().map(spaced).collect::<Vec<_>>().join("|")
-            )
-        };
-        ph.insert("cur_pre".into(), spaced_alt("cur", prefix_terms().collect()));
-        ph.insert("cur_pre2".into(), spaced_alt("cur2", prefix_terms().collect()));
-        ph.insert(
-            "cur".into(),
-            spaced_alt("cur", mine.iter().map(|r| r.term.clone()).collect()),
-        );
-        let number = |g: &str| {
-            let words = alternation("", file.number_words.keys().cloned());
-            format!(
-                r"(?P<{g}>\d{{1,3}}(?:[,.'’ \x{{2009}}\x{{202F}}\x{{A0}}]\d{{3}})+(?:[.,]\d+)?|\d{{1,2}}(?:,\d\d)+,\d{{3}}(?:\.\d+)?|\d+(?:[.,]\d+)?|(?i:{words}(?:[\s-]+{words})*))"
-            )
-        };
-        ph.insert("num".into(), number("num"));
-        ph.insert("num2".into(), number("num2"));
-        ph.insert("plus_num".into(), number("plus_num"));
-        ph.insert("scale".into(), ci(alternation("scale", file.scales.keys().cloned())));
-        ph.insert("scale2".into(), ci(alternation("scale2", file.scales.keys().cloned())));
-        ph.insert(
-            "plus_scale".into(),
-            ci(alternation("plus_scale", file.scales.keys().cloned())),
-        );
-        ph.insert(
-            "qualifier".into(),
-            ci(alternation("qualifier", file.qualifiers.values().flatten().cloned())),
-        );
-        let patterns = PatternSet::compile(&file.patterns, &ph, path, &source, errors)?;
-        let mut qualifiers = BTreeMap::new();
-        for (q, phrases) in &file.qualifiers {
-            for p in phrases {
-                qualifiers.insert(key(p), q.clone());
-            }
-        }
-        Some(MoneyRules {
-            patterns,
-            currencies: lookup,
-            scales: file.scales.iter().map(|(k, v)| (key(k), *v)).collect(),
-            number_words: file.number_words.iter().map(|(k, v)| (key(k), *v)).collect(),
-            qualifiers,
-            vague_before: file.vague_before.iter().map(|w| w.to_lowercase()).collect(),
-            decimal: file.decimal_separator,
-        })
+        amount += cents / Decimal::from(100);
     }
+    let amount_max = match caps.name("num2") {
+        Some(_) => Some(scaled(
+            rules,
+            caps,
+            "num2",
+            "scale2",
+            caps.name("scale").map(|m| m.as_str()),
+        )?),
+        None => None,
+    };
+    if amount_max.is_some_and(|m| m <= amount) {
+        return None;
+    }
+    Some((amount, amount_max))
+}
 
-    /// The compiled patterns.
-    pub fn patterns(&self) -> &PatternSet {
-        &self.patterns
+/// False when the text around the match makes it no amount: an exchange rate ("= 0.0021",
+/// "/USD") or a vague word right before it ("several").
+fn stands_alone(rules: &MoneyRules, text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].trim_end();
+    let after = text[end..].trim_start();
+    if before.ends_with('=')
+        || after.starts_with('=')
+        || (after.starts_with('/') && after[1..].starts_with(|c: char| c.is_ascii_uppercase()))
+    {
+        return false;
     }
-
-    /// Reads a number written in digits (with this language's separators) or in words.
-    pub fn parse_number(&self, text: &str) -> Option<Decimal> {
-        let t = text.trim();
-        if t.chars().next()?.is_ascii_digit() {
-            return parse_digits(t, self.decimal);
-        }
-        let mut total: u64 = 0;
-        let mut current: u64 = 0;
-        for word in t
-            .split(|c: char| c.is_whitespace() || c == '-')
-            .filter(|w| !w.is_empty())
-        {
-            let w = key(word);
-            if w == "and" || w == "und" {
-                continue;
-            }
-            let v = *self.number_words.get(&w)?;
-            if v == 100 {
-                current = current.max(1) * 100;
-            } else if v >= 1000 {
-                total += current.max(1) * v;
-                current = 0;
-            } else {
-                current += v;
-            }
-        }
-        Some(Decimal::from(total + current))
-    }
-
-    fn scaled(&self, caps: &Captures, num: &str, scale: &str, fallback_scale: Option<&str>) -> Option<Decimal> {
-        let n = self.parse_number(caps.name(num)?.as_str())?;
-        let power = match caps.name(scale).map(|m| m.as_str()).or(fallback_scale) {
-            Some(s) => *self.scales.get(&key(s))?,
-            None => 0,
-        };
-        n.checked_mul(Decimal::from(10u64.checked_pow(power)?))
-    }
-
-    fn read(&self, caps: &Captures, text: &str, start: usize, end: usize) -> Option<MoneyMention> {
-        let currency = caps
-            .name("cur")
-            .or(caps.name("cur2"))
-            .and_then(|c| self.currencies.get(&key(c.as_str())))?
-            .clone();
-        let scale2 = caps.name("scale2").map(|m| m.as_str());
-        let mut amount = self.scaled(caps, "num", "scale", scale2)?;
-        if caps.name("plus_num").is_some() {
-            amount += self.scaled(caps, "plus_num", "plus_scale", None)?;
-        }
-        // Subunits written after the currency: "13 Euro und 45 Cent".
-        if let Some(c) = caps.name("cents") {
-            let cents = self.parse_number(c.as_str())?;
-            if cents >= Decimal::from(100) {
-                return None;
-            }
-            amount += cents / Decimal::from(100);
-        }
-        let amount_max = match caps.name("num2") {
-            Some(_) => Some(self.scaled(caps, "num2", "scale2", caps.name("scale").map(|m| m.as_str()))?),
-            None => None,
-        };
-        if amount_max.is_some_and(|m| m <= amount) {
-            return None;
-        }
-        let qualifier = caps
-            .name("qualifier")
-            .and_then(|q| self.qualifiers.get(&key(q.as_str())).cloned())
-            .unwrap_or_else(|| "exact".to_owned());
-        let before = text[..start].trim_end();
-        let after = text[end..].trim_start();
-        if before.ends_with('=')
-            || after.starts_with('=')
-            || (after.starts_with('/') && after[1..].starts_with(|c: char| c.is_ascii_uppercase()))
-        {
-            return None;
-        }
-        let prev_word = before
-            .rsplit(|c: char| c.is_whitespace())
-            .next()
-            .unwrap_or("")
-            .to_lowercase();
-        if self.vague_before.contains(&prev_word) {
-            return None;
-        }
-        Some(MoneyMention {
-            span: Span::new(0, 0),
-            rule: String::new(),
-            amount: amount.normalize(),
-            amount_max: amount_max.map(|m| m.normalize()),
-            currency,
-            qualifier,
-        })
-    }
+    let prev_word = before.rsplit(|c: char| c.is_whitespace()).next().unwrap_or("");
+    !rules.is_vague_before(prev_word)
 }
 
 /// Parses digits with separators. `.` and `,` may group thousands or mark decimals; which one
@@ -335,20 +184,16 @@ pub fn parse_digits(text: &str, decimal: char) -> Option<Decimal> {
 pub fn extract(text: &str, rules: &MoneyRules) -> Vec<MoneyMention> {
     let index = CharIndex::new(text);
     let candidates: Vec<_> = rules
-        .patterns
+        .patterns()
         .find_all(text)
         .into_iter()
-        .filter_map(|m| {
-            rules
-                .read(&m.captures, text, m.start, m.end)
-                .map(|mention| (m, mention))
-        })
+        .filter_map(|m| read(rules, &m.captures, text, m.start, m.end).map(|mention| (m, mention)))
         .collect();
     choose_non_overlapping(candidates)
         .into_iter()
         .map(|(m, mut mention)| {
             mention.span = index.span(m.start, m.end);
-            mention.rule = rules.patterns.patterns[m.pattern].id.clone();
+            mention.rule = rules.patterns().patterns[m.pattern].id.clone();
             mention
         })
         .collect()

@@ -3,7 +3,8 @@
 
 use chrono::{Datelike, Duration, Months, NaiveDate};
 
-use crate::extract::dates::{DateExpr, DateMention, HolidayDate, Shift, ShiftUnit, Ymd};
+use crate::extract::dates::{DateExpr, DateMention, Shift, Ymd};
+use crate::rules::dates::{HolidayDate, ShiftUnit};
 use crate::text::Span;
 
 /// How a date mention names its year.

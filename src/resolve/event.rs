@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use super::dates::{DateKind, ResolvedDate, YearSource};
-use crate::extract::dates::DateRules;
+use crate::rules::dates::DateRules;
 use crate::text::Span;
 
 /// The event date: the first day or month date in the story's lead that stands in its first

@@ -12,7 +12,8 @@
 
 use chrono::NaiveDate;
 
-use crate::extract::dates::{DateExpr, DateMention, DateRules, Ymd};
+use crate::extract::dates::{DateExpr, DateMention, Ymd};
+use crate::rules::dates::DateRules;
 use crate::text::{lower_words, Span};
 
 /// A publication date stands within this many characters of the start of its line, and a

@@ -2,7 +2,9 @@
 //! immutable, thread-safe value before any article is read. All problems in all files are
 //! collected and reported together.
 
+pub mod dates;
 pub mod diag;
+pub mod money;
 pub mod pattern;
 pub mod source;
 pub mod starts;
@@ -15,12 +17,12 @@ use std::sync::Arc;
 use sha2::{Digest, Sha256};
 
 use crate::extract::countries::{CountryExclusionRow, CountryRow, CountryRules};
-use crate::extract::dates::DateRules;
 use crate::extract::leaders::{Gazetteer, LeaderRow, LeaderRules, NameOrigins};
-use crate::extract::money::{CurrencyRow, MoneyRules};
 use crate::extract::sectors::{SectorExclusionRow, SectorRow, SectorRules, SectorTermRow};
 use crate::segment::SegmentRules;
+use dates::DateRules;
 use diag::{Diagnostic, RuleErrors};
+use money::{check_currencies, CurrencyRow, MoneyRules};
 use source::read_csv;
 
 /// The languages that have rule sets.
@@ -188,45 +190,6 @@ fn spawn_load<'scope, T: Send + 'scope>(
 /// The result of a [`spawn_load`] thread; a panic there goes on in the caller.
 fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
     handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-}
-
-fn check_currencies(table: &source::Table<CurrencyRow>, errors: &mut Vec<Diagnostic>) {
-    let mut seen: BTreeMap<(String, String), (String, usize)> = BTreeMap::new();
-    for row in &table.rows {
-        let r = &row.value;
-        let at = |m: String, h: &str| table.error(row.line, m).with_hint(h.to_owned());
-        if r.code.len() != 3 || !r.code.chars().all(|c| c.is_ascii_uppercase()) {
-            errors.push(at(
-                format!("`{}` is not an ISO 4217 code", r.code),
-                "use three upper-case letters, e.g. USD",
-            ));
-        }
-        if !["any", "en", "de"].contains(&r.lang.as_str()) {
-            errors.push(at(format!("unknown language `{}`", r.lang), "lang is any, en or de"));
-        }
-        if !["code", "symbol", "name"].contains(&r.kind.as_str()) {
-            errors.push(at(format!("unknown kind `{}`", r.kind), "kind is code, symbol or name"));
-        }
-        let term = r.term.to_lowercase().split_whitespace().collect::<String>();
-        let key = (r.lang.clone(), term.clone());
-        // A term under `any` applies to every language, so it conflicts with the same term
-        // under any language, and the other way round.
-        let clash = if r.lang == "any" {
-            seen.iter().find(|((_, t), _)| *t == term).map(|(_, v)| v)
-        } else {
-            seen.get(&key).or_else(|| seen.get(&("any".to_owned(), term.clone())))
-        };
-        if let Some((code, line)) = clash {
-            if *code != r.code {
-                errors.push(at(
-                    format!("`{}` is listed for {} (line {}) and {}", r.term, code, line, r.code),
-                    "a currency term may name one currency only per language (rows under `any` count for every language)",
-                ));
-            }
-        } else {
-            seen.insert(key, (r.code.clone(), row.line));
-        }
-    }
 }
 
 /// SHA-256 over the relative path and content of every rule file under `dir` (documentation
