@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use crate::extract::{dates, money};
 use crate::resolve::dates::resolve;
 use crate::rules::RuleSet;
+use crate::story::StoryText;
 
 /// An example that its rule no longer handles.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,7 +37,7 @@ pub fn run_examples(rules: &RuleSet) -> Vec<ExampleFailure> {
     for lr in rules.languages.values() {
         for p in &lr.dates.patterns().patterns {
             for ex in &p.examples {
-                let found = dates::extract(&ex.text, &lr.dates);
+                let found = dates::extract(&StoryText::new(&ex.text), &lr.dates);
                 // An example is read as if published on the reference date, so that weekdays
                 // resolve.
                 let resolved = resolve(&found, Some(reference), reference);
@@ -50,7 +51,7 @@ pub fn run_examples(rules: &RuleSet) -> Vec<ExampleFailure> {
         }
         for p in &lr.money.patterns().patterns {
             for ex in &p.examples {
-                let got: Vec<String> = money::extract(&ex.text, &lr.money)
+                let got: Vec<String> = money::extract(&StoryText::new(&ex.text), &lr.money)
                     .into_iter()
                     .filter(|m| m.rule == p.id)
                     .map(|m| crate::record::money_value(&m.currency, m.amount))

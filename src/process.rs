@@ -18,6 +18,7 @@ use crate::resolve::{event, published};
 use crate::rules::dates::DateRules;
 use crate::rules::{LanguageRules, RuleSet};
 use crate::segment::{segment, Story};
+use crate::story::StoryText;
 use crate::text::{CharIndex, FileSpan, Span};
 
 /// Settings of a run that decide which records a file gives.
@@ -266,9 +267,10 @@ fn extract_story(
     known: Known<'_>,
     settings: Settings,
 ) {
+    let story_text = StoryText::new(&story.text);
     let text = story.text.as_str();
-    let story_date = add_dates(record, story, at, &rules.dates, known.published, settings);
-    let money_mentions = money::extract(text, &rules.money);
+    let story_date = add_dates(record, story, &story_text, at, &rules.dates, known.published, settings);
+    let money_mentions = money::extract(&story_text, &rules.money);
     let country_mentions = countries_outside(rules.countries.extract(text), &money_mentions);
     add_leaders(record, text, at, rules, &country_mentions, known.language, story_date);
     add_money(record, at, money_mentions);
@@ -284,13 +286,14 @@ fn extract_story(
 fn add_dates(
     record: &mut Record,
     story: &Story,
+    story_text: &StoryText<'_>,
     at: &Placed<'_>,
     rules: &DateRules,
     given_published: Option<NaiveDate>,
     settings: Settings,
 ) -> Option<NaiveDate> {
-    let text = story.text.as_str();
-    let date_mentions = dates::extract(text, rules);
+    let text = story_text.text();
+    let date_mentions = dates::extract(story_text, rules);
     let printed = published::published(&date_mentions, &story.lines, text, rules);
     let published_date = printed.map(|(_, d)| d).or(given_published);
     let resolved = resolve_dates::resolve(&date_mentions, published_date, settings.reference_date);

@@ -7,7 +7,8 @@ use regex::Captures;
 pub use crate::rules::dates::days_in_month;
 use crate::rules::dates::{DateRules, HolidayDate, ShiftUnit};
 use crate::rules::pattern::choose_non_overlapping;
-use crate::text::{CharIndex, Span};
+use crate::story::StoryText;
+use crate::text::Span;
 
 /// A year, month and day as far as the text gives them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -447,8 +448,8 @@ fn is_currency(c: char) -> bool {
 }
 
 /// Finds every date mention in `text`, in text order, overlaps resolved to the longest match.
-pub fn extract(text: &str, rules: &DateRules) -> Vec<DateMention> {
-    let index = CharIndex::new(text);
+pub fn extract(story: &StoryText, rules: &DateRules) -> Vec<DateMention> {
+    let (text, index) = (story.text(), story.index());
     let candidates: Vec<_> = rules
         .patterns()
         .find_all(text)
@@ -639,7 +640,7 @@ mod tests {
         let published = NaiveDate::from_ymd_opt(2024, 6, 14);
         let reference = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
         for (lang, text, want) in CASES {
-            let found = extract(text, &rules.languages[*lang].dates);
+            let found = extract(&StoryText::new(text), &rules.languages[*lang].dates);
             let values: Vec<String> = resolve(&found, published, reference)
                 .into_iter()
                 .map(|d| d.value)

@@ -10,7 +10,8 @@ use rust_decimal::Decimal;
 
 use crate::rules::money::{key, MoneyRules};
 use crate::rules::pattern::choose_non_overlapping;
-use crate::text::{CharIndex, Span};
+use crate::story::StoryText;
+use crate::text::Span;
 
 /// A money mention.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -181,8 +182,8 @@ pub fn parse_digits(text: &str, decimal: char) -> Option<Decimal> {
 }
 
 /// Finds every money mention in `text`, in text order.
-pub fn extract(text: &str, rules: &MoneyRules) -> Vec<MoneyMention> {
-    let index = CharIndex::new(text);
+pub fn extract(story: &StoryText, rules: &MoneyRules) -> Vec<MoneyMention> {
+    let (text, index) = (story.text(), story.index());
     let candidates: Vec<_> = rules
         .patterns()
         .find_all(text)
@@ -306,7 +307,7 @@ mod table_tests {
     fn table_of_english_and_german_amounts() {
         let rules = crate::rules::test_rules();
         for (lang, text, want) in CASES {
-            let got: Vec<String> = extract(text, &rules.languages[*lang].money)
+            let got: Vec<String> = extract(&StoryText::new(text), &rules.languages[*lang].money)
                 .into_iter()
                 .map(|m| {
                     let max = m.amount_max.map(|x| format!("-{x}")).unwrap_or_default();
@@ -392,7 +393,7 @@ mod digit_properties {
                 ("de", format!("Der Fonds hält {printed} Millionen Euro in Anleihen."))
             };
             let expected = Decimal::from_str(&format!("{whole}.{decimals}0")).unwrap() * Decimal::from(1_000_000);
-            let found = extract(&text, &rules.languages[lang].money);
+            let found = extract(&StoryText::new(&text), &rules.languages[lang].money);
             prop_assert_eq!(found.len(), 1, "{}", text);
             prop_assert_eq!(found[0].amount, expected.normalize(), "{}", text);
         }

@@ -248,7 +248,7 @@ mod tests {
             "en"
         };
         let rules = &rules.languages[lang].dates;
-        let mentions = crate::extract::dates::extract(text, rules);
+        let mentions = crate::extract::dates::extract(&crate::story::StoryText::new(text), rules);
         let mut lines = Vec::new();
         let mut start = 0;
         for line in text.split('\n') {

@@ -34,6 +34,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
+use accord::story::StoryText;
 use chrono::NaiveDate;
 use rust_decimal::prelude::ToPrimitive;
 use serde_json::Value;
@@ -253,7 +254,7 @@ fn peer_dates_conformance() {
                     Some(d) => NaiveDate::from_str(d).unwrap_or_else(|e| panic!("{id}: reference_date {d}: {e}")),
                     None => default_reference,
                 };
-                let mentions = accord::extract::dates::extract(input, &lr.dates);
+                let mentions = accord::extract::dates::extract(&StoryText::new(input), &lr.dates);
                 let resolved = accord::resolve::dates::resolve(&mentions, Some(reference), reference);
                 let expected: Vec<Vec<String>> = case["expected"]
                     .as_array()
@@ -397,7 +398,7 @@ fn peer_money_conformance() {
                     continue;
                 }
                 let input = str_field(&case, "input");
-                let found = accord::extract::money::extract(input, &lr.money);
+                let found = accord::extract::money::extract(&StoryText::new(input), &lr.money);
                 let ok = |p: usize, e: usize| {
                     let (amount, currency) = &expected[e];
                     let got = found[p].amount.to_f64().unwrap_or(f64::NAN);
