@@ -7,7 +7,7 @@ use crate::extract::countries::CountryMention;
 use crate::extract::dates::DateRules;
 use crate::extract::money::MoneyMention;
 use crate::extract::sectors::SectorMention;
-use crate::extract::{dates, leaders, money};
+use crate::extract::{countries, dates, leaders, money, sectors};
 use crate::input::stream::Article;
 pub use crate::input::Skipped;
 use crate::input::{decode, read, InputFile, DEFAULT_MAX_FILE_SIZE};
@@ -244,10 +244,15 @@ fn extract_story(
     };
     let story_date = add_dates(record, story, &at, &rules.dates, known.published, settings);
     let money_mentions = money::extract(text, &rules.money);
-    let country_mentions = countries_outside(rules.countries.extract(text), &money_mentions);
+    let country_mentions = countries_outside(countries::extract(text, &rules.countries), &money_mentions);
     add_leaders(record, text, &at, rules, &country_mentions, known.language, story_date);
     add_money(record, &at, money_mentions);
-    add_sectors(record, &at, rules.sectors.extract(text, known.language), rules);
+    add_sectors(
+        record,
+        &at,
+        sectors::extract(text, &rules.sectors, known.language),
+        rules,
+    );
     add_countries(record, &at, &country_mentions, rules);
     record
         .mentions

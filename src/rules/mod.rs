@@ -2,8 +2,11 @@
 //! immutable, thread-safe value before any article is read. All problems in all files are
 //! collected and reported together.
 
+pub mod countries;
 pub mod diag;
+pub mod leaders;
 pub mod pattern;
+pub mod sectors;
 pub mod source;
 pub mod starts;
 pub mod terms;
@@ -14,14 +17,14 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
-use crate::extract::countries::{CountryExclusionRow, CountryRow, CountryRules};
 use crate::extract::dates::DateRules;
-use crate::extract::leaders::{Gazetteer, LeaderRow, LeaderRules, NameOrigins};
 use crate::extract::money::{CurrencyRow, MoneyRules};
-use crate::extract::sectors::{SectorExclusionRow, SectorRow, SectorRules, SectorTermRow};
 use crate::segment::SegmentRules;
+use countries::{CountryRules, CountryTables};
 use diag::{Diagnostic, RuleErrors};
-use source::read_csv;
+use leaders::{Gazetteer, LeaderRow, LeaderRules, NameOrigins, LEADER_COLUMNS};
+use sectors::{SectorRules, Taxonomy};
+use source::{read_csv, Table};
 
 /// The languages that have rule sets.
 pub const LANGUAGES: [&str; 2] = ["en", "de"];
@@ -56,106 +59,53 @@ pub struct RuleSet {
     pub gazetteer_size: usize,
 }
 
+/// The rules of `rules/common/` that every language shares, read and checked once.
+struct CommonRules {
+    /// Country terms and exclusions.
+    countries: CountryTables,
+    /// Currency terms.
+    currencies: Table<CurrencyRow>,
+    /// The sector taxonomy.
+    taxonomy: Taxonomy,
+    /// The gazetteer of leaders.
+    gazetteer: Arc<Gazetteer>,
+    /// Where names come from.
+    origins: Arc<NameOrigins>,
+}
+
+/// What the threads of [`compile_patterns`] return: the segmentation rules, and per language
+/// its date and money rules, each with their diagnostics.
+type Compiled = (
+    (Option<SegmentRules>, Vec<Diagnostic>),
+    Vec<((Option<DateRules>, Option<MoneyRules>), Vec<Diagnostic>)>,
+);
+
 impl RuleSet {
     /// Loads every rule file under `dir`; on any problem returns all of them.
     pub fn load(dir: &Path) -> Result<RuleSet, RuleErrors> {
-        let mut errors: Vec<Diagnostic> = Vec::new();
         if !dir.is_dir() {
             return Err(RuleErrors(vec![Diagnostic::file(dir, "rules folder not found")
                 .with_hint(
                     "pass --rules DIR pointing at a folder laid out as described in rules/README.md",
                 )]));
         }
-        let common = dir.join("common");
-
-        let countries_path = common.join("countries.csv");
-        let countries = read_csv::<CountryRow>(&countries_path, &["code", "lang", "kind", "term"], &mut errors);
-        let exclusions_path = common.join("country_exclusions.csv");
-        let country_exclusions =
-            read_csv::<CountryExclusionRow>(&exclusions_path, &["lang", "phrase", "reason"], &mut errors);
-        for row in &country_exclusions.rows {
-            if row.value.lang != "en" && row.value.lang != "de" {
-                errors.push(
-                    country_exclusions
-                        .error(row.line, format!("unknown language `{}`", row.value.lang))
-                        .with_hint("lang is en or de"),
-                );
-            }
-        }
-        let currencies_path = common.join("currencies.csv");
-        let currencies = read_csv::<CurrencyRow>(&currencies_path, &["code", "lang", "kind", "term"], &mut errors);
-        check_currencies(&currencies, &mut errors);
-        let sectors_path = common.join("sectors.csv");
-        let taxonomy = read_csv::<SectorRow>(&sectors_path, &["id", "label", "generic"], &mut errors);
-        let leaders_path = common.join("leaders.csv");
-        let leader_rows = read_csv::<LeaderRow>(
-            &leaders_path,
-            &[
-                "name",
-                "country",
-                "office",
-                "role",
-                "valid_from",
-                "valid_to",
-                "aliases",
-                "short_names",
-                "note",
-            ],
-            &mut errors,
-        );
-        let gazetteer = Arc::new(Gazetteer::build(&leader_rows, &mut errors));
-        let origins = Arc::new(NameOrigins::load(&common.join("name_origins.toml"), &mut errors));
-
-        // The regex-heavy files compile on threads of their own; every diagnostic is still
-        // reported in file order.
-        let (segment, compiled) = std::thread::scope(|scope| {
-            let segment = spawn_load(scope, |e| SegmentRules::load(&common.join("furniture.toml"), e));
-            let patterns: Vec<_> = LANGUAGES
-                .iter()
-                .map(|lang| {
-                    let d = dir.join(lang);
-                    let currencies = &currencies;
-                    spawn_load(scope, move |e| {
-                        let dates = DateRules::load(&d.join("dates.toml"), e);
-                        let money = MoneyRules::load(&d.join("money.toml"), lang, currencies, e);
-                        (dates, money)
-                    })
-                })
-                .collect();
-            (joined(segment), patterns.into_iter().map(joined).collect::<Vec<_>>())
-        });
-        let (segment, segment_errors) = segment;
+        let mut errors: Vec<Diagnostic> = Vec::new();
+        let common = load_common(&dir.join("common"), &mut errors);
+        let ((segment, segment_errors), compiled) = compile_patterns(dir, &common.currencies);
         errors.splice(0..0, segment_errors);
-
         let mut languages = BTreeMap::new();
         for (lang, ((dates, money), pattern_errors)) in LANGUAGES.iter().zip(compiled) {
             errors.extend(pattern_errors);
-            let d = dir.join(lang);
-            let leaders = LeaderRules::load(&d.join("names.toml"), gazetteer.clone(), origins.clone(), &mut errors);
-            let terms_path = d.join("sector_terms.csv");
-            let terms = read_csv::<SectorTermRow>(&terms_path, &["sector", "term"], &mut errors);
-            let excl_path = d.join("sector_exclusions.csv");
-            let excl = read_csv::<SectorExclusionRow>(&excl_path, &["sector", "word", "reason"], &mut errors);
-            let org_heads = leaders
-                .as_ref()
-                .filter(|l| l.capitalised_names)
-                .map(|l| l.org_heads.iter().chain(&l.name_heads).cloned().collect())
-                .unwrap_or_default();
-            let sectors = SectorRules::build(&taxonomy, &terms, &excl, org_heads, &mut errors);
-            let countries = CountryRules::build(&countries, &country_exclusions, lang, &mut errors);
-            if let (Some(dates), Some(money), Some(leaders), Some(sectors), Some(countries)) =
-                (dates, money, leaders, sectors, countries)
-            {
-                languages.insert(
-                    lang.to_string(),
-                    LanguageRules {
-                        dates,
-                        money,
-                        leaders,
-                        sectors,
-                        countries,
-                    },
-                );
+            let rest = load_language(&dir.join(lang), lang, &common, &mut errors);
+            if let (Some(dates), Some(money), Some((leaders, sectors, countries))) = (dates, money, rest) {
+                let rules = LanguageRules {
+                    dates,
+                    money,
+                    leaders,
+                    sectors,
+                    countries,
+                };
+                languages.insert(lang.to_string(), rules);
             }
         }
         if !errors.is_empty() {
@@ -168,9 +118,68 @@ impl RuleSet {
             digest,
             segment: segment.expect("no errors means furniture rules loaded"),
             languages,
-            gazetteer_size: gazetteer.len(),
+            gazetteer_size: common.gazetteer.len(),
         })
     }
+}
+
+/// Reads and checks the shared tables of the folder `common` (the furniture rules aside).
+fn load_common(common: &Path, errors: &mut Vec<Diagnostic>) -> CommonRules {
+    let countries = CountryTables::load(common, errors);
+    let currencies_path = common.join("currencies.csv");
+    let currencies = read_csv::<CurrencyRow>(&currencies_path, &["code", "lang", "kind", "term"], errors);
+    check_currencies(&currencies, errors);
+    let taxonomy = Taxonomy::load(&common.join("sectors.csv"), errors);
+    let leader_rows = read_csv::<LeaderRow>(&common.join("leaders.csv"), &LEADER_COLUMNS, errors);
+    let gazetteer = Arc::new(Gazetteer::build(&leader_rows, errors));
+    let origins = Arc::new(NameOrigins::load(&common.join("name_origins.toml"), errors));
+    CommonRules {
+        countries,
+        currencies,
+        taxonomy,
+        gazetteer,
+        origins,
+    }
+}
+
+/// Compiles the regex-heavy files (furniture, and per language dates and money) on threads of
+/// their own; each keeps its diagnostics apart, so that they are still reported in file order.
+fn compile_patterns(dir: &Path, currencies: &Table<CurrencyRow>) -> Compiled {
+    let common = dir.join("common");
+    std::thread::scope(|scope| {
+        let segment = spawn_load(scope, |e| SegmentRules::load(&common.join("furniture.toml"), e));
+        let patterns: Vec<_> = LANGUAGES
+            .iter()
+            .map(|lang| {
+                let d = dir.join(lang);
+                spawn_load(scope, move |e| {
+                    let dates = DateRules::load(&d.join("dates.toml"), e);
+                    let money = MoneyRules::load(&d.join("money.toml"), lang, currencies, e);
+                    (dates, money)
+                })
+            })
+            .collect();
+        (joined(segment), patterns.into_iter().map(joined).collect::<Vec<_>>())
+    })
+}
+
+/// Loads the leader, sector and country rules of `lang` from its folder `d`.
+fn load_language(
+    d: &Path,
+    lang: &str,
+    common: &CommonRules,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<(LeaderRules, SectorRules, CountryRules)> {
+    let leaders = LeaderRules::load(
+        &d.join("names.toml"),
+        common.gazetteer.clone(),
+        common.origins.clone(),
+        errors,
+    );
+    let name_words = leaders.as_ref().map(LeaderRules::name_words).unwrap_or_default();
+    let sectors = SectorRules::load(d, &common.taxonomy, name_words, errors);
+    let countries = CountryRules::build(&common.countries, lang, errors);
+    Some((leaders?, sectors?, countries?))
 }
 
 /// Runs `load` on a thread of `scope`, with a list of its own for the diagnostics.
@@ -190,7 +199,9 @@ fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
     handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
-fn check_currencies(table: &source::Table<CurrencyRow>, errors: &mut Vec<Diagnostic>) {
+/// Checks the rows of `currencies.csv`: codes, languages, kinds, and terms that name two
+/// currencies.
+fn check_currencies(table: &Table<CurrencyRow>, errors: &mut Vec<Diagnostic>) {
     let mut seen: BTreeMap<(String, String), (String, usize)> = BTreeMap::new();
     for row in &table.rows {
         let r = &row.value;
@@ -246,6 +257,7 @@ fn digest_dir(dir: &Path) -> std::io::Result<String> {
     Ok(format!("{:x}", hasher.finalize()))
 }
 
+/// Adds every file under `dir` except documentation (`.md`) to `out`, recursively.
 fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();

@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
-use super::LeaderRules;
 use crate::extract::countries::CountryMention;
+use crate::rules::leaders::LeaderRules;
 use crate::rules::terms::TermHit;
 use crate::text::Span;
 
@@ -173,9 +173,10 @@ impl<'a> Scan<'a> {
         self.rules.joiners.iter().any(|w| *w == self.toks[k].text)
     }
 
-    /// True when token `k` is "and" or "und".
+    /// True when token `k` joins the last two items of a list (one of the rules'
+    /// `conjunctions`: "and").
     pub fn is_and(&self, k: usize) -> bool {
-        matches!(self.toks[k].text.as_str(), "and" | "und")
+        self.rules.conjunctions.iter().any(|w| *w == self.toks[k].text)
     }
 
     /// The run of name-like tokens starting at token `k`.
