@@ -276,3 +276,44 @@ pub fn test_rules() -> &'static RuleSet {
     static RULES: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
     RULES.get_or_init(|| RuleSet::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("rules")).expect("rules load"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Copies the folder `from` to `to`, recursively.
+    fn copy_dir(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let path = entry.unwrap().path();
+            let target = to.join(path.file_name().unwrap());
+            if path.is_dir() {
+                copy_dir(&path, &target);
+            } else {
+                std::fs::copy(&path, &target).unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn problems_in_shared_tables_are_reported_once() {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("rules"), dir.path());
+        let append = |file: &str, line: &str| {
+            let path = dir.path().join(file);
+            let text = std::fs::read_to_string(&path).unwrap();
+            std::fs::write(&path, format!("{}\n{line}\n", text.trim_end())).unwrap();
+        };
+        append("common/countries.csv", "uz,en,name,Nowhere");
+        append("common/sectors.csv", "trade,Trade again,false");
+        let errors = RuleSet::load(dir.path()).unwrap_err().0;
+        let messages: Vec<&str> = errors.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "`uz` is not an ISO 3166-1 alpha-2 code",
+                "duplicate sector id `trade` (first at line 16)"
+            ]
+        );
+    }
+}

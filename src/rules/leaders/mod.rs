@@ -35,6 +35,9 @@ pub struct NamesFile {
     pub conjunctions: Vec<toml::Spanned<String>>,
     /// Lower-case name particles ("von", "der", "bin").
     pub particles: Vec<String>,
+    /// Possessive endings written after a name with an apostrophe ("'s" in "Tokayev's"),
+    /// which are no part of the name.
+    pub possessives: Vec<toml::Spanned<String>>,
     /// Lower-case articles that may stand between a name, its comma and a title ("the").
     #[serde(default)]
     pub articles: Vec<String>,
@@ -141,6 +144,8 @@ pub struct LeaderRules {
     pub(crate) conjunctions: Vec<String>,
     /// Name particles.
     pub(crate) particles: Vec<String>,
+    /// Possessive endings after a name.
+    pub(crate) possessives: Vec<String>,
     /// Articles between a name's comma and its title.
     pub(crate) articles: Vec<String>,
     /// Capitalised words that are never part of a name.
@@ -181,6 +186,7 @@ impl LeaderRules {
         file_at.check_roles(&file, errors);
         file_at.check_words("conjunctions", &file.conjunctions, errors);
         file_at.check_words("org_joiners", &file.org_joiners, errors);
+        file_at.check_words("possessives", &file.possessives, errors);
         if errors.len() > before {
             return None;
         }
@@ -205,6 +211,7 @@ impl LeaderRules {
             joiners: file.joiners,
             conjunctions: words(file.conjunctions),
             particles: file.particles,
+            possessives: words(file.possessives),
             articles: file.articles,
             not_name: file.not_name.into_iter().collect(),
             org_heads: file.org_heads.into_iter().collect(),
@@ -347,5 +354,46 @@ impl NamesSource<'_> {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The diagnostics of loading the English `names.toml` with `from` replaced by `to`.
+    fn problems_with(from: &str, to: &str) -> Vec<Diagnostic> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(root.join("rules/en/names.toml")).unwrap();
+        assert!(text.contains(from), "{from}");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("names.toml");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+        let mut errors = Vec::new();
+        let gazetteer = Arc::new(Gazetteer::default());
+        let loaded = LeaderRules::load(&path, gazetteer, Arc::default(), &mut errors);
+        assert_eq!(loaded.is_none(), !errors.is_empty());
+        errors
+    }
+
+    #[test]
+    fn word_lists_take_one_word_per_entry() {
+        assert!(problems_with("conjunctions = [\"and\"]", "conjunctions = [\"and\"]").is_empty());
+        let errors = problems_with("conjunctions = [\"and\"]", "conjunctions = [\"and\", \"as well as\"]");
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].message, "conjunctions: `as well as` is not one word");
+        let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/en/names.toml")).unwrap();
+        let line = text.lines().position(|l| l.starts_with("conjunctions")).unwrap() + 1;
+        assert_eq!((errors[0].line, errors[0].column), (line, 25));
+        let errors = problems_with("org_joiners = [\"of\"", "org_joiners = [\"\", \"of\"");
+        assert_eq!(errors[0].message, "org_joiners: `` is not one word");
+    }
+
+    #[test]
+    fn only_languages_that_capitalise_names_mark_organisations_for_sectors() {
+        let rules = crate::rules::test_rules();
+        let en = rules.languages["en"].leaders.name_words();
+        assert!(en.heads.contains("Bank") && en.joiners.iter().any(|j| j == "&"));
+        assert!(rules.languages["de"].leaders.name_words().heads.is_empty());
     }
 }
