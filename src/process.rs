@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use crate::extract::countries::CountryMention;
 use crate::extract::money::MoneyMention;
 use crate::extract::sectors::SectorMention;
-use crate::extract::{dates, leaders, money};
+use crate::extract::{countries, dates, leaders, money, sectors};
 use crate::input::stream::Article;
 pub use crate::input::Skipped;
 use crate::input::{decode, read, InputFile, DEFAULT_MAX_FILE_SIZE};
@@ -271,10 +271,10 @@ fn extract_story(
     let text = story.text.as_str();
     let story_date = add_dates(record, story, &story_text, at, &rules.dates, known.published, settings);
     let money_mentions = money::extract(&story_text, &rules.money);
-    let country_mentions = countries_outside(rules.countries.extract(text), &money_mentions);
+    let country_mentions = countries_outside(countries::extract(text, &rules.countries), &money_mentions);
     add_leaders(record, text, at, rules, &country_mentions, known.language, story_date);
     add_money(record, at, money_mentions);
-    add_sectors(record, at, rules.sectors.extract(text, known.language), rules);
+    add_sectors(record, at, sectors::extract(text, &rules.sectors, known.language), rules);
     add_countries(record, at, &country_mentions, rules);
     record
         .mentions

@@ -2,6 +2,7 @@
 //! character (Unicode scalar value) offsets that every output uses.
 
 use serde::Serialize;
+use unicode_normalization::UnicodeNormalization;
 
 /// A half-open range of character offsets, `start..end`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -202,6 +203,18 @@ pub fn lowercase_same_length(text: &str) -> String {
     text.chars().map(|c| c.to_lowercase().next().unwrap_or(c)).collect()
 }
 
+/// `text` with diacritics folded (decomposed, combining marks dropped) and lower-cased; ASCII
+/// text, which has nothing to fold, is only lower-cased.
+pub fn fold_lowercase(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
+    text.nfkd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .collect::<String>()
+        .to_lowercase()
+}
+
 /// The characters `span` covers in `text`, found through `index`.
 pub fn slice<'a>(text: &'a str, index: &CharIndex, span: Span) -> &'a str {
     &text[index.byte_at(span.start)..index.byte_at(span.end)]
@@ -334,6 +347,19 @@ impl MatchText {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn folding_drops_diacritics_and_lowercases_with_or_without_the_ascii_shortcut() {
+        for (text, folded) in [
+            ("Tokayev", "tokayev"),
+            ("MBS", "mbs"),
+            ("Erdoğan", "erdogan"),
+            ("ÅSTRÖM", "astrom"),
+            ("Mirziyoyev’s", "mirziyoyev’s"),
+        ] {
+            assert_eq!(fold_lowercase(text), folded, "{text}");
+        }
+    }
 
     #[test]
     fn the_index_agrees_with_counting_characters_at_every_byte() {

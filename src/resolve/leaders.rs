@@ -4,7 +4,8 @@
 
 use chrono::NaiveDate;
 
-use crate::extract::leaders::{Gazetteer, LeaderMention, OfficeMention};
+use crate::extract::leaders::{LeaderMention, OfficeMention};
+use crate::rules::leaders::Gazetteer;
 
 /// Adds the holders of `offices` to `people` (or counts a mention for those already there).
 /// `date` is the story's date; without one, only offices with a single known holder resolve.
@@ -49,7 +50,12 @@ mod tests {
     fn leaders_on(text: &str, lang: &str, date: Option<NaiveDate>) -> Vec<String> {
         let rules = crate::rules::test_rules();
         let lr = &rules.languages[lang];
-        let found = extract(text, &lr.leaders, &lr.countries.extract(text), lang);
+        let found = extract(
+            text,
+            &lr.leaders,
+            &crate::extract::countries::extract(text, &lr.countries),
+            lang,
+        );
         let mut people = found.people;
         resolve_offices(&mut people, &found.offices, lr.leaders.gazetteer(), date);
         people.into_iter().map(|p| p.name).collect()

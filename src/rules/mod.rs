@@ -2,10 +2,13 @@
 //! immutable, thread-safe value before any article is read. All problems in all files are
 //! collected and reported together.
 
+pub mod countries;
 pub mod dates;
 pub mod diag;
+pub mod leaders;
 pub mod money;
 pub mod pattern;
+pub mod sectors;
 pub mod source;
 pub mod starts;
 pub mod terms;
@@ -16,14 +19,14 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
-use crate::extract::countries::{CountryExclusionRow, CountryRow, CountryRules};
-use crate::extract::leaders::{Gazetteer, LeaderRow, LeaderRules, NameOrigins};
-use crate::extract::sectors::{SectorExclusionRow, SectorRow, SectorRules, SectorTermRow};
 use crate::segment::SegmentRules;
+use countries::{CountryRules, CountryTables};
 use dates::DateRules;
 use diag::{Diagnostic, RuleErrors};
+use leaders::{Gazetteer, LeaderRow, LeaderRules, NameOrigins, LEADER_COLUMNS};
 use money::{check_currencies, CurrencyRow, MoneyRules};
-use source::read_csv;
+use sectors::{SectorRules, Taxonomy};
+use source::{read_csv, Table};
 
 /// The languages that have rule sets.
 pub const LANGUAGES: [&str; 2] = ["en", "de"];
@@ -58,106 +61,53 @@ pub struct RuleSet {
     pub gazetteer_size: usize,
 }
 
+/// The rules of `rules/common/` that every language shares, read and checked once.
+struct CommonRules {
+    /// Country terms and exclusions.
+    countries: CountryTables,
+    /// Currency terms.
+    currencies: Table<CurrencyRow>,
+    /// The sector taxonomy.
+    taxonomy: Taxonomy,
+    /// The gazetteer of leaders.
+    gazetteer: Arc<Gazetteer>,
+    /// Where names come from.
+    origins: Arc<NameOrigins>,
+}
+
+/// What the threads of [`compile_patterns`] return: the segmentation rules, and per language
+/// its date and money rules, each with their diagnostics.
+type Compiled = (
+    (Option<SegmentRules>, Vec<Diagnostic>),
+    Vec<((Option<DateRules>, Option<MoneyRules>), Vec<Diagnostic>)>,
+);
+
 impl RuleSet {
     /// Loads every rule file under `dir`; on any problem returns all of them.
     pub fn load(dir: &Path) -> Result<RuleSet, RuleErrors> {
-        let mut errors: Vec<Diagnostic> = Vec::new();
         if !dir.is_dir() {
             return Err(RuleErrors(vec![Diagnostic::file(dir, "rules folder not found")
                 .with_hint(
                     "pass --rules DIR pointing at a folder laid out as described in rules/README.md",
                 )]));
         }
-        let common = dir.join("common");
-
-        let countries_path = common.join("countries.csv");
-        let countries = read_csv::<CountryRow>(&countries_path, &["code", "lang", "kind", "term"], &mut errors);
-        let exclusions_path = common.join("country_exclusions.csv");
-        let country_exclusions =
-            read_csv::<CountryExclusionRow>(&exclusions_path, &["lang", "phrase", "reason"], &mut errors);
-        for row in &country_exclusions.rows {
-            if row.value.lang != "en" && row.value.lang != "de" {
-                errors.push(
-                    country_exclusions
-                        .error(row.line, format!("unknown language `{}`", row.value.lang))
-                        .with_hint("lang is en or de"),
-                );
-            }
-        }
-        let currencies_path = common.join("currencies.csv");
-        let currencies = read_csv::<CurrencyRow>(&currencies_path, &["code", "lang", "kind", "term"], &mut errors);
-        check_currencies(&currencies, &mut errors);
-        let sectors_path = common.join("sectors.csv");
-        let taxonomy = read_csv::<SectorRow>(&sectors_path, &["id", "label", "generic"], &mut errors);
-        let leaders_path = common.join("leaders.csv");
-        let leader_rows = read_csv::<LeaderRow>(
-            &leaders_path,
-            &[
-                "name",
-                "country",
-                "office",
-                "role",
-                "valid_from",
-                "valid_to",
-                "aliases",
-                "short_names",
-                "note",
-            ],
-            &mut errors,
-        );
-        let gazetteer = Arc::new(Gazetteer::build(&leader_rows, &mut errors));
-        let origins = Arc::new(NameOrigins::load(&common.join("name_origins.toml"), &mut errors));
-
-        // The regex-heavy files compile on threads of their own; every diagnostic is still
-        // reported in file order.
-        let (segment, compiled) = std::thread::scope(|scope| {
-            let segment = spawn_load(scope, |e| SegmentRules::load(&common.join("furniture.toml"), e));
-            let patterns: Vec<_> = LANGUAGES
-                .iter()
-                .map(|lang| {
-                    let d = dir.join(lang);
-                    let currencies = &currencies;
-                    spawn_load(scope, move |e| {
-                        let dates = DateRules::load(&d.join("dates.toml"), e);
-                        let money = MoneyRules::load(&d.join("money.toml"), lang, currencies, e);
-                        (dates, money)
-                    })
-                })
-                .collect();
-            (joined(segment), patterns.into_iter().map(joined).collect::<Vec<_>>())
-        });
-        let (segment, segment_errors) = segment;
+        let mut errors: Vec<Diagnostic> = Vec::new();
+        let common = load_common(&dir.join("common"), &mut errors);
+        let ((segment, segment_errors), compiled) = compile_patterns(dir, &common.currencies);
         errors.splice(0..0, segment_errors);
-
         let mut languages = BTreeMap::new();
         for (lang, ((dates, money), pattern_errors)) in LANGUAGES.iter().zip(compiled) {
             errors.extend(pattern_errors);
-            let d = dir.join(lang);
-            let leaders = LeaderRules::load(&d.join("names.toml"), gazetteer.clone(), origins.clone(), &mut errors);
-            let terms_path = d.join("sector_terms.csv");
-            let terms = read_csv::<SectorTermRow>(&terms_path, &["sector", "term"], &mut errors);
-            let excl_path = d.join("sector_exclusions.csv");
-            let excl = read_csv::<SectorExclusionRow>(&excl_path, &["sector", "word", "reason"], &mut errors);
-            let org_heads = leaders
-                .as_ref()
-                .filter(|l| l.capitalised_names)
-                .map(|l| l.org_heads.iter().chain(&l.name_heads).cloned().collect())
-                .unwrap_or_default();
-            let sectors = SectorRules::build(&taxonomy, &terms, &excl, org_heads, &mut errors);
-            let countries = CountryRules::build(&countries, &country_exclusions, lang, &mut errors);
-            if let (Some(dates), Some(money), Some(leaders), Some(sectors), Some(countries)) =
-                (dates, money, leaders, sectors, countries)
-            {
-                languages.insert(
-                    lang.to_string(),
-                    LanguageRules {
-                        dates,
-                        money,
-                        leaders,
-                        sectors,
-                        countries,
-                    },
-                );
+            let rest = load_language(&dir.join(lang), lang, &common, &mut errors);
+            if let (Some(dates), Some(money), Some((leaders, sectors, countries))) = (dates, money, rest) {
+                let rules = LanguageRules {
+                    dates,
+                    money,
+                    leaders,
+                    sectors,
+                    countries,
+                };
+                languages.insert(lang.to_string(), rules);
             }
         }
         if !errors.is_empty() {
@@ -170,9 +120,68 @@ impl RuleSet {
             digest,
             segment: segment.expect("no errors means furniture rules loaded"),
             languages,
-            gazetteer_size: gazetteer.len(),
+            gazetteer_size: common.gazetteer.len(),
         })
     }
+}
+
+/// Reads and checks the shared tables of the folder `common` (the furniture rules aside).
+fn load_common(common: &Path, errors: &mut Vec<Diagnostic>) -> CommonRules {
+    let countries = CountryTables::load(common, errors);
+    let currencies_path = common.join("currencies.csv");
+    let currencies = read_csv::<CurrencyRow>(&currencies_path, &["code", "lang", "kind", "term"], errors);
+    check_currencies(&currencies, errors);
+    let taxonomy = Taxonomy::load(&common.join("sectors.csv"), errors);
+    let leader_rows = read_csv::<LeaderRow>(&common.join("leaders.csv"), &LEADER_COLUMNS, errors);
+    let gazetteer = Arc::new(Gazetteer::build(&leader_rows, errors));
+    let origins = Arc::new(NameOrigins::load(&common.join("name_origins.toml"), errors));
+    CommonRules {
+        countries,
+        currencies,
+        taxonomy,
+        gazetteer,
+        origins,
+    }
+}
+
+/// Compiles the regex-heavy files (furniture, and per language dates and money) on threads of
+/// their own; each keeps its diagnostics apart, so that they are still reported in file order.
+fn compile_patterns(dir: &Path, currencies: &Table<CurrencyRow>) -> Compiled {
+    let common = dir.join("common");
+    std::thread::scope(|scope| {
+        let segment = spawn_load(scope, |e| SegmentRules::load(&common.join("furniture.toml"), e));
+        let patterns: Vec<_> = LANGUAGES
+            .iter()
+            .map(|lang| {
+                let d = dir.join(lang);
+                spawn_load(scope, move |e| {
+                    let dates = DateRules::load(&d.join("dates.toml"), e);
+                    let money = MoneyRules::load(&d.join("money.toml"), lang, currencies, e);
+                    (dates, money)
+                })
+            })
+            .collect();
+        (joined(segment), patterns.into_iter().map(joined).collect::<Vec<_>>())
+    })
+}
+
+/// Loads the leader, sector and country rules of `lang` from its folder `d`.
+fn load_language(
+    d: &Path,
+    lang: &str,
+    common: &CommonRules,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<(LeaderRules, SectorRules, CountryRules)> {
+    let leaders = LeaderRules::load(
+        &d.join("names.toml"),
+        common.gazetteer.clone(),
+        common.origins.clone(),
+        errors,
+    );
+    let name_words = leaders.as_ref().map(LeaderRules::name_words).unwrap_or_default();
+    let sectors = SectorRules::load(d, &common.taxonomy, name_words, errors);
+    let countries = CountryRules::build(&common.countries, lang, errors);
+    Some((leaders?, sectors?, countries?))
 }
 
 /// Runs `load` on a thread of `scope`, with a list of its own for the diagnostics.
@@ -209,6 +218,7 @@ fn digest_dir(dir: &Path) -> std::io::Result<String> {
     Ok(format!("{:x}", hasher.finalize()))
 }
 
+/// Adds every file under `dir` except documentation (`.md`) to `out`, recursively.
 fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
@@ -226,4 +236,45 @@ fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 pub fn test_rules() -> &'static RuleSet {
     static RULES: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
     RULES.get_or_init(|| RuleSet::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("rules")).expect("rules load"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Copies the folder `from` to `to`, recursively.
+    fn copy_dir(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let path = entry.unwrap().path();
+            let target = to.join(path.file_name().unwrap());
+            if path.is_dir() {
+                copy_dir(&path, &target);
+            } else {
+                std::fs::copy(&path, &target).unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn problems_in_shared_tables_are_reported_once() {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("rules"), dir.path());
+        let append = |file: &str, line: &str| {
+            let path = dir.path().join(file);
+            let text = std::fs::read_to_string(&path).unwrap();
+            std::fs::write(&path, format!("{}\n{line}\n", text.trim_end())).unwrap();
+        };
+        append("common/countries.csv", "uz,en,name,Nowhere");
+        append("common/sectors.csv", "trade,Trade again,false");
+        let errors = RuleSet::load(dir.path()).unwrap_err().0;
+        let messages: Vec<&str> = errors.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "`uz` is not an ISO 3166-1 alpha-2 code",
+                "duplicate sector id `trade` (first at line 16)"
+            ]
+        );
+    }
 }

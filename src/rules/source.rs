@@ -50,92 +50,100 @@ impl<T> Table<T> {
 /// Reads a CSV rule file with a header row whose columns must be exactly `columns`;
 /// `#` starts a comment line. Bad rows are reported and skipped, good rows returned.
 pub fn read_csv<T: DeserializeOwned>(path: &Path, columns: &[&str], errors: &mut Vec<Diagnostic>) -> Table<T> {
-    let Some(text) = read_text(path, errors) else {
-        return Table {
-            path: path.to_path_buf(),
-            source: String::new(),
-            rows: Vec::new(),
-        };
+    let mut table = Table {
+        path: path.to_path_buf(),
+        source: String::new(),
+        rows: Vec::new(),
     };
-    let line_starts: Vec<usize> = std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-        .collect();
+    let Some(source) = read_text(path, errors) else {
+        return table;
+    };
+    table.source = source;
     let mut reader = csv::ReaderBuilder::new()
         .comment(Some(b'#'))
         .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    match reader.headers() {
-        Ok(headers) => {
-            let found: Vec<&str> = headers.iter().collect();
-            if found != columns {
-                let unknown: Vec<&str> = found.iter().copied().filter(|c| !columns.contains(c)).collect();
-                let header_line = text
-                    .lines()
-                    .position(|l| !l.trim_start().starts_with('#'))
-                    .map(|i| i + 1)
-                    .unwrap_or(1);
-                let message = if unknown.is_empty() {
-                    format!("wrong columns: expected `{}`", columns.join(","))
-                } else {
-                    format!(
-                        "unknown column `{}`: expected `{}`",
-                        unknown.join("`, `"),
-                        columns.join(",")
-                    )
-                };
-                errors.push(
-                    Diagnostic::at(path, &text, header_line, 1, message)
-                        .with_hint(format!("the header row must read `{}`", columns.join(","))),
-                );
-                return Table {
-                    path: path.to_path_buf(),
-                    source: text,
-                    rows: Vec::new(),
-                };
-            }
-        }
-        Err(err) => {
-            errors.push(Diagnostic::file(path, format!("cannot read CSV header: {err}")));
-            return Table {
-                path: path.to_path_buf(),
-                source: text,
-                rows: Vec::new(),
-            };
-        }
+        .from_reader(table.source.as_bytes());
+    if let Err(problem) = check_header(&mut reader, &table.source, columns) {
+        errors.push(match problem {
+            HeaderProblem::Columns(line, message) => Diagnostic::at(path, &table.source, line, 1, message)
+                .with_hint(format!("the header row must read `{}`", columns.join(","))),
+            HeaderProblem::Unreadable(err) => Diagnostic::file(path, format!("cannot read CSV header: {err}")),
+        });
+        return table;
     }
+    table.rows = read_rows(reader, &table.source, path, columns, errors);
+    table
+}
+
+/// What is wrong with a CSV file's header row.
+enum HeaderProblem {
+    /// The columns are not the expected ones: the header's line and the message.
+    Columns(usize, String),
+    /// The header could not be read.
+    Unreadable(csv::Error),
+}
+
+/// Checks that the header row of `text` (read by `reader`) has exactly `columns`.
+fn check_header(reader: &mut csv::Reader<&[u8]>, text: &str, columns: &[&str]) -> Result<(), HeaderProblem> {
+    let headers = reader.headers().map_err(HeaderProblem::Unreadable)?;
+    let found: Vec<&str> = headers.iter().collect();
+    if found == columns {
+        return Ok(());
+    }
+    let unknown: Vec<&str> = found.iter().copied().filter(|c| !columns.contains(c)).collect();
+    let header_line = text
+        .lines()
+        .position(|l| !l.trim_start().starts_with('#'))
+        .map(|i| i + 1)
+        .unwrap_or(1);
+    let message = if unknown.is_empty() {
+        format!("wrong columns: expected `{}`", columns.join(","))
+    } else {
+        format!(
+            "unknown column `{}`: expected `{}`",
+            unknown.join("`, `"),
+            columns.join(",")
+        )
+    };
+    Err(HeaderProblem::Columns(header_line, message))
+}
+
+/// Reads the records after the header, each with its line; bad and malformed rows are
+/// reported and skipped.
+fn read_rows<T: DeserializeOwned>(
+    mut reader: csv::Reader<&[u8]>,
+    text: &str,
+    path: &Path,
+    columns: &[&str],
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Row<T>> {
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let line_of = |p: Option<&csv::Position>| {
+        p.map(|p| record_line(text, &line_starts, p.byte() as usize))
+            .unwrap_or(0)
+    };
     let mut rows = Vec::new();
     for record in reader.records() {
         match record {
             Ok(record) => {
-                let line = record
-                    .position()
-                    .map(|p| record_line(&text, &line_starts, p.byte() as usize))
-                    .unwrap_or(0);
+                let line = line_of(record.position());
                 match record.deserialize::<T>(None) {
                     Ok(value) => rows.push(Row { line, value }),
                     Err(err) => errors.push(
-                        Diagnostic::at(path, &text, line, 1, format!("bad row: {err}"))
+                        Diagnostic::at(path, text, line, 1, format!("bad row: {err}"))
                             .with_hint(format!("each row needs the columns `{}`", columns.join(","))),
                     ),
                 }
             }
-            Err(err) => {
-                let line = err
-                    .position()
-                    .map(|p| record_line(&text, &line_starts, p.byte() as usize))
-                    .unwrap_or(0);
-                errors.push(
-                    Diagnostic::at(path, &text, line, 1, format!("malformed CSV: {err}"))
-                        .with_hint("quote fields that contain commas with double quotes"),
-                );
-            }
+            Err(err) => errors.push(
+                Diagnostic::at(path, text, line_of(err.position()), 1, format!("malformed CSV: {err}"))
+                    .with_hint("quote fields that contain commas with double quotes"),
+            ),
         }
     }
-    Table {
-        path: path.to_path_buf(),
-        source: text,
-        rows,
-    }
+    rows
 }
 
 /// The 1-based line of the CSV record whose position the csv crate reports as `byte`: that

@@ -4,6 +4,7 @@
 
 use super::scan::Scan;
 use super::Found;
+use crate::rules::leaders::name_key;
 
 /// A gazetteer name is looked up over at most this many tokens of a run.
 const MAX_GAZETTEER_TOKENS: usize = 5;
@@ -22,7 +23,7 @@ pub(super) fn gazetteer_people(scan: &Scan) -> Vec<Found> {
 
 /// A gazetteer person found over tokens `a..b`.
 fn person(scan: &Scan, id: usize, (a, b): (usize, usize)) -> Found {
-    let p = &scan.rules.gazetteer.people[id];
+    let p = scan.rules.gazetteer.person(id);
     Found {
         name: p.name.clone(),
         toks: (a, b),
@@ -65,7 +66,7 @@ fn longest_names_in_run(scan: &Scan, a: usize, b: usize, found: &mut Vec<Found>)
         }
         let hit = (k + 1..=(k + MAX_GAZETTEER_TOKENS).min(b)).rev().find_map(|e| {
             let id = if e - k >= 2 {
-                gazetteer.full(&super::name_key(&scan.run_text(k, e)))
+                gazetteer.full(&name_key(&scan.run_text(k, e)))
             } else {
                 gazetteer.short(&scan.toks[k].text)
             };
@@ -88,7 +89,7 @@ mod tests {
     fn names(text: &str) -> Vec<String> {
         let rules = crate::rules::test_rules();
         let lr = &rules.languages["en"];
-        let countries = lr.countries.extract(text);
+        let countries = crate::extract::countries::extract(text, &lr.countries);
         let hits = lr.leaders.titles.find(text);
         let scan = Scan::new(text, &lr.leaders, &countries, &hits);
         gazetteer_people(&scan).into_iter().map(|f| f.name).collect()

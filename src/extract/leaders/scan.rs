@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
-use super::LeaderRules;
 use crate::extract::countries::CountryMention;
+use crate::rules::leaders::LeaderRules;
 use crate::rules::terms::TermHit;
 use crate::text::Span;
 
@@ -20,9 +20,9 @@ pub(super) struct Tok {
     pub joined: bool,
 }
 
-/// Splits `chars` into words (letters and digits, with inner hyphens and apostrophes) and
-/// single punctuation characters.
-pub(super) fn tokenize(chars: &[char]) -> Vec<Tok> {
+/// Splits `chars` into words (letters and digits, with inner hyphens and apostrophes, without
+/// the `possessives` endings) and single punctuation characters.
+pub(super) fn tokenize(chars: &[char], possessives: &[String]) -> Vec<Tok> {
     let mut out: Vec<Tok> = Vec::new();
     let mut i = 0;
     let mut broken = true;
@@ -41,7 +41,7 @@ pub(super) fn tokenize(chars: &[char]) -> Vec<Tok> {
         }
         let (span, text, next) = if c.is_alphanumeric() {
             let end = word_end(chars, i);
-            let (span, text) = word_at(chars, i, end);
+            let (span, text) = word_at(chars, i, end, possessives);
             (span, text, end)
         } else {
             (Span::new(i, i + 1), c.to_string(), i + 1)
@@ -70,14 +70,15 @@ fn word_end(chars: &[char], start: usize) -> usize {
     i
 }
 
-/// The word `start..end`, without a possessive "'s" (which stays outside its span).
-fn word_at(chars: &[char], start: usize, end: usize) -> (Span, String) {
+/// The word `start..end`, without a possessive ending of `possessives` (which stays outside
+/// its span).
+fn word_at(chars: &[char], start: usize, end: usize, possessives: &[String]) -> (Span, String) {
     let mut text: String = chars[start..end].iter().collect();
     let mut span_end = end;
-    for suffix in ["'s", "’s"] {
-        if text.ends_with(suffix) && text.chars().count() > 3 {
+    for suffix in possessives {
+        if text.ends_with(suffix.as_str()) && text.chars().count() > 3 {
             text.truncate(text.len() - suffix.len());
-            span_end -= 2;
+            span_end -= suffix.chars().count();
         }
     }
     (Span::new(start, span_end), text)
@@ -126,7 +127,7 @@ impl<'a> Scan<'a> {
     /// mentions.
     pub fn new(text: &str, rules: &'a LeaderRules, countries: &'a [CountryMention], titles: &[TermHit]) -> Scan<'a> {
         let chars: Vec<char> = text.chars().collect();
-        let toks = tokenize(&chars);
+        let toks = tokenize(&chars, &rules.possessives);
         let tok_country = first_overlapping(&toks, countries.iter().map(|c| c.span));
         let tok_title = first_overlapping(&toks, titles.iter().map(|h| h.span));
         let mut scan = Scan {
@@ -173,9 +174,10 @@ impl<'a> Scan<'a> {
         self.rules.joiners.iter().any(|w| *w == self.toks[k].text)
     }
 
-    /// True when token `k` is "and" or "und".
+    /// True when token `k` joins the last two items of a list (one of the rules'
+    /// `conjunctions`: "and").
     pub fn is_and(&self, k: usize) -> bool {
-        matches!(self.toks[k].text.as_str(), "and" | "und")
+        self.rules.conjunctions.iter().any(|w| *w == self.toks[k].text)
     }
 
     /// The run of name-like tokens starting at token `k`.
@@ -274,7 +276,8 @@ mod tests {
     #[test]
     fn tokens_join_over_one_line_break_not_a_blank_line() {
         let chars: Vec<char> = "President Lee\nMyung-bak's visit.\n\nNext".chars().collect();
-        let toks = tokenize(&chars);
+        let possessives = ["'s".to_owned(), "’s".to_owned()];
+        let toks = tokenize(&chars, &possessives);
         let words: Vec<(&str, bool)> = toks.iter().map(|t| (t.text.as_str(), t.joined)).collect();
         assert_eq!(
             words,

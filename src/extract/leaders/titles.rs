@@ -6,7 +6,8 @@
 use std::collections::{HashMap, HashSet};
 
 use super::scan::{Scan, Tok};
-use super::{Found, FoundIndex, LeaderRules, OfficeMention};
+use super::{Found, FoundIndex, OfficeMention};
+use crate::rules::leaders::LeaderRules;
 use crate::rules::terms::TermHit;
 
 /// An of-phrase after a title ("Deputy Director of the Institute for Strategic and Regional
@@ -348,7 +349,7 @@ impl TitleStage<'_, '_> {
         let full_title = scan.text(scan.toks[t.lo].span.start, scan.toks[phrase.last_non_name].span.end);
         let listed_after = || {
             let s = t.lo.checked_sub(1)?;
-            if !matches!(scan.toks[s].text.as_str(), "," | "and" | "und") {
+            if scan.toks[s].text != "," && !scan.is_and(s) {
                 return None;
             }
             let &i = self.found_until.get(&s)?;
@@ -415,7 +416,7 @@ mod tests {
     fn with_scan<T>(lang: &str, text: &str, f: impl FnOnce(&Scan, &[TermHit]) -> T) -> T {
         let rules = crate::rules::test_rules();
         let lr = &rules.languages[lang];
-        let countries = lr.countries.extract(text);
+        let countries = crate::extract::countries::extract(text, &lr.countries);
         let hits = lr.leaders.titles.find(text);
         let scan = Scan::new(text, &lr.leaders, &countries, &hits);
         f(&scan, &hits)
