@@ -3,23 +3,17 @@
 
 use chrono::NaiveDate;
 
-use crate::extract::countries::CountryMention;
-use crate::extract::money::MoneyMention;
-use crate::extract::sectors::SectorMention;
-use crate::extract::{countries, dates, leaders, money, sectors};
+use crate::extract;
 use crate::input::stream::Article;
 pub use crate::input::Skipped;
 use crate::input::{decode, read, InputFile, DEFAULT_MAX_FILE_SIZE};
 use crate::lang;
-use crate::record::{CountryOut, DateOut, LeaderOut, MentionKind, MentionRow, MoneyOut, Record, SectorOut};
-use crate::resolve::dates as resolve_dates;
-use crate::resolve::leaders as resolve_leaders;
-use crate::resolve::{event, published};
-use crate::rules::dates::DateRules;
-use crate::rules::{LanguageRules, RuleSet};
+use crate::record::build::{self, Placement};
+use crate::record::Record;
+use crate::resolve::{self, StoryContext};
+use crate::rules::RuleSet;
 use crate::segment::{segment, Story};
 use crate::story::StoryText;
-use crate::text::{CharIndex, FileSpan, Span};
 
 /// Settings of a run that decide which records a file gives.
 #[derive(Debug, Clone, Copy)]
@@ -115,32 +109,26 @@ pub struct Document<'a> {
 /// Processes one document: segment → language → extract → resolve → records.
 pub fn process_document(document: Document<'_>, rules: &RuleSet, settings: Settings) -> Vec<Record> {
     let segmented = segment(document.text, &rules.segment);
-    let file = FileText {
-        text: document.text,
-        index: &segmented.index,
-    };
     let digest = segmented.stories.len() > 1;
     segmented
         .stories
         .iter()
-        .map(|story| story_record(&document, story, file, digest, rules, settings))
+        .map(|story| {
+            let placement = Placement {
+                file: document.text,
+                index: &segmented.index,
+                range: story.range,
+            };
+            story_record(&document, story, &placement, digest, rules, settings)
+        })
         .collect()
-}
-
-/// The text of a whole file, for the original text of mentions.
-#[derive(Clone, Copy)]
-struct FileText<'a> {
-    /// The decoded file.
-    text: &'a str,
-    /// Its character index.
-    index: &'a CharIndex,
 }
 
 /// The record of one story of `document`; `digest` when the file holds several stories.
 fn story_record(
     document: &Document<'_>,
     story: &Story,
-    file: FileText<'_>,
+    placement: &Placement<'_>,
     digest: bool,
     rules: &RuleSet,
     settings: Settings,
@@ -151,20 +139,21 @@ fn story_record(
         return record;
     }
     let language = story_language(&mut record, story, document.language);
-    match rules.languages.get(&language) {
-        Some(lr) => {
-            let known = Known {
-                language: &language,
-                published: document.published,
-            };
-            let at = Placed {
-                file,
-                range: story.range,
-            };
-            extract_story(&mut record, story, &at, lr, known, settings)
-        }
-        None => record.warnings.push(format!("unsupported language: {language}")),
-    }
+    let Some(language_rules) = rules.language(&language) else {
+        record.warnings.push(format!("unsupported language: {language}"));
+        return record;
+    };
+    let text = StoryText::new(&story.text);
+    let mentions = extract::story(&text, language_rules);
+    let context = StoryContext {
+        text: &text,
+        lines: &story.lines,
+        title_line: story.title.as_ref().map(|(_, line)| line.within(story.range)),
+        published: document.published,
+        reference: settings.reference_date,
+    };
+    let resolved = resolve::story(mentions, context, language_rules);
+    build::fill(&mut record, resolved, placement, language_rules);
     record
 }
 
@@ -211,224 +200,6 @@ fn story_language(record: &mut Record, story: &Story, given: Option<&str>) -> St
         ));
     }
     detected.code
-}
-
-/// What is known of a story before extraction.
-#[derive(Clone, Copy)]
-struct Known<'a> {
-    /// Its language's ISO 639-1 code.
-    language: &'a str,
-    /// The publication date from outside the text.
-    published: Option<NaiveDate>,
-}
-
-/// A story's place in its file: turns story spans into file offsets and original text.
-struct Placed<'a> {
-    /// The whole file.
-    file: FileText<'a>,
-    /// The story's characters in the file.
-    range: FileSpan,
-}
-
-impl Placed<'_> {
-    /// The file's text (not the story's, whose furniture is blanked) at `span`.
-    fn original(&self, span: Span) -> String {
-        span.in_file(self.range)
-            .slice(self.file.text, self.file.index)
-            .to_owned()
-    }
-
-    /// The file offsets of `span`.
-    fn offsets(&self, span: Span) -> (usize, usize) {
-        let in_file = span.in_file(self.range);
-        (in_file.start, in_file.end)
-    }
-
-    /// The mention row of `kind` at `span`.
-    fn row(&self, kind: MentionKind, span: Span, value: String, rule: &str) -> MentionRow {
-        let (start, end) = self.offsets(span);
-        MentionRow {
-            kind,
-            text: self.original(span),
-            value,
-            start,
-            end,
-            rule: rule.to_owned(),
-        }
-    }
-}
-
-/// Extracts and resolves the mentions of one story into its record, in file offsets.
-fn extract_story(
-    record: &mut Record,
-    story: &Story,
-    at: &Placed<'_>,
-    rules: &LanguageRules,
-    known: Known<'_>,
-    settings: Settings,
-) {
-    let story_text = StoryText::new(&story.text);
-    let text = story.text.as_str();
-    let story_date = add_dates(record, story, &story_text, at, &rules.dates, known.published, settings);
-    let money_mentions = money::extract(&story_text, &rules.money);
-    let country_mentions = countries_outside(countries::extract(text, &rules.countries), &money_mentions);
-    add_leaders(record, text, at, rules, &country_mentions, known.language, story_date);
-    add_money(record, at, money_mentions);
-    add_sectors(record, at, sectors::extract(text, &rules.sectors, known.language), rules);
-    add_countries(record, at, &country_mentions, rules);
-    record
-        .mentions
-        .sort_by(|a, b| a.start.cmp(&b.start).then(a.end.cmp(&b.end)).then(a.kind.cmp(&b.kind)));
-}
-
-/// Dates: published date, resolved mentions and the event date. Returns the date the story is
-/// about, for resolving who held an office.
-fn add_dates(
-    record: &mut Record,
-    story: &Story,
-    story_text: &StoryText<'_>,
-    at: &Placed<'_>,
-    rules: &DateRules,
-    given_published: Option<NaiveDate>,
-    settings: Settings,
-) -> Option<NaiveDate> {
-    let text = story_text.text();
-    let date_mentions = dates::extract(story_text, rules);
-    let printed = published::published(&date_mentions, &story.lines, text, rules);
-    let published_date = printed.map(|(_, d)| d).or(given_published);
-    let resolved = resolve_dates::resolve(&date_mentions, published_date, settings.reference_date);
-    let title_line = story.title.as_ref().map(|(_, line)| line.within(story.range));
-    let lead = event::lead(text, &story.lines, title_line, rules);
-    record.published = published_date.map(|d| d.format("%Y-%m-%d").to_string());
-    let printed_line = printed.map(|(line, _)| line);
-    record.event_date = event::event_date(&resolved, lead, text, rules, printed_line, published_date);
-    for d in &resolved {
-        let (start, end) = at.offsets(d.span);
-        let out = DateOut {
-            text: at.original(d.span),
-            start,
-            end,
-            value: d.value.clone(),
-            kind: d.kind.as_str().into(),
-            year_source: d.year_source.as_str().into(),
-            rule: d.rule.clone(),
-        };
-        record
-            .mentions
-            .push(at.row(MentionKind::Date, d.span, out.value.clone(), &out.rule));
-        record.dates.push(out);
-    }
-    resolve_dates::story_date(published_date, &resolved)
-}
-
-/// The country mentions that are not part of a money mention ("Kazakhstan tenge"). Money
-/// mentions are disjoint and in text order, so the one that could hold a country mention is
-/// found by binary search.
-fn countries_outside(countries: Vec<CountryMention>, money: &[MoneyMention]) -> Vec<CountryMention> {
-    let inside_money = |span: &Span| {
-        let at = money.partition_point(|m| m.span.end < span.end);
-        money.get(at).is_some_and(|m| m.span.contains(span))
-    };
-    countries.into_iter().filter(|c| !inside_money(&c.span)).collect()
-}
-
-/// Leaders: people found by the extractor, with the offices they held on the story's date.
-fn add_leaders(
-    record: &mut Record,
-    text: &str,
-    at: &Placed<'_>,
-    rules: &LanguageRules,
-    countries: &[CountryMention],
-    lang: &str,
-    story_date: Option<NaiveDate>,
-) {
-    let found = leaders::extract(text, &rules.leaders, countries, lang);
-    let mut people = found.people;
-    resolve_leaders::resolve_offices(&mut people, &found.offices, rules.leaders.gazetteer(), story_date);
-    for l in &people {
-        let (start, end) = at.offsets(l.span);
-        let out = LeaderOut {
-            name: l.name.clone(),
-            text: at.original(l.span),
-            title: l.title.clone(),
-            country: l.country.clone(),
-            mentions: l.mentions,
-            start,
-            end,
-            rule: l.rule.clone(),
-        };
-        for span in &l.spans {
-            record
-                .mentions
-                .push(at.row(MentionKind::Leader, *span, out.name.clone(), &out.rule));
-        }
-        record.leaders.push(out);
-    }
-}
-
-/// Money: every amount, in text order.
-fn add_money(record: &mut Record, at: &Placed<'_>, mentions: Vec<MoneyMention>) {
-    for m in mentions {
-        let (start, end) = at.offsets(m.span);
-        let out = MoneyOut {
-            text: at.original(m.span),
-            start,
-            end,
-            amount: m.amount,
-            amount_max: m.amount_max,
-            currency: m.currency,
-            qualifier: m.qualifier,
-            rule: m.rule,
-        };
-        record
-            .mentions
-            .push(at.row(MentionKind::Money, m.span, out.value(), &out.rule));
-        record.money.push(out);
-    }
-}
-
-/// Sectors: one entry per sector, with its count and distinct terms, in order of first mention.
-fn add_sectors(record: &mut Record, at: &Placed<'_>, mentions: Vec<SectorMention>, rules: &LanguageRules) {
-    for s in mentions {
-        record
-            .mentions
-            .push(at.row(MentionKind::Sector, s.span, s.sector.clone(), &s.rule));
-        let index = match record.sectors.iter().position(|o| o.id == s.sector) {
-            Some(i) => i,
-            None => {
-                record.sectors.push(SectorOut {
-                    label: rules.sectors.labels.get(&s.sector).cloned().unwrap_or_default(),
-                    id: s.sector.clone(),
-                    mentions: 0,
-                    evidence: Vec::new(),
-                    rule: s.rule.clone(),
-                });
-                record.sectors.len() - 1
-            }
-        };
-        let entry = &mut record.sectors[index];
-        entry.mentions += 1;
-        if !entry.evidence.contains(&s.term) {
-            entry.evidence.push(s.term);
-        }
-    }
-}
-
-/// Countries: one entry per country, with its count, in order of first mention.
-fn add_countries(record: &mut Record, at: &Placed<'_>, mentions: &[CountryMention], rules: &LanguageRules) {
-    for c in mentions {
-        record
-            .mentions
-            .push(at.row(MentionKind::Country, c.span, c.code.clone(), &c.rule));
-        match record.countries.iter_mut().find(|o| o.code == c.code) {
-            Some(o) => o.mentions += 1,
-            None => record.countries.push(CountryOut {
-                code: c.code.clone(),
-                name: rules.countries.names.get(&c.code).cloned().unwrap_or_default(),
-                mentions: 1,
-            }),
-        }
-    }
 }
 
 #[cfg(test)]

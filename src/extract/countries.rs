@@ -2,6 +2,7 @@
 //! mention count. The terms and their forms come from [`crate::rules::countries`].
 
 use crate::rules::countries::{CountryRules, EXCLUDED};
+use crate::story::StoryText;
 use crate::text::{slice, CharIndex, Span};
 
 /// A country mention.
@@ -16,17 +17,15 @@ pub struct CountryMention {
 }
 
 /// Finds every country mention in `text`.
-pub fn extract(text: &str, rules: &CountryRules) -> Vec<CountryMention> {
-    let index = (!rules.before_names.is_empty()).then(|| CharIndex::new(text));
+pub fn extract(story: &StoryText, rules: &CountryRules) -> Vec<CountryMention> {
+    let (text, index) = (story.text(), story.index());
+    let given_names = !rules.before_names.is_empty();
     rules
         .matcher
-        .find(text)
+        .find_in(story.matching(rules.matcher.case_insensitive()))
         .into_iter()
         .filter(|hit| {
-            rules.codes[hit.term].1 != EXCLUDED
-                && !index
-                    .as_ref()
-                    .is_some_and(|index| is_given_name(rules, text, index, hit.span))
+            rules.codes[hit.term].1 != EXCLUDED && !(given_names && is_given_name(rules, text, index, hit.span))
         })
         .map(|hit| {
             let (code, rule) = &rules.codes[hit.term];
@@ -88,10 +87,13 @@ mod tests {
     fn table_of_english_and_german_countries() {
         let rules = crate::rules::test_rules();
         for (lang, text, want) in CASES {
-            let got: Vec<String> = super::extract(text, &rules.languages[*lang].countries)
-                .into_iter()
-                .map(|c| c.code)
-                .collect();
+            let got: Vec<String> = super::extract(
+                &crate::story::StoryText::new(text),
+                &rules.language(lang).unwrap().countries,
+            )
+            .into_iter()
+            .map(|c| c.code)
+            .collect();
             assert_eq!(got, *want, "{lang}: {text}");
         }
     }

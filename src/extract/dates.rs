@@ -640,7 +640,7 @@ mod tests {
         let published = NaiveDate::from_ymd_opt(2024, 6, 14);
         let reference = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
         for (lang, text, want) in CASES {
-            let found = extract(&StoryText::new(text), &rules.languages[*lang].dates);
+            let found = extract(&StoryText::new(text), &rules.language(lang).unwrap().dates);
             let values: Vec<String> = resolve(&found, published, reference)
                 .into_iter()
                 .map(|d| d.value)

@@ -307,7 +307,7 @@ mod table_tests {
     fn table_of_english_and_german_amounts() {
         let rules = crate::rules::test_rules();
         for (lang, text, want) in CASES {
-            let got: Vec<String> = extract(&StoryText::new(text), &rules.languages[*lang].money)
+            let got: Vec<String> = extract(&StoryText::new(text), &rules.language(lang).unwrap().money)
                 .into_iter()
                 .map(|m| {
                     let max = m.amount_max.map(|x| format!("-{x}")).unwrap_or_default();
@@ -393,7 +393,7 @@ mod digit_properties {
                 ("de", format!("Der Fonds hält {printed} Millionen Euro in Anleihen."))
             };
             let expected = Decimal::from_str(&format!("{whole}.{decimals}0")).unwrap() * Decimal::from(1_000_000);
-            let found = extract(&StoryText::new(&text), &rules.languages[lang].money);
+            let found = extract(&StoryText::new(&text), &rules.language(lang).unwrap().money);
             prop_assert_eq!(found.len(), 1, "{}", text);
             prop_assert_eq!(found[0].amount, expected.normalize(), "{}", text);
         }

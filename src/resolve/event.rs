@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 
 use super::dates::{DateKind, ResolvedDate, YearSource};
 use crate::rules::dates::DateRules;
+use crate::story::StoryText;
 use crate::text::Span;
 
 /// The event date: the first day or month date in the story's lead that stands in its first
@@ -13,12 +14,12 @@ use crate::text::Span;
 pub fn event_date(
     resolved: &[ResolvedDate],
     lead: Span,
-    text: &str,
+    story: &StoryText,
     rules: &DateRules,
     published_line: Option<Span>,
     published: Option<NaiveDate>,
 ) -> Option<String> {
-    let chars: Vec<char> = text.chars().collect();
+    let chars = story.chars();
     let candidates = resolved
         .iter()
         .filter(|d| lead.contains(&d.span))
@@ -28,13 +29,13 @@ pub fn event_date(
         .filter(|d| !(d.kind == DateKind::Relative && d.year_source == YearSource::Reference));
     // Where the lead's first sentence ends, found once.
     let first_end = (lead.start..lead.end)
-        .find(|&i| is_sentence_end(&chars, i, rules))
+        .find(|&i| is_sentence_end(chars, i, rules))
         .unwrap_or(lead.end);
     for d in candidates {
         let Some(value) = event_value(d) else {
             continue;
         };
-        let (start, sentence) = sentence_around(&chars, lead, d.span, rules);
+        let (start, sentence) = sentence_around(chars, lead, d.span, rules);
         let sentence = sentence.to_lowercase();
         // The lead's first sentence is the news itself; later ones must name an event.
         let first = start <= first_end;
@@ -120,8 +121,8 @@ const LEAD_SENTENCES: usize = 4;
 
 /// The story's lead: from the first body line (skipping the title line, headline-like lines and
 /// broadcast cues in brackets such as "[Anchor Lead]") through its first four sentences.
-pub fn lead(text: &str, lines: &[Span], title: Option<Span>, rules: &DateRules) -> Span {
-    let chars: Vec<char> = text.chars().collect();
+pub fn lead(story: &StoryText, lines: &[Span], title: Option<Span>, rules: &DateRules) -> Span {
+    let chars = story.chars();
     let is_body = |l: &Span| {
         let line: String = chars[l.start..l.end].iter().collect();
         let line = line.trim();
@@ -137,7 +138,7 @@ pub fn lead(text: &str, lines: &[Span], title: Option<Span>, rules: &DateRules) 
     let mut i = first.start;
     let limit = chars.len();
     while i < limit {
-        if is_sentence_end(&chars, i, rules) {
+        if is_sentence_end(chars, i, rules) {
             sentences += 1;
             if sentences == LEAD_SENTENCES {
                 return Span::new(first.start, i + 1);
@@ -151,6 +152,7 @@ pub fn lead(text: &str, lines: &[Span], title: Option<Span>, rules: &DateRules) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lang::Lang;
 
     #[test]
     fn event_cues_start_words() {
@@ -166,7 +168,7 @@ mod tests {
             let lang = if text.contains("Mai") { "de" } else { "en" };
             let chars: Vec<char> = text.chars().collect();
             (0..chars.len())
-                .filter(|&i| is_sentence_end(&chars, i, &rules.languages[lang].dates))
+                .filter(|&i| is_sentence_end(&chars, i, &rules.language(lang).unwrap().dates))
                 .collect()
         };
         assert_eq!(ends("They met on Feb. 22. Then left."), vec![19, 30]);
@@ -190,7 +192,12 @@ mod tests {
                 .collect()
         };
         let rules = crate::rules::test_rules();
-        let lead = lead(text, &lines, Some(lines[0]), &rules.languages["en"].dates);
+        let lead = lead(
+            &StoryText::new(text),
+            &lines,
+            Some(lines[0]),
+            &rules.languages[&Lang::En].dates,
+        );
         let got: String = text.chars().skip(lead.start).take(lead.len()).collect();
         assert_eq!(got, "On 14 June, they met. It was warm. Talks followed. Then lunch.");
     }

@@ -49,12 +49,12 @@ mod tests {
 
     fn leaders_on(text: &str, lang: &str, date: Option<NaiveDate>) -> Vec<String> {
         let rules = crate::rules::test_rules();
-        let lr = &rules.languages[lang];
+        let lr = &rules.language(lang).unwrap();
+        let story = crate::story::StoryText::new(text);
         let found = extract(
-            text,
+            &story,
             &lr.leaders,
-            &crate::extract::countries::extract(text, &lr.countries),
-            lang,
+            &crate::extract::countries::extract(&story, &lr.countries),
         );
         let mut people = found.people;
         resolve_offices(&mut people, &found.offices, lr.leaders.gazetteer(), date);

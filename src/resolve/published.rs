@@ -14,6 +14,7 @@ use chrono::NaiveDate;
 
 use crate::extract::dates::{DateExpr, DateMention, Ymd};
 use crate::rules::dates::DateRules;
+use crate::story::StoryText;
 use crate::text::{lower_words, Span};
 
 /// A publication date stands within this many characters of the start of its line, and a
@@ -32,8 +33,13 @@ const MAX_BYLINE_WORDS: usize = 4;
 
 /// The publication date and the span of the mention that prints it. `lines` are the story's
 /// line spans; `text` is the story text.
-pub fn published(mentions: &[DateMention], lines: &[Span], text: &str, rules: &DateRules) -> Option<(Span, NaiveDate)> {
-    let chars: Vec<char> = text.chars().collect();
+pub fn published(
+    mentions: &[DateMention],
+    lines: &[Span],
+    story: &StoryText,
+    rules: &DateRules,
+) -> Option<(Span, NaiveDate)> {
+    let chars = story.chars();
     let blank = |l: &Span| chars[l.start..l.end].iter().all(|c| c.is_whitespace());
     // Rank of each line among the non-blank ones.
     let mut ranks = Vec::with_capacity(lines.len());
@@ -195,11 +201,12 @@ fn separates(after: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lang::Lang;
 
     #[test]
     fn a_date_after_a_byline_is_published() {
         let rules = crate::rules::test_rules();
-        let (en, de) = (&rules.languages["en"].dates, &rules.languages["de"].dates);
+        let (en, de) = (&rules.languages[&Lang::En].dates, &rules.languages[&Lang::De].dates);
         for (before, rules, want) in [
             ("By: Bloomberg ", en, true),
             ("Written by Jane Smith, ", en, true),
@@ -247,8 +254,9 @@ mod tests {
         } else {
             "en"
         };
-        let rules = &rules.languages[lang].dates;
-        let mentions = crate::extract::dates::extract(&crate::story::StoryText::new(text), rules);
+        let rules = &rules.language(lang).unwrap().dates;
+        let story = StoryText::new(text);
+        let mentions = crate::extract::dates::extract(&story, rules);
         let mut lines = Vec::new();
         let mut start = 0;
         for line in text.split('\n') {
@@ -256,7 +264,7 @@ mod tests {
             lines.push(Span::new(start, start + n));
             start += n + 1;
         }
-        published(&mentions, &lines, text, rules).map(|(_, d)| d.to_string())
+        published(&mentions, &lines, &story, rules).map(|(_, d)| d.to_string())
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! per language into one term matcher. English terms match as whole words; German names may
 //! take a genitive -s and German adjective stems their inflection endings.
 
+use crate::lang::Lang;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -73,7 +74,7 @@ impl CountryTables {
         let names = countries
             .rows
             .iter()
-            .filter(|row| row.value.lang == "en" && row.value.kind == "name")
+            .filter(|row| row.value.lang == Lang::En.code() && row.value.kind == "name")
             .map(|row| (row.value.code.clone(), row.value.term.clone()))
             .collect();
         CountryTables {
@@ -100,8 +101,8 @@ fn check_country_row(table: &Table<CountryRow>, row: &Row<CountryRow>) -> Result
             "kind is one of name, alias, adjective, demonym",
         ));
     }
-    if r.lang != "en" && r.lang != "de" {
-        return Err(at(format!("unknown language `{}`", r.lang), "lang is en or de"));
+    if Lang::from_code(&r.lang).is_none() {
+        return Err(at(format!("unknown language `{}`", r.lang), &languages_hint()));
     }
     if r.term.trim().is_empty() {
         return Err(at("empty term".into(), "write the name as it appears in text"));
@@ -112,11 +113,11 @@ fn check_country_row(table: &Table<CountryRow>, row: &Row<CountryRow>) -> Result
 /// Reports the rows of `country_exclusions.csv` whose language is not a known one.
 fn check_exclusion_languages(table: &Table<CountryExclusionRow>, errors: &mut Vec<Diagnostic>) {
     for row in &table.rows {
-        if row.value.lang != "en" && row.value.lang != "de" {
+        if Lang::from_code(&row.value.lang).is_none() {
             errors.push(
                 table
                     .error(row.line, format!("unknown language `{}`", row.value.lang))
-                    .with_hint("lang is en or de"),
+                    .with_hint(languages_hint()),
             );
         }
     }
@@ -147,7 +148,7 @@ struct LanguageTerms {
 impl CountryRules {
     /// Builds the matcher for `lang` from the checked tables; reports terms listed for two
     /// countries and codes without an English name.
-    pub fn build(tables: &CountryTables, lang: &str, errors: &mut Vec<Diagnostic>) -> Option<CountryRules> {
+    pub fn build(tables: &CountryTables, lang: Lang, errors: &mut Vec<Diagnostic>) -> Option<CountryRules> {
         let before = errors.len();
         let mut compiled = LanguageTerms::default();
         compiled.add_country_terms(&tables.countries, lang, errors);
@@ -180,9 +181,9 @@ impl CountryRules {
 
 impl LanguageTerms {
     /// Adds the forms of every term of `lang`, reporting a term listed for two countries.
-    fn add_country_terms(&mut self, table: &Table<CountryRow>, lang: &str, errors: &mut Vec<Diagnostic>) {
+    fn add_country_terms(&mut self, table: &Table<CountryRow>, lang: Lang, errors: &mut Vec<Diagnostic>) {
         let mut seen: BTreeMap<&str, (&str, usize)> = BTreeMap::new();
-        for row in table.rows.iter().filter(|row| row.value.lang == lang) {
+        for row in table.rows.iter().filter(|row| row.value.lang == lang.code()) {
             let r = &row.value;
             if let Some((other, line)) = seen.get(r.term.as_str()) {
                 if *other != r.code {
@@ -213,8 +214,8 @@ impl LanguageTerms {
     }
 
     /// Adds the excluded phrases of `lang`; a phrase ending in ` *` is a given name instead.
-    fn add_exclusions(&mut self, table: &Table<CountryExclusionRow>, lang: &str) {
-        for row in table.rows.iter().filter(|r| r.value.lang == lang) {
+    fn add_exclusions(&mut self, table: &Table<CountryExclusionRow>, lang: Lang) {
+        for row in table.rows.iter().filter(|r| r.value.lang == lang.code()) {
             if let Some(term) = row.value.phrase.strip_suffix(" *") {
                 self.before_names.push(term.to_owned());
                 continue;
@@ -232,8 +233,8 @@ impl LanguageTerms {
 /// The forms a row's term matches in `lang`: German adjectives with their endings (also
 /// capitalised), German names with a genitive -s, anything else as written (and an
 /// abbreviation such as "U.S." also without its last full stop).
-fn term_forms(r: &CountryRow, lang: &str) -> Vec<(String, Ending)> {
-    let german = lang == "de";
+fn term_forms(r: &CountryRow, lang: Lang) -> Vec<(String, Ending)> {
+    let german = lang == Lang::De;
     let mut forms = Vec::new();
     match (german, r.kind.as_str()) {
         (true, "adjective") => {
@@ -275,4 +276,9 @@ fn check_english_names(codes: &[(String, String)], tables: &CountryTables, error
             .with_hint("add a row `CODE,en,name,Short Name`"),
         );
     }
+}
+/// The hint for an unknown language: the codes of the supported ones.
+pub(crate) fn languages_hint() -> String {
+    let codes: Vec<&str> = Lang::ALL.iter().map(|l| l.code()).collect();
+    format!("lang is {}", codes.join(" or "))
 }

@@ -532,6 +532,7 @@ pub fn days_in_month(year: i32, month: u32) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lang::Lang;
 
     #[test]
     fn holiday_days_parse_or_explain() {
@@ -554,7 +555,7 @@ mod tests {
 
     #[test]
     fn words_are_looked_up_in_any_case_and_spacing() {
-        let rules = &crate::rules::test_rules().languages["en"].dates;
+        let rules = &crate::rules::test_rules().languages[&Lang::En].dates;
         assert_eq!(rules.month("JUNE"), Some(6));
         assert_eq!(rules.weekday("monday"), Some(0));
         assert_eq!(rules.relative_day("YESTERDAY"), Some(-1));

@@ -19,6 +19,7 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
+use crate::lang::Lang;
 use crate::segment::SegmentRules;
 use countries::{CountryRules, CountryTables};
 use dates::DateRules;
@@ -27,9 +28,6 @@ use leaders::{Gazetteer, LeaderRow, LeaderRules, NameOrigins, LEADER_COLUMNS};
 use money::{check_currencies, CurrencyRow, MoneyRules};
 use sectors::{SectorRules, Taxonomy};
 use source::{read_csv, Table};
-
-/// The languages that have rule sets.
-pub const LANGUAGES: [&str; 2] = ["en", "de"];
 
 /// The compiled rules of one language.
 #[derive(Debug)]
@@ -55,8 +53,8 @@ pub struct RuleSet {
     pub digest: String,
     /// Furniture and story segmentation.
     pub segment: SegmentRules,
-    /// Per-language rules by ISO 639-1 code.
-    pub languages: BTreeMap<String, LanguageRules>,
+    /// Per-language rules.
+    pub languages: BTreeMap<Lang, LanguageRules>,
     /// Number of people in the gazetteer.
     pub gazetteer_size: usize,
 }
@@ -83,6 +81,11 @@ type Compiled = (
 );
 
 impl RuleSet {
+    /// The rules of the language with ISO 639-1 code `code`, if it is supported.
+    pub fn language(&self, code: &str) -> Option<&LanguageRules> {
+        Lang::from_code(code).and_then(|lang| self.languages.get(&lang))
+    }
+
     /// Loads every rule file under `dir`; on any problem returns all of them.
     pub fn load(dir: &Path) -> Result<RuleSet, RuleErrors> {
         if !dir.is_dir() {
@@ -96,9 +99,9 @@ impl RuleSet {
         let ((segment, segment_errors), compiled) = compile_patterns(dir, &common.currencies);
         errors.splice(0..0, segment_errors);
         let mut languages = BTreeMap::new();
-        for (lang, ((dates, money), pattern_errors)) in LANGUAGES.iter().zip(compiled) {
+        for (lang, ((dates, money), pattern_errors)) in Lang::ALL.into_iter().zip(compiled) {
             errors.extend(pattern_errors);
-            let rest = load_language(&dir.join(lang), lang, &common, &mut errors);
+            let rest = load_language(&dir.join(lang.code()), lang, &common, &mut errors);
             if let (Some(dates), Some(money), Some((leaders, sectors, countries))) = (dates, money, rest) {
                 let rules = LanguageRules {
                     dates,
@@ -107,7 +110,7 @@ impl RuleSet {
                     sectors,
                     countries,
                 };
-                languages.insert(lang.to_string(), rules);
+                languages.insert(lang, rules);
             }
         }
         if !errors.is_empty() {
@@ -150,10 +153,10 @@ fn compile_patterns(dir: &Path, currencies: &Table<CurrencyRow>) -> Compiled {
     let common = dir.join("common");
     std::thread::scope(|scope| {
         let segment = spawn_load(scope, |e| SegmentRules::load(&common.join("furniture.toml"), e));
-        let patterns: Vec<_> = LANGUAGES
-            .iter()
+        let patterns: Vec<_> = Lang::ALL
+            .into_iter()
             .map(|lang| {
-                let d = dir.join(lang);
+                let d = dir.join(lang.code());
                 spawn_load(scope, move |e| {
                     let dates = DateRules::load(&d.join("dates.toml"), e);
                     let money = MoneyRules::load(&d.join("money.toml"), lang, currencies, e);
@@ -168,18 +171,19 @@ fn compile_patterns(dir: &Path, currencies: &Table<CurrencyRow>) -> Compiled {
 /// Loads the leader, sector and country rules of `lang` from its folder `d`.
 fn load_language(
     d: &Path,
-    lang: &str,
+    lang: Lang,
     common: &CommonRules,
     errors: &mut Vec<Diagnostic>,
 ) -> Option<(LeaderRules, SectorRules, CountryRules)> {
     let leaders = LeaderRules::load(
         &d.join("names.toml"),
+        lang,
         common.gazetteer.clone(),
         common.origins.clone(),
         errors,
     );
     let name_words = leaders.as_ref().map(LeaderRules::name_words).unwrap_or_default();
-    let sectors = SectorRules::load(d, &common.taxonomy, name_words, errors);
+    let sectors = SectorRules::load(d, lang, &common.taxonomy, name_words, errors);
     let countries = CountryRules::build(&common.countries, lang, errors);
     Some((leaders?, sectors?, countries?))
 }

@@ -2,6 +2,7 @@
 //! checked and compiled into [`MoneyRules`] — the patterns, and the currency, scale, number
 //! and qualifier words that `extract::money` reads matches with.
 
+use crate::lang::Lang;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -47,6 +48,9 @@ pub struct MoneyFile {
     pub patterns: Vec<PatternSpec>,
 }
 
+/// The `lang` of a currency row that holds in every language.
+pub const ANY_LANGUAGE: &str = "any";
+
 /// Compiled money rules for one language.
 #[derive(Debug)]
 pub struct MoneyRules {
@@ -74,7 +78,7 @@ impl MoneyRules {
     /// Loads `path` for language `lang`, using the currency rows for `lang` and `any`.
     pub fn load(
         path: &Path,
-        lang: &str,
+        lang: Lang,
         currencies: &Table<CurrencyRow>,
         errors: &mut Vec<Diagnostic>,
     ) -> Option<MoneyRules> {
@@ -88,7 +92,7 @@ impl MoneyRules {
             .rows
             .iter()
             .map(|r| &r.value)
-            .filter(|r| r.lang == lang || r.lang == "any")
+            .filter(|r| r.lang == lang.code() || r.lang == ANY_LANGUAGE)
             .collect();
         let mut ph = currency_placeholders(&mine, &file.not_markers);
         amount_placeholders(&file, &mut ph);
@@ -270,8 +274,10 @@ pub fn check_currencies(table: &Table<CurrencyRow>, errors: &mut Vec<Diagnostic>
                 "use three upper-case letters, e.g. USD",
             ));
         }
-        if !["any", "en", "de"].contains(&r.lang.as_str()) {
-            errors.push(at(format!("unknown language `{}`", r.lang), "lang is any, en or de"));
+        if r.lang != ANY_LANGUAGE && Lang::from_code(&r.lang).is_none() {
+            let codes: Vec<&str> = Lang::ALL.iter().map(|l| l.code()).collect();
+            let hint = format!("lang is {ANY_LANGUAGE}, {}", codes.join(" or "));
+            errors.push(at(format!("unknown language `{}`", r.lang), &hint));
         }
         if !["code", "symbol", "name"].contains(&r.kind.as_str()) {
             errors.push(at(format!("unknown kind `{}`", r.kind), "kind is code, symbol or name"));
@@ -280,7 +286,7 @@ pub fn check_currencies(table: &Table<CurrencyRow>, errors: &mut Vec<Diagnostic>
         let key = (r.lang.clone(), term.clone());
         // A term under `any` applies to every language, so it conflicts with the same term
         // under any language, and the other way round.
-        let clash = if r.lang == "any" {
+        let clash = if r.lang == ANY_LANGUAGE {
             seen.iter().find(|((_, t), _)| *t == term).map(|(_, v)| v)
         } else {
             seen.get(&key).or_else(|| seen.get(&("any".to_owned(), term.clone())))
@@ -301,10 +307,11 @@ pub fn check_currencies(table: &Table<CurrencyRow>, errors: &mut Vec<Diagnostic>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lang::Lang;
 
     #[test]
     fn terms_are_looked_up_in_any_case_and_spacing() {
-        let rules = &crate::rules::test_rules().languages["en"].money;
+        let rules = &crate::rules::test_rules().languages[&Lang::En].money;
         assert_eq!(rules.currency("us$"), Some("USD"));
         assert_eq!(rules.currency("US Dollar"), Some("USD"));
         assert_eq!(rules.scale("Billion"), Some(9));
@@ -330,7 +337,7 @@ mod tests {
             rows: Vec::new(),
         };
         let mut errors = Vec::new();
-        assert!(MoneyRules::load(&path, "en", &currencies, &mut errors).is_none());
+        assert!(MoneyRules::load(&path, Lang::En, &currencies, &mut errors).is_none());
         let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
         assert_eq!(
             messages,

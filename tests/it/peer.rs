@@ -222,7 +222,7 @@ fn peer_dates_conformance() {
     let mut failures = Vec::new();
     let mut known = BTreeSet::new();
     for lang in LANGS {
-        let lr = &rules.languages[lang];
+        let lr = &rules.language(lang).unwrap();
         let dir = peer_dir().join(lang);
         let mut by_tier: BTreeMap<&str, Counts> = BTreeMap::new();
         let mut total = Counts::default();
@@ -369,7 +369,7 @@ fn peer_money_conformance() {
     let mut failures = Vec::new();
     let mut known = BTreeSet::new();
     for lang in LANGS {
-        let lr = &rules.languages[lang];
+        let lr = &rules.language(lang).unwrap();
         let dir = peer_dir().join(lang);
         let mut counts = Counts::default();
         let (mut suite, mut excluded, mut no_currency) = (0, 0, 0);

@@ -85,13 +85,16 @@ fn longest_names_in_run(scan: &Scan, a: usize, b: usize, found: &mut Vec<Found>)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lang::Lang;
+    use crate::story::StoryText;
 
     fn names(text: &str) -> Vec<String> {
         let rules = crate::rules::test_rules();
-        let lr = &rules.languages["en"];
-        let countries = crate::extract::countries::extract(text, &lr.countries);
+        let lr = &rules.languages[&Lang::En];
+        let story = StoryText::new(text);
+        let countries = crate::extract::countries::extract(&story, &lr.countries);
         let hits = lr.leaders.titles.find(text);
-        let scan = Scan::new(text, &lr.leaders, &countries, &hits);
+        let scan = Scan::new(&story, &lr.leaders, &countries, &hits);
         gazetteer_people(&scan).into_iter().map(|f| f.name).collect()
     }
 

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use super::countries::CountryMention;
 use crate::rules::leaders::LeaderRules;
+use crate::story::StoryText;
 use crate::text::Span;
 
 mod known;
@@ -113,11 +114,11 @@ impl FoundIndex {
 /// countries from names and to read a title's country. The stages: tokens and name runs
 /// (`scan`), gazetteer people (`known`), people next to titles with their countries
 /// (`titles`), and mentions grouped by person (`people`).
-pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], lang: &str) -> Leaders {
-    let title_hits = rules.titles.find(text);
-    let scan = scan::Scan::new(text, rules, countries, &title_hits);
+pub fn extract(story: &StoryText, rules: &LeaderRules, countries: &[CountryMention]) -> Leaders {
+    let title_hits = rules.titles.find_in(story.matching(rules.titles.case_insensitive()));
+    let scan = scan::Scan::new(story, rules, countries, &title_hits);
     let found = known::gazetteer_people(&scan);
-    let (found, offices) = titles::title_people(&scan, &title_hits, found, lang);
+    let (found, offices) = titles::title_people(&scan, &title_hits, found);
     Leaders {
         people: people::group(&scan, found),
         offices,
@@ -128,6 +129,7 @@ pub fn extract(text: &str, rules: &LeaderRules, countries: &[CountryMention], la
 mod tests {
     use super::*;
     use crate::extract::countries;
+    use crate::lang::Lang;
 
     /// (language, text, expected (name, country) in order of first mention).
     type Case = (
@@ -183,9 +185,10 @@ mod tests {
     fn table_of_english_and_german_leaders() {
         let rules = crate::rules::test_rules();
         for (lang, text, want) in CASES {
-            let lr = &rules.languages[*lang];
-            let countries = countries::extract(text, &lr.countries);
-            let got: Vec<(String, Option<String>)> = extract(text, &lr.leaders, &countries, lang)
+            let lr = &rules.language(lang).unwrap();
+            let story = StoryText::new(text);
+            let countries = countries::extract(&story, &lr.countries);
+            let got: Vec<(String, Option<String>)> = extract(&story, &lr.leaders, &countries)
                 .people
                 .into_iter()
                 .map(|l| (l.name, l.country))
@@ -202,15 +205,17 @@ mod tests {
     fn surname_mentions_are_counted() {
         let rules = crate::rules::test_rules();
         let text = "President Kassym-Jomart Tokayev arrived. Tokayev then met the press; Tokayev left.";
-        let lr = &rules.languages["en"];
-        let leaders = extract(text, &lr.leaders, &countries::extract(text, &lr.countries), "en").people;
+        let lr = &rules.languages[&Lang::En];
+        let story = StoryText::new(text);
+        let leaders = extract(&story, &lr.leaders, &countries::extract(&story, &lr.countries)).people;
         assert_eq!(leaders.len(), 1);
         assert_eq!(leaders[0].mentions, 3);
         assert_eq!(leaders[0].title.as_deref(), Some("President"));
 
         let text = "Der Präsident der Bahn, Wladimir Jakunin, kam. Jakunin sagte dann mehr.";
-        let lr = &rules.languages["de"];
-        let leaders = extract(text, &lr.leaders, &countries::extract(text, &lr.countries), "de").people;
+        let lr = &rules.languages[&Lang::De];
+        let story = StoryText::new(text);
+        let leaders = extract(&story, &lr.leaders, &countries::extract(&story, &lr.countries)).people;
         assert_eq!((leaders[0].name.as_str(), leaders[0].mentions), ("Vladimir Yakunin", 2));
     }
 }

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use crate::extract::countries::CountryMention;
 use crate::rules::leaders::LeaderRules;
 use crate::rules::terms::TermHit;
+use crate::story::StoryText;
 use crate::text::Span;
 
 /// A word or a single punctuation character of the story.
@@ -106,7 +107,7 @@ fn first_overlapping(toks: &[Tok], spans: impl Iterator<Item = Span>) -> HashMap
 /// A story read into tokens, with what the later stages ask of them.
 pub(super) struct Scan<'a> {
     /// The story text as characters.
-    pub chars: Vec<char>,
+    pub chars: &'a [char],
     /// Its tokens.
     pub toks: Vec<Tok>,
     /// The language's rules.
@@ -125,9 +126,14 @@ pub(super) struct Scan<'a> {
 impl<'a> Scan<'a> {
     /// Reads `text`; `titles` are the title phrases found in it, `countries` its country
     /// mentions.
-    pub fn new(text: &str, rules: &'a LeaderRules, countries: &'a [CountryMention], titles: &[TermHit]) -> Scan<'a> {
-        let chars: Vec<char> = text.chars().collect();
-        let toks = tokenize(&chars, &rules.possessives);
+    pub fn new(
+        story: &'a StoryText<'_>,
+        rules: &'a LeaderRules,
+        countries: &'a [CountryMention],
+        titles: &[TermHit],
+    ) -> Scan<'a> {
+        let chars = story.chars();
+        let toks = tokenize(chars, &rules.possessives);
         let tok_country = first_overlapping(&toks, countries.iter().map(|c| c.span));
         let tok_title = first_overlapping(&toks, titles.iter().map(|h| h.span));
         let mut scan = Scan {

@@ -240,7 +240,6 @@ fn title_country(rules: &LeaderRules, title: &str, story_codes: &HashSet<String>
 /// The title stage: people found so far, and what a title learns from those before it.
 struct TitleStage<'s, 'a> {
     scan: &'s Scan<'a>,
-    lang: &'s str,
     found: Vec<Found>,
     found_at: FoundIndex,
     /// The person that ends at a token, for lists of titled people ("Staatspräsident Alar
@@ -309,7 +308,7 @@ impl TitleStage<'_, '_> {
                 span: scan.run_span(a, b),
                 title,
                 country,
-                rule: format!("leader.{}.title", self.lang),
+                rule: scan.rules.title_rule.clone(),
                 name,
             },
             comma_before,
@@ -382,15 +381,9 @@ impl TitleStage<'_, '_> {
 
 /// Adds to `found` (the gazetteer's people) the people named next to the title phrases
 /// `hits`, in text order, and returns the offices named without a person.
-pub(super) fn title_people(
-    scan: &Scan,
-    hits: &[TermHit],
-    found: Vec<Found>,
-    lang: &str,
-) -> (Vec<Found>, Vec<OfficeMention>) {
+pub(super) fn title_people(scan: &Scan, hits: &[TermHit], found: Vec<Found>) -> (Vec<Found>, Vec<OfficeMention>) {
     let mut stage = TitleStage {
         scan,
-        lang,
         found_at: FoundIndex::new(&found),
         found_until: found.iter().enumerate().map(|(i, f)| (f.toks.1, i)).collect(),
         in_list: HashSet::new(),
@@ -412,13 +405,16 @@ pub(super) fn title_people(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lang::Lang;
+    use crate::story::StoryText;
 
     fn with_scan<T>(lang: &str, text: &str, f: impl FnOnce(&Scan, &[TermHit]) -> T) -> T {
         let rules = crate::rules::test_rules();
-        let lr = &rules.languages[lang];
-        let countries = crate::extract::countries::extract(text, &lr.countries);
+        let lr = &rules.language(lang).unwrap();
+        let story = StoryText::new(text);
+        let countries = crate::extract::countries::extract(&story, &lr.countries);
         let hits = lr.leaders.titles.find(text);
-        let scan = Scan::new(text, &lr.leaders, &countries, &hits);
+        let scan = Scan::new(&story, &lr.leaders, &countries, &hits);
         f(&scan, &hits)
     }
 
@@ -452,7 +448,7 @@ mod tests {
             assert_eq!(party_country(&scan.toks, b, scan.rules).as_deref(), Some("CH"));
         });
         let rules = crate::rules::test_rules();
-        let de = &rules.languages["de"].leaders;
+        let de = &rules.languages[&Lang::De].leaders;
         let named = |codes: &[&str]| codes.iter().map(|c| c.to_string()).collect::<HashSet<_>>();
         assert_eq!(
             title_country(de, "Bundeskanzler", &named(&["AT", "AE"])).as_deref(),

@@ -9,6 +9,7 @@ mod exclusions;
 
 use crate::rules::sectors::SectorRules;
 use crate::rules::terms::enclosing_word;
+use crate::story::StoryText;
 use crate::text::Span;
 
 /// A sector term found in a story.
@@ -26,26 +27,27 @@ pub struct SectorMention {
 
 /// Finds every sector term in `text` that is not a false friend or part of a name, with
 /// generic terms right after another sector's term given to that sector.
-pub fn extract(text: &str, rules: &SectorRules, lang: &str) -> Vec<SectorMention> {
-    let chars: Vec<char> = text.chars().collect();
+pub fn extract(story: &StoryText, rules: &SectorRules) -> Vec<SectorMention> {
+    let chars = story.chars();
     let tokens = if rules.names.heads.is_empty() {
         Vec::new()
     } else {
-        tokenize(&chars)
+        tokenize(chars)
     };
     let mut mentions: Vec<SectorMention> = Vec::new();
-    for hit in rules.matcher.find(text) {
-        if rules.abbreviations[hit.term] && !is_abbreviation_at(&chars, hit.span, &rules.sectors[hit.term].1) {
+    for hit in rules.matcher.find_in(story.matching(rules.matcher.case_insensitive())) {
+        if rules.abbreviations[hit.term] && !is_abbreviation_at(chars, hit.span, &rules.sectors[hit.term].written) {
             continue;
         }
-        let sector = &rules.sectors[hit.term].0;
-        if is_false_friend(rules, &chars, hit.span, sector) || in_organisation_name(rules, &chars, &tokens, hit.span) {
+        let term = &rules.sectors[hit.term];
+        let sector = &term.sector;
+        if is_false_friend(rules, chars, hit.span, sector) || in_organisation_name(rules, chars, &tokens, hit.span) {
             continue;
         }
         if rules.generic.contains(sector)
             && mentions
                 .last()
-                .is_some_and(|m| !rules.generic.contains(&m.sector) && describes(&chars, m, hit.span))
+                .is_some_and(|m| !rules.generic.contains(&m.sector) && describes(chars, m, hit.span))
         {
             continue;
         }
@@ -56,7 +58,7 @@ pub fn extract(text: &str, rules: &SectorRules, lang: &str) -> Vec<SectorMention
                 .iter()
                 .collect::<String>()
                 .to_lowercase(),
-            rule: format!("sector.{lang}.{sector}"),
+            rule: term.rule.clone(),
         });
     }
     mentions
@@ -332,7 +334,10 @@ mod tests {
         let rules = crate::rules::test_rules();
         for (lang, text, want) in CASES {
             let mut got: Vec<String> = Vec::new();
-            for m in super::extract(text, &rules.languages[*lang].sectors, lang) {
+            for m in super::extract(
+                &crate::story::StoryText::new(text),
+                &rules.language(lang).unwrap().sectors,
+            ) {
                 if !got.contains(&m.sector) {
                     got.push(m.sector);
                 }

@@ -5,6 +5,7 @@
 mod gazetteer;
 mod origins;
 
+use crate::lang::Lang;
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
@@ -168,12 +169,15 @@ pub struct LeaderRules {
     pub(crate) title_roles: BTreeMap<String, String>,
     /// The shared name origins.
     pub(crate) origins: Arc<NameOrigins>,
+    /// The rule id of a person found next to a title (`leader.<lang>.title`).
+    pub(crate) title_rule: String,
 }
 
 impl LeaderRules {
     /// Loads `rules/<lang>/names.toml` and joins it with the shared gazetteer and origins.
     pub fn load(
         path: &Path,
+        lang: Lang,
         gazetteer: Arc<Gazetteer>,
         origins: Arc<NameOrigins>,
         errors: &mut Vec<Diagnostic>,
@@ -193,12 +197,13 @@ impl LeaderRules {
         let titles = compile_titles(&file.titles)
             .map_err(|e| errors.push(Diagnostic::file(path, e)))
             .ok()?;
-        Some(LeaderRules::from_file(file, titles, gazetteer, origins))
+        Some(LeaderRules::from_file(file, lang, titles, gazetteer, origins))
     }
 
     /// The rules of a checked file, with its compiled titles.
     fn from_file(
         file: NamesFile,
+        lang: Lang,
         titles: TermMatcher,
         gazetteer: Arc<Gazetteer>,
         origins: Arc<NameOrigins>,
@@ -231,6 +236,7 @@ impl LeaderRules {
             respelling: file.respelling.unwrap_or_default(),
             title_roles: file.title_roles,
             origins,
+            title_rule: format!("leader.{lang}.title"),
         }
     }
 
@@ -360,6 +366,7 @@ impl NamesSource<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lang::Lang;
 
     /// The diagnostics of loading the English `names.toml` with `from` replaced by `to`.
     fn problems_with(from: &str, to: &str) -> Vec<Diagnostic> {
@@ -371,7 +378,7 @@ mod tests {
         std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
         let mut errors = Vec::new();
         let gazetteer = Arc::new(Gazetteer::default());
-        let loaded = LeaderRules::load(&path, gazetteer, Arc::default(), &mut errors);
+        let loaded = LeaderRules::load(&path, Lang::En, gazetteer, Arc::default(), &mut errors);
         assert_eq!(loaded.is_none(), !errors.is_empty());
         errors
     }
@@ -392,8 +399,8 @@ mod tests {
     #[test]
     fn only_languages_that_capitalise_names_mark_organisations_for_sectors() {
         let rules = crate::rules::test_rules();
-        let en = rules.languages["en"].leaders.name_words();
+        let en = rules.languages[&Lang::En].leaders.name_words();
         assert!(en.heads.contains("Bank") && en.joiners.iter().any(|j| j == "&"));
-        assert!(rules.languages["de"].leaders.name_words().heads.is_empty());
+        assert!(rules.languages[&Lang::De].leaders.name_words().heads.is_empty());
     }
 }

@@ -5,6 +5,7 @@
 
 mod exclusions;
 
+use crate::lang::Lang;
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
@@ -106,8 +107,8 @@ pub struct NameWords {
 pub struct SectorRules {
     /// Every term.
     pub(crate) matcher: TermMatcher,
-    /// Per term of `matcher`: its sector id and the term as written.
-    pub(crate) sectors: Vec<(String, String)>,
+    /// Per term of `matcher`: its sector id, the term as written and the rule id.
+    pub(crate) sectors: Vec<SectorTerm>,
     /// Per term: written in capitals, so it matches only in capitals ("IT", not "it").
     pub(crate) abbreviations: Vec<bool>,
     /// The false friends.
@@ -120,11 +121,22 @@ pub struct SectorRules {
     pub labels: BTreeMap<String, String>,
 }
 
+/// A compiled sector term.
+#[derive(Debug, Clone)]
+pub(crate) struct SectorTerm {
+    /// The sector id.
+    pub sector: String,
+    /// The term as written in `sector_terms.csv` (with its `*`).
+    pub written: String,
+    /// The rule id of its matches: `sector.<lang>.<sector>`.
+    pub rule: String,
+}
+
 /// The terms of one language being compiled.
 #[derive(Default)]
 struct CompiledTerms {
     terms: Vec<Term>,
-    sectors: Vec<(String, String)>,
+    sectors: Vec<SectorTerm>,
     abbreviations: Vec<bool>,
 }
 
@@ -134,6 +146,7 @@ impl SectorRules {
     /// (no heads disables the check).
     pub fn load(
         dir: &Path,
+        lang: Lang,
         taxonomy: &Taxonomy,
         names: NameWords,
         errors: &mut Vec<Diagnostic>,
@@ -141,11 +154,12 @@ impl SectorRules {
         let terms = read_csv::<SectorTermRow>(&dir.join("sector_terms.csv"), &["sector", "term"], errors);
         let exclusions_path = dir.join("sector_exclusions.csv");
         let exclusions = read_csv::<SectorExclusionRow>(&exclusions_path, &["sector", "word", "reason"], errors);
-        SectorRules::build(taxonomy, &terms, &exclusions, names, errors)
+        SectorRules::build(lang, taxonomy, &terms, &exclusions, names, errors)
     }
 
     /// Builds the rules of one language from its term and exclusion tables.
     pub fn build(
+        lang: Lang,
         taxonomy: &Taxonomy,
         terms: &Table<SectorTermRow>,
         exclusions: &Table<SectorExclusionRow>,
@@ -153,7 +167,7 @@ impl SectorRules {
         errors: &mut Vec<Diagnostic>,
     ) -> Option<SectorRules> {
         let before = errors.len();
-        let compiled = compile_terms(terms, &taxonomy.labels, errors);
+        let compiled = compile_terms(terms, lang, &taxonomy.labels, errors);
         let exclusions = compile_exclusions(exclusions, &taxonomy.labels, errors);
         if errors.len() > before {
             return None;
@@ -187,6 +201,7 @@ impl SectorRules {
 /// listed twice.
 fn compile_terms(
     table: &Table<SectorTermRow>,
+    lang: Lang,
     labels: &BTreeMap<String, String>,
     errors: &mut Vec<Diagnostic>,
 ) -> CompiledTerms {
@@ -224,7 +239,11 @@ fn compile_terms(
             },
         });
         compiled.abbreviations.push(is_abbreviation(&r.term));
-        compiled.sectors.push((r.sector.clone(), r.term.clone()));
+        compiled.sectors.push(SectorTerm {
+            sector: r.sector.clone(),
+            written: r.term.clone(),
+            rule: format!("sector.{lang}.{}", r.sector),
+        });
     }
     compiled
 }

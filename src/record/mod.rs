@@ -2,6 +2,8 @@
 //! as JSON by serde and flattened for CSV by `output::csv`. Their JSON Schema
 //! (`docs/records.schema.json`, `accord schema`) is derived from these types by schemars.
 
+pub mod build;
+
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
