@@ -2,6 +2,7 @@
 //! the gazetteer's holder of that office on the story's date. A name always wins: an office
 //! whose holder is already named counts as one more mention of that person.
 
+use crate::rules::leaders::OFFICE_RULE;
 use chrono::NaiveDate;
 
 use crate::extract::leaders::{LeaderMention, OfficeMention};
@@ -35,7 +36,7 @@ pub fn resolve_offices(
                 country: Some(office.country.clone()),
                 mentions: 1,
                 spans: vec![office.span],
-                rule: "leader.office".into(),
+                rule: OFFICE_RULE.into(),
             }),
         }
     }

@@ -84,78 +84,82 @@ impl TermMatcher {
     /// when the matcher is case-insensitive.
     pub fn find_in(&self, text: &MatchText) -> Vec<TermHit> {
         debug_assert_eq!(text.lowercase(), self.case_insensitive);
-        let (norm, index, chars) = (text.text(), text.index(), text.chars());
-        // (span matched by the term itself, reported span extended to the word, term index)
-        let mut hits: Vec<(Span, TermHit)> = Vec::new();
-        for m in self.automaton.find_overlapping_iter(norm) {
-            let term = &self.terms[m.pattern().as_usize()];
-            let start = index.char_at(m.start());
-            let mut end = index.char_at(m.end());
-            let before = start.checked_sub(1).map(|i| chars[i]);
-            let first = chars[start];
-            if !term.open_start && is_word_char(first) && before.is_some_and(is_word_char) {
-                continue;
-            }
-            let raw_end = end;
-            let last = chars[end - 1];
-            if is_word_char(last) {
-                let Some(tail_end) = word_end(chars, end) else {
-                    continue;
-                };
-                let tail: String = chars[end..tail_end].iter().collect();
-                let ok = match &term.ending {
-                    Ending::Closed => tail.is_empty(),
-                    Ending::Open => true,
-                    Ending::OneOf(endings) => tail.is_empty() || endings.contains(&tail),
-                };
-                if !ok {
-                    continue;
-                }
-                end = tail_end;
-            }
-            let reported_start = if term.open_start {
-                match word_start(chars, start) {
-                    Some(s) => s,
-                    None => continue,
-                }
-            } else {
-                start
-            };
-            let raw = Span::new(
-                start,
-                if matches!(term.ending, Ending::Open) {
-                    raw_end
-                } else {
-                    end
-                },
-            );
-            hits.push((
-                raw,
-                TermHit {
-                    span: Span::new(reported_start, end),
-                    term: m.pattern().as_usize(),
-                },
-            ));
-        }
-        // Among overlapping term matches the earliest wins, then the longest; terms that match
-        // different parts of one compound ("Pharma|industrie") are all kept.
-        hits.sort_by(|(a, ha), (b, hb)| {
-            a.start
-                .cmp(&b.start)
-                .then(b.len().cmp(&a.len()))
-                .then(ha.term.cmp(&hb.term))
-        });
-        let mut kept: Vec<TermHit> = Vec::new();
-        let mut last_end = 0;
-        for (raw, hit) in hits {
-            if !kept.is_empty() && raw.start < last_end {
-                continue;
-            }
-            last_end = raw.end;
-            kept.push(hit);
-        }
-        kept
+        let hits = self
+            .automaton
+            .find_overlapping_iter(text.text())
+            .filter_map(|m| self.hit(text, m))
+            .collect();
+        earliest_longest(hits)
     }
+
+    /// The automaton's match `m` as a term hit, with the span the term itself matched; None
+    /// when the word boundaries or the ending rule out the term there.
+    fn hit(&self, text: &MatchText, m: aho_corasick::Match) -> Option<(Span, TermHit)> {
+        let (index, chars) = (text.index(), text.chars());
+        let term = &self.terms[m.pattern().as_usize()];
+        let start = index.char_at(m.start());
+        let raw_end = index.char_at(m.end());
+        let before = start.checked_sub(1).map(|i| chars[i]);
+        if !term.open_start && is_word_char(chars[start]) && before.is_some_and(is_word_char) {
+            return None;
+        }
+        let end = if is_word_char(chars[raw_end - 1]) {
+            allowed_end(term, chars, raw_end)?
+        } else {
+            raw_end
+        };
+        let reported_start = if term.open_start {
+            word_start(chars, start)?
+        } else {
+            start
+        };
+        let raw_stop = if matches!(term.ending, Ending::Open) {
+            raw_end
+        } else {
+            end
+        };
+        let raw = Span::new(start, raw_stop);
+        let hit = TermHit {
+            span: Span::new(reported_start, end),
+            term: m.pattern().as_usize(),
+        };
+        Some((raw, hit))
+    }
+}
+
+/// Where a match of `term` that ends inside a word at `end` may end: the end of the word when
+/// the term's ending allows the letters that follow, else None.
+fn allowed_end(term: &Term, chars: &[char], end: usize) -> Option<usize> {
+    let tail_end = word_end(chars, end)?;
+    let tail: String = chars[end..tail_end].iter().collect();
+    let ok = match &term.ending {
+        Ending::Closed => tail.is_empty(),
+        Ending::Open => true,
+        Ending::OneOf(endings) => tail.is_empty() || endings.contains(&tail),
+    };
+    ok.then_some(tail_end)
+}
+
+/// Among overlapping term matches (each with the span the term itself matched) the earliest
+/// wins, then the longest; terms that match different parts of one compound
+/// ("Pharma|industrie") are all kept.
+fn earliest_longest(mut hits: Vec<(Span, TermHit)>) -> Vec<TermHit> {
+    hits.sort_by(|(a, ha), (b, hb)| {
+        a.start
+            .cmp(&b.start)
+            .then(b.len().cmp(&a.len()))
+            .then(ha.term.cmp(&hb.term))
+    });
+    let mut kept: Vec<TermHit> = Vec::new();
+    let mut last_end = 0;
+    for (raw, hit) in hits {
+        if !kept.is_empty() && raw.start < last_end {
+            continue;
+        }
+        last_end = raw.end;
+        kept.push(hit);
+    }
+    kept
 }
 
 /// The whole word (letters, digits and inner hyphens excluded) around `span` in `chars`.

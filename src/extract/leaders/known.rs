@@ -4,13 +4,10 @@
 
 use super::scan::Scan;
 use super::Found;
-use crate::rules::leaders::name_key;
+use crate::rules::leaders::{name_key, GAZETTEER_RULE};
 
 /// A gazetteer name is looked up over at most this many tokens of a run.
 const MAX_GAZETTEER_TOKENS: usize = 5;
-
-/// The rule id of gazetteer finds.
-const RULE: &str = "leader.gazetteer";
 
 /// Every gazetteer person the story names, in token order of the two passes.
 pub(super) fn gazetteer_people(scan: &Scan) -> Vec<Found> {
@@ -30,7 +27,7 @@ fn person(scan: &Scan, id: usize, (a, b): (usize, usize)) -> Found {
         span: scan.run_span(a, b),
         title: None,
         country: p.country.clone(),
-        rule: RULE.into(),
+        rule: GAZETTEER_RULE.into(),
     }
 }
 

@@ -1,15 +1,12 @@
 //! The last stage of the leader extractor: mentions grouped by person, with the surname-only
 //! mentions ("Tokajew dankte ...") of people found by a title counted too.
 
+use crate::rules::leaders::GAZETTEER_RULE;
 use std::collections::{HashMap, HashSet};
 
 use super::scan::Scan;
 use super::{Found, LeaderMention};
 use crate::text::Span;
-
-/// The rule id of gazetteer finds; their surnames are not counted on their own (a short name
-/// in the gazetteer is already a mention).
-const GAZETTEER_RULE: &str = "leader.gazetteer";
 
 /// One entry per person (by canonical name) in order of first mention, each with every
 /// mention's span.

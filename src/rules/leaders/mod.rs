@@ -129,6 +129,12 @@ impl CountryCodes {
     }
 }
 
+/// The rule id of a person found in the gazetteer.
+pub const GAZETTEER_RULE: &str = "leader.gazetteer";
+
+/// The rule id of a person who held an office the story names without a name.
+pub const OFFICE_RULE: &str = "leader.office";
+
 /// Compiled leader rules for one language (the gazetteer and the name origins are shared by
 /// reference count).
 #[derive(Debug)]
