@@ -8,7 +8,7 @@ use std::str::FromStr;
 use regex::Captures;
 use rust_decimal::Decimal;
 
-use crate::rules::money::{key, MoneyRules};
+use crate::rules::money::MoneyRules;
 use crate::rules::pattern::choose_non_overlapping;
 use crate::story::StoryText;
 use crate::text::Span;
@@ -42,8 +42,7 @@ pub fn parse_number(rules: &MoneyRules, text: &str) -> Option<Decimal> {
         .split(|c: char| c.is_whitespace() || c == '-')
         .filter(|w| !w.is_empty())
     {
-        let w = key(word);
-        if w == "and" || w == "und" {
+        if rules.is_number_joiner(word) {
             continue;
         }
         let v = rules.number_word(word)?;

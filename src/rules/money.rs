@@ -43,6 +43,9 @@ pub struct MoneyFile {
     /// sign ("a" in "a $1.7b loan"); written right before the sign they still are ("A$1.7b").
     #[serde(default)]
     pub not_markers: Vec<String>,
+    /// Words between number words that add nothing to the number ("two hundred and fifty").
+    #[serde(default)]
+    pub number_joiners: Vec<String>,
     /// The patterns.
     #[serde(rename = "pattern")]
     pub patterns: Vec<PatternSpec>,
@@ -58,6 +61,7 @@ pub struct MoneyRules {
     currencies: BTreeMap<String, String>,
     scales: BTreeMap<String, u32>,
     number_words: BTreeMap<String, u64>,
+    number_joiners: Vec<String>,
     qualifiers: BTreeMap<String, String>,
     vague_before: Vec<String>,
     decimal: char,
@@ -118,6 +122,7 @@ impl MoneyRules {
             currencies,
             scales: file.scales.iter().map(|(k, v)| (key(k), *v)).collect(),
             number_words: file.number_words.iter().map(|(k, v)| (key(k), *v)).collect(),
+            number_joiners: file.number_joiners.iter().map(|w| key(w)).collect(),
             qualifiers,
             vague_before: file.vague_before.iter().map(|w| w.to_lowercase()).collect(),
             decimal: file.decimal_separator,
@@ -142,6 +147,13 @@ impl MoneyRules {
     /// The value of a number word ("five" = 5).
     pub fn number_word(&self, word: &str) -> Option<u64> {
         self.number_words.get(&key(word)).copied()
+    }
+
+    /// True for a word between number words that adds nothing ("and" in "two hundred and
+    /// fifty").
+    pub fn is_number_joiner(&self, word: &str) -> bool {
+        let word = key(word);
+        self.number_joiners.iter().any(|j| *j == word)
     }
 
     /// The qualifier (`over`, `under`, `about`, `up_to`) of a qualifier phrase.
