@@ -4,8 +4,7 @@
 
 use regex::Captures;
 
-pub use crate::rules::dates::days_in_month;
-use crate::rules::dates::{DateRules, HolidayDate, ShiftUnit};
+use crate::rules::dates::{days_in_month, DateRules, HolidayDate, ShiftUnit};
 use crate::rules::pattern::choose_non_overlapping;
 use crate::story::StoryText;
 use crate::text::Span;

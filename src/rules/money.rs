@@ -153,7 +153,7 @@ impl MoneyRules {
     /// fifty").
     pub fn is_number_joiner(&self, word: &str) -> bool {
         let word = key(word);
-        self.number_joiners.iter().any(|j| *j == word)
+        self.number_joiners.contains(&word)
     }
 
     /// The qualifier (`over`, `under`, `about`, `up_to`) of a qualifier phrase.
