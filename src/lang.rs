@@ -31,6 +31,11 @@ impl Lang {
         Lang::ALL.into_iter().find(|l| l.code() == code)
     }
 
+    /// The codes of every supported language for a message: `en or de`.
+    pub fn listed() -> String {
+        Lang::ALL.map(Lang::code).join(" or ")
+    }
+
     /// The whatlang language it is.
     fn whatlang(self) -> whatlang::Lang {
         match self {
@@ -204,6 +209,7 @@ mod tests {
             assert_eq!(Lang::from_code(lang.code()), Some(lang));
         }
         assert_eq!(Lang::from_code("fr"), None);
+        assert_eq!(Lang::listed(), "en or de");
     }
 
     #[test]

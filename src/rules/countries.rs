@@ -277,8 +277,8 @@ fn check_english_names(codes: &[(String, String)], tables: &CountryTables, error
         );
     }
 }
+
 /// The hint for an unknown language: the codes of the supported ones.
-pub(crate) fn languages_hint() -> String {
-    let codes: Vec<&str> = Lang::ALL.iter().map(|l| l.code()).collect();
-    format!("lang is {}", codes.join(" or "))
+fn languages_hint() -> String {
+    format!("lang is {}", Lang::listed())
 }

@@ -287,8 +287,7 @@ pub fn check_currencies(table: &Table<CurrencyRow>, errors: &mut Vec<Diagnostic>
             ));
         }
         if r.lang != ANY_LANGUAGE && Lang::from_code(&r.lang).is_none() {
-            let codes: Vec<&str> = Lang::ALL.iter().map(|l| l.code()).collect();
-            let hint = format!("lang is {ANY_LANGUAGE}, {}", codes.join(" or "));
+            let hint = format!("lang is {ANY_LANGUAGE}, {}", Lang::listed());
             errors.push(at(format!("unknown language `{}`", r.lang), &hint));
         }
         if !["code", "symbol", "name"].contains(&r.kind.as_str()) {
