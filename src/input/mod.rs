@@ -1,20 +1,22 @@
 //! Input: find the article files, read them and decode them to text.
 //!
-//! Discovery follows symbolic links but never walks a folder twice and never lists a file
-//! twice (both are compared by canonical path); a link that leads back into a folder being
-//! walked is a loop, reported as a skipped input. Reading refuses files over a size limit and
+//! Discovery ([`FileWalk`]) follows symbolic links but lists every file once, one folder at a
+//! time in path order; a link that leads back into a folder being walked is a loop, reported
+//! as a skipped input. Reading refuses files over a size limit and
 //! binary files, and decoding honours byte-order marks (UTF-8, UTF-16 LE/BE), recognises
 //! UTF-16 without one, and detects legacy encodings (chardetng) for text that is not UTF-8.
 
-use std::collections::HashSet;
 use std::fs;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE};
 use thiserror::Error;
 
 pub mod stream;
+mod walk;
+
+pub use walk::FileWalk;
 
 /// The default `--max-file-size`: far above any article, below an export that would need
 /// gigabytes of memory.
@@ -87,135 +89,15 @@ pub enum DecodeError {
     Binary(String),
 }
 
-/// Lists every `*.txt` file under the given files or folders, recursively, skipping hidden
-/// files and folders, sorted by path so that the order never depends on the file system.
+/// Lists every `*.txt` file under the given files or folders at once (see [`FileWalk`] for
+/// the rules), in path order; for callers that need the whole list, such as `accord eval`.
 pub fn discover(inputs: &[PathBuf]) -> Result<Discovered, InputError> {
-    let mut walker = Walker::default();
-    for root in inputs {
-        let meta = fs::metadata(root).map_err(|_| InputError::Missing(root.clone()))?;
-        if meta.is_dir() {
-            let canonical = fs::canonicalize(root).map_err(|source| InputError::Walk {
-                path: root.clone(),
-                source,
-            })?;
-            let entries = list(root).map_err(|source| InputError::Walk {
-                path: root.clone(),
-                source,
-            })?;
-            walker.dirs.insert(canonical.clone());
-            walker.walk(root, entries, &mut vec![canonical]);
-        } else {
-            let name = root
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            walker.add_file(root.clone(), name);
-        }
-    }
-    walker.found.files.sort();
-    walker.found.skipped.sort_by(|a, b| a.source.cmp(&b.source));
-    Ok(walker.found)
-}
-
-/// The entries of a folder, sorted by path.
-fn list(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut paths = fs::read_dir(dir)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<std::io::Result<Vec<_>>>()?;
-    paths.sort();
-    Ok(paths)
-}
-
-/// Recursive discovery state: what was found, and the canonical paths already taken.
-#[derive(Default)]
-struct Walker {
-    found: Discovered,
-    files: HashSet<PathBuf>,
-    dirs: HashSet<PathBuf>,
-}
-
-impl Walker {
-    /// Walks the `entries` of a folder under `root`; `ancestors` are the canonical paths of
-    /// the folders being walked, the innermost last. Real entries come before symbolic links,
-    /// so a file reachable both ways is listed under its real path.
-    fn walk(&mut self, root: &Path, entries: Vec<PathBuf>, ancestors: &mut Vec<PathBuf>) {
-        let (links, real): (Vec<PathBuf>, Vec<PathBuf>) = entries.into_iter().partition(|p| is_symlink(p));
-        for path in real.into_iter().chain(links) {
-            let hidden = path
-                .file_name()
-                .map(|n| n.to_string_lossy().starts_with('.'))
-                .unwrap_or(true);
-            if hidden {
-                continue;
-            }
-            let source = relative_source(root, &path);
-            match fs::metadata(&path) {
-                Ok(meta) if meta.is_dir() => self.enter(root, &path, source, ancestors),
-                Ok(_) if is_txt(&path) => self.add_file(path, source),
-                Ok(_) => {}
-                Err(err) if is_txt(&path) => self.skip(source, format!("cannot read {}: {err}", path.display())),
-                Err(err) if is_symlink(&path) => self.skip(source, format!("broken symbolic link: {err}")),
-                Err(_) => {}
-            }
-        }
-    }
-
-    /// Walks a subfolder once, unless it leads back into a folder being walked (a loop).
-    fn enter(&mut self, root: &Path, dir: &Path, source: String, ancestors: &mut Vec<PathBuf>) {
-        let canonical = match fs::canonicalize(dir) {
-            Ok(c) => c,
-            Err(err) => return self.skip(source, format!("cannot resolve folder: {err}")),
-        };
-        if ancestors.contains(&canonical) {
-            return self.skip(
-                source,
-                format!(
-                    "symbolic link loop: leads back to {}; not followed",
-                    canonical.display()
-                ),
-            );
-        }
-        if !self.dirs.insert(canonical.clone()) {
-            return;
-        }
-        match list(dir) {
-            Ok(entries) => {
-                ancestors.push(canonical);
-                self.walk(root, entries, ancestors);
-                ancestors.pop();
-            }
-            Err(err) => self.skip(source, format!("cannot list folder: {err}")),
-        }
-    }
-
-    /// Lists a file unless the same file (by canonical path) is already listed.
-    fn add_file(&mut self, path: PathBuf, source: String) {
-        let key = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
-        if self.files.insert(key) {
-            self.found.files.push(InputFile { path, source });
-        }
-    }
-
-    fn skip(&mut self, source: String, reason: String) {
-        self.found.skipped.push(Skipped { source, reason });
-    }
-}
-
-fn is_txt(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e == "txt")
-}
-
-fn is_symlink(path: &Path) -> bool {
-    fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
-}
-
-/// `path` relative to `root`, with `/` separators.
-fn relative_source(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    let mut walk = FileWalk::new(inputs)?;
+    let files = walk.by_ref().collect();
+    Ok(Discovered {
+        files,
+        skipped: walk.take_skipped(),
+    })
 }
 
 /// Reads and decodes one file, refusing files over `max_bytes` and binary files.

@@ -29,18 +29,11 @@ pub(super) struct Tally {
     records: usize,
     by_language: BTreeMap<String, usize>,
     mentions: BTreeMap<String, usize>,
-    skipped: Vec<Skipped>,
+    /// Inputs that could not be processed.
+    pub(super) skipped: Vec<Skipped>,
 }
 
 impl Tally {
-    /// No counts yet; the inputs that discovery had to skip.
-    pub(super) fn starting_with(skipped: Vec<Skipped>) -> Tally {
-        Tally {
-            skipped,
-            ..Tally::default()
-        }
-    }
-
     /// Counts a record written.
     pub(super) fn count(&mut self, r: &Record) {
         if self.mentions.is_empty() {
@@ -108,7 +101,7 @@ pub(super) struct Written {
 /// chunk's records to `sink`, in input order. The channel holds at most two chunks, so memory
 /// stays bounded whatever the number of inputs.
 pub(super) fn process_in_chunks<W>(
-    mut jobs: Jobs,
+    jobs: &mut Jobs,
     workers: Workers<'_, W>,
     written: Written,
     progress: &mut Progress,

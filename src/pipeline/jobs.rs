@@ -3,7 +3,7 @@
 
 use super::RunError;
 use crate::input::stream::{Article, ArticleLines, Item};
-use crate::input::{InputFile, Skipped};
+use crate::input::{FileWalk, InputFile, Skipped};
 
 /// One unit of work, in input order.
 pub(super) enum Job {
@@ -17,8 +17,8 @@ pub(super) enum Job {
 
 /// The jobs of a run, handed out a chunk at a time so that a stream is never held whole.
 pub(super) enum Jobs {
-    /// Discovered files.
-    Files(std::vec::IntoIter<InputFile>),
+    /// Files found one folder at a time.
+    Files(FileWalk),
     /// Articles read from standard input.
     Stream(ArticleLines<std::io::StdinLock<'static>>),
 }
@@ -27,7 +27,7 @@ impl Jobs {
     /// Up to `n` jobs; none at the end.
     pub(super) fn next_chunk(&mut self, n: usize) -> Result<Vec<Job>, RunError> {
         match self {
-            Jobs::Files(files) => Ok(files.take(n).map(Job::File).collect()),
+            Jobs::Files(files) => Ok(files.by_ref().take(n).map(Job::File).collect()),
             Jobs::Stream(lines) => Ok(lines
                 .next_chunk(n)
                 .map_err(RunError::Stdin)?
@@ -37,6 +37,15 @@ impl Jobs {
                     Item::Bad(s) => Job::Bad(s),
                 })
                 .collect()),
+        }
+    }
+
+    /// The inputs found but not usable (symbolic link loops, broken links, unreadable
+    /// folders); a stream's bad lines are jobs of their own instead.
+    pub(super) fn take_skipped(&mut self) -> Vec<Skipped> {
+        match self {
+            Jobs::Files(files) => files.take_skipped(),
+            Jobs::Stream(_) => Vec::new(),
         }
     }
 }

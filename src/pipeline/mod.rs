@@ -19,7 +19,7 @@ use sink::Sink;
 
 use crate::incremental::{self, Loaded, Outcome, Previous, StateKey};
 use crate::input::stream::ArticleLines;
-use crate::input::{discover, InputError, InputFile, Skipped};
+use crate::input::{FileWalk, InputError, InputFile, Skipped};
 use crate::isolate::isolated;
 use crate::output::lines::RecordLines;
 use crate::output::progress::Progress;
@@ -185,7 +185,7 @@ where
     let started = Instant::now();
     let rules = RuleSet::load(&config.rules)?;
     let rules_ms = started.elapsed().as_millis();
-    let (jobs, found_skipped, mut progress) = open_source(config)?;
+    let (mut jobs, mut progress) = open_source(config)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.threads)
         .build()
@@ -218,20 +218,23 @@ where
     };
     let chunk = FILES_PER_THREAD_PER_CHUNK * pool.current_num_threads().max(1);
     let processing = Instant::now();
-    let tally = Tally::starting_with(found_skipped);
     let Written { sink, mut tally } = process_in_chunks(
-        jobs,
+        &mut jobs,
         Workers {
             pool: &pool,
             chunk,
             work: &work,
         },
-        Written { sink, tally },
+        Written {
+            sink,
+            tally: Tally::default(),
+        },
         &mut progress,
         &config.target,
     )?;
     progress.clear();
     let processing_ms = processing.elapsed().as_millis();
+    tally.skipped.extend(jobs.take_skipped());
     let skipped = tally.skipped_sorted();
     let mut summary = tally.summary(&rules, config, &skipped);
     summary.notes = sink.notes();
@@ -245,29 +248,29 @@ where
     Ok(summary)
 }
 
-/// The jobs of the run's source, inputs skipped while finding them, and the progress display.
-fn open_source(config: &RunConfig) -> Result<(Jobs, Vec<Skipped>, Progress), RunError> {
+/// The jobs of the run's source and the progress display.
+fn open_source(config: &RunConfig) -> Result<(Jobs, Progress), RunError> {
     match &config.source {
         Source::Paths(paths) => {
-            let found = discover(paths)?;
-            let progress = if config.progress {
-                // One stat per file, for the progress display only.
-                let sizes: Vec<u64> = found
-                    .files
-                    .iter()
-                    .map(|f| std::fs::metadata(&f.path).map_or(0, |m| m.len()))
-                    .collect();
-                Progress::on_stderr(sizes)
-            } else {
-                Progress::hidden()
+            let progress = match config.progress {
+                true => Progress::on_stderr(file_sizes(paths)?),
+                false => Progress::hidden(),
             };
-            Ok((Jobs::Files(found.files.into_iter()), found.skipped, progress))
+            Ok((Jobs::Files(FileWalk::new(paths)?), progress))
         }
         Source::Stdin => {
             let lines = ArticleLines::new(std::io::stdin().lock(), config.max_file_size);
-            Ok((Jobs::Stream(lines), Vec::new(), Progress::hidden()))
+            Ok((Jobs::Stream(lines), Progress::hidden()))
         }
     }
+}
+
+/// The size of every input file, for the progress display only: a walk of its own, so that
+/// the run's walk still holds one folder at a time.
+fn file_sizes(paths: &[PathBuf]) -> Result<Vec<u64>, RunError> {
+    Ok(FileWalk::new(paths)?
+        .map(|f| std::fs::metadata(&f.path).map_or(0, |m| m.len()))
+        .collect())
 }
 
 /// The sink of the run's target; a folder is taken over (see [`crate::output::commit`]).
