@@ -4,6 +4,7 @@
 #
 #   scripts/bench.sh              5,000 generated articles, 1 and 2 threads, 1 MB single files
 #   scripts/bench.sh --large      also 100,000 articles on 2 threads (a few minutes; memory flat?)
+#   scripts/bench.sh --stages     also the criterion benchmark of each stage (cargo bench --bench stages)
 #   scripts/bench.sh --no-write   print the Markdown only, leave BENCHMARKS.md alone
 #
 # Environment: BENCH_DIR (default target/bench) caches the corpora, outputs and logs; corpora
@@ -23,6 +24,7 @@ SMALL=5000
 LARGE=100000
 BIN="${CARGO_TARGET_DIR:-target}/release/accord"
 LARGE_RUN=0
+STAGES_RUN=0
 WRITE=1
 LOAD_START="" # 1-minute load average before and after the measurements (a noisy machine shows)
 LOAD_END=""
@@ -187,6 +189,34 @@ ensure_single_files() {
     rm -f "$dir/all.tmp"
 }
 
+# ensure_empty_input: an empty folder, to time start-up alone (loading and compiling the rules)
+ensure_empty_input() { mkdir -p "$BENCH_DIR/empty"; }
+
+# bench_stages: the criterion benchmark of each stage over the sample stories, as a Markdown
+# table (stage, time per pass over the samples, MB/s) on stdout; needs python3 to read
+# criterion's estimates.
+bench_stages() {
+    local dir="${CARGO_TARGET_DIR:-target}/criterion/stages"
+    log "cargo bench --bench stages"
+    cargo bench --bench stages -- --warm-up-time 1 --measurement-time 3 >&2 || die "cargo bench --bench stages failed"
+    command -v python3 >/dev/null || die "python3 is needed to read criterion's estimates"
+    python3 - "$dir" <<'PY'
+import json, pathlib, sys
+rows = []
+for stage in sorted(pathlib.Path(sys.argv[1]).iterdir()):
+    estimates, bench = stage / "new" / "estimates.json", stage / "new" / "benchmark.json"
+    if not estimates.exists():
+        continue
+    seconds = json.loads(estimates.read_text())["mean"]["point_estimate"] / 1e9
+    size = json.loads(bench.read_text())["throughput"]["Bytes"]
+    rows.append((stage.name, seconds, size / seconds / 1e6))
+print("| stage | time per pass | MB/s |")
+print("|---|---|---|")
+for name, seconds, rate in rows:
+    print(f"| `{name}` | {seconds * 1e3:.3f} ms | {rate:.1f} |")
+PY
+}
+
 # ---------------------------------------------------------------------------------------------
 # Report
 
@@ -241,6 +271,10 @@ report() {
     echo "|---|---|---|---|---|"
     file_row multi "1 MB, normal lines" "$BENCH_DIR/single/multi.txt"
     file_row oneline "1 MB on one line" "$BENCH_DIR/single/oneline.txt"
+    local startup_rss=${RSS[startup]}
+    [[ $startup_rss != n/a ]] && startup_rss="$(mb "$startup_rss") MB"
+    printf '| start-up alone: no articles (rules loaded and compiled) | 0 | %s s | | %s |\n' \
+        "${WALL[startup]}" "$startup_rss"
     echo
     if [[ $LARGE_RUN == 1 ]]; then
         local l_articles l_bytes rss_ratio=n/a
@@ -258,6 +292,14 @@ report() {
     else
         echo "The $(group "$LARGE")-article run (flat memory) was not part of this run: \`scripts/bench.sh --large\`."
     fi
+    if [[ $STAGES_RUN == 1 ]]; then
+        echo
+        echo "Each stage on its own (criterion, \`cargo bench --bench stages\`; the sample stories, one thread;"
+        echo "MB/s of story text, of file text for \`segment\`; each extractor's time includes making its"
+        echo "story's text forms, \`story_text\`):"
+        echo
+        cat "$BENCH_DIR/stages.md"
+    fi
     echo
     echo "Targets (issue 16): ≥ 30 MB/s on 2 threads, ≥ 1.8× from 1 to 2 threads, peak RSS < 100 MB"
     echo "and flat from 5k to 100k articles, a 1 MB one-line article in under 0.2 s."
@@ -268,9 +310,10 @@ report() {
     echo "cargo build --release"
     echo "cargo run --release --example gen_corpus -- $SMALL $(shown "$small_dir")"
     local key
-    for key in t1 t2 t2all cat multi oneline; do echo "${CMD[$key]}"; done
+    for key in t1 t2 t2all cat multi oneline startup; do echo "${CMD[$key]}"; done
     [[ $LARGE_RUN == 1 ]] && echo "cargo run --release --example gen_corpus -- $LARGE $(shown "$large_dir")" &&
         echo "${CMD[large]}" && echo "${CMD[cat_large]}"
+    [[ $STAGES_RUN == 1 ]] && echo "cargo bench --bench stages -- --warm-up-time 1 --measurement-time 3"
     echo '```'
 }
 
@@ -296,9 +339,10 @@ main() {
     for arg in "$@"; do
         case $arg in
         --large) LARGE_RUN=1 ;;
+        --stages) STAGES_RUN=1 ;;
         --no-write) WRITE=0 ;;
         -h | --help)
-            sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+            sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
             exit 0
             ;;
         *) die "unknown argument '$arg' (see --help)" ;;
@@ -311,6 +355,7 @@ main() {
     build
     ensure_corpus "$SMALL" "$small_dir"
     ensure_single_files "$small_dir"
+    ensure_empty_input
     [[ $LARGE_RUN == 1 ]] && ensure_corpus "$LARGE" "$large_dir"
 
     LOAD_START=$(load1)
@@ -320,8 +365,11 @@ main() {
     bench_accord t2all "$RUNS" "$small_dir" --threads 2
     bench_accord multi "$RUNS" "$BENCH_DIR/single/multi.txt" --threads 1 --max-file-size 64M
     bench_accord oneline "$RUNS" "$BENCH_DIR/single/oneline.txt" --threads 1 --max-file-size 64M
+    bench_accord startup "$RUNS" "$BENCH_DIR/empty" --threads 1 --format jsonl
     [[ $LARGE_RUN == 1 ]] && bench_cat cat_large "$large_dir"
     [[ $LARGE_RUN == 1 ]] && bench_accord large 1 "$large_dir" --format jsonl --threads 2
+
+    [[ $STAGES_RUN == 1 ]] && bench_stages >"$BENCH_DIR/stages.md"
 
     LOAD_END=$(load1)
     local block="$BENCH_DIR/section.md"
