@@ -62,8 +62,11 @@ impl Starts {
     /// (its pattern `k` is the `k`-th that parses): each pattern's syntax error, if any, can
     /// be reported with the pattern.
     pub fn parse_each(patterns: &[&str]) -> (Vec<Option<String>>, Result<Starts, SetError>) {
-        let parsed: Vec<_> = patterns.iter().map(|p| syntax::parse(p)).collect();
-        let problems = parsed.iter().map(|p| p.as_ref().err().map(|e| e.to_string())).collect();
+        let parsed: Vec<_> = patterns
+            .iter()
+            .map(|p| syntax::parse(p).map_err(|e| e.to_string()))
+            .collect();
+        let problems = parsed.iter().map(|p| p.as_ref().err().cloned()).collect();
         let valid: Vec<_> = parsed.into_iter().filter_map(Result::ok).collect();
         let set = nfa_config().build_many_from_hir(&valid).map_err(SetError::from);
         (problems, set.and_then(Starts::from_nfa))
