@@ -6,6 +6,7 @@
 use std::panic::{RefUnwindSafe, UnwindSafe};
 
 use regex_automata::hybrid::dfa::{Cache, DFA};
+use regex_automata::hybrid::LazyStateID;
 use regex_automata::nfa::thompson::pikevm::PikeVM;
 use regex_automata::nfa::thompson::{self, WhichCaptures, NFA};
 use regex_automata::util::pool::{Pool, PoolGuard};
@@ -137,13 +138,42 @@ impl Starts {
         }
     }
 
-    /// Fills `out` with the patterns that have a match in `text` starting at byte `at`.
+    /// Fills `out` with the patterns that have a match in `text` starting at byte `at`. The
+    /// automaton is stepped byte by byte until no pattern can go on: most positions end after
+    /// a byte or two, so a search's set-up would cost more than the search.
     pub fn which_at(&self, cache: &mut Cache, text: &str, at: usize, out: &mut PatternSet) -> Result<(), GaveUp> {
-        out.clear();
-        let input = Input::new(text).range(at..).anchored(Anchored::Yes);
-        self.dfa
-            .try_which_overlapping_matches(cache, &input, out)
-            .map_err(|_| GaveUp)
+        if !out.is_empty() {
+            out.clear();
+        }
+        let bytes = text.as_bytes();
+        let look_behind = at.checked_sub(1).map(|before| bytes[before]);
+        let config = start::Config::new().anchored(Anchored::Yes).look_behind(look_behind);
+        let mut state = self.dfa.start_state(cache, &config).map_err(|_| GaveUp)?;
+        for &byte in &bytes[at..] {
+            state = self.dfa.next_state(cache, state, byte).map_err(|_| GaveUp)?;
+            if state.is_tagged() {
+                if state.is_match() {
+                    self.add_matches(cache, state, out);
+                } else if state.is_dead() {
+                    return Ok(());
+                } else if state.is_quit() {
+                    return Err(GaveUp);
+                }
+            }
+        }
+        state = self.dfa.next_eoi_state(cache, state).map_err(|_| GaveUp)?;
+        if state.is_match() {
+            self.add_matches(cache, state, out);
+        }
+        Ok(())
+    }
+
+    /// Adds the patterns that match in `state` (a match state: a match ends one byte before
+    /// the byte that led to it) to `out`.
+    fn add_matches(&self, cache: &Cache, state: LazyStateID, out: &mut PatternSet) {
+        for i in 0..self.dfa.match_len(cache, state) {
+            out.insert(self.dfa.match_pattern(cache, state, i));
+        }
     }
 }
 
