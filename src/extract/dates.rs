@@ -2,10 +2,8 @@
 //! into an ISO 8601 value. Patterns, month and weekday names and relative words come from
 //! `rules/<lang>/dates.toml`.
 
-use regex::Captures;
-
 use crate::rules::dates::{days_in_month, DateRules, HolidayDate, ShiftUnit};
-use crate::rules::pattern::choose_non_overlapping;
+use crate::rules::pattern::{choose_non_overlapping, Groups};
 use crate::story::StoryText;
 use crate::text::Span;
 
@@ -105,7 +103,7 @@ pub struct DateMention {
 }
 
 /// Reads one match into a date expression; `None` when the captures make no valid date.
-fn read(rules: &DateRules, caps: &Captures) -> Option<DateExpr> {
+fn read(rules: &DateRules, caps: &Groups) -> Option<DateExpr> {
     Reader { rules, caps }.read()
 }
 
@@ -114,7 +112,7 @@ struct Reader<'a, 't> {
     /// The language's date rules.
     rules: &'a DateRules,
     /// The match's groups.
-    caps: &'a Captures<'t>,
+    caps: &'a Groups<'t>,
 }
 
 impl<'t> Reader<'_, 't> {

@@ -5,11 +5,10 @@
 
 use std::str::FromStr;
 
-use regex::Captures;
 use rust_decimal::Decimal;
 
 use crate::rules::money::MoneyRules;
-use crate::rules::pattern::choose_non_overlapping;
+use crate::rules::pattern::{choose_non_overlapping, Groups};
 use crate::story::StoryText;
 use crate::text::Span;
 
@@ -60,13 +59,7 @@ pub fn parse_number(rules: &MoneyRules, text: &str) -> Option<Decimal> {
 
 /// The number of group `num` times the power of ten of group `scale` (or of
 /// `fallback_scale`, the other end's scale in a range).
-fn scaled(
-    rules: &MoneyRules,
-    caps: &Captures,
-    num: &str,
-    scale: &str,
-    fallback_scale: Option<&str>,
-) -> Option<Decimal> {
+fn scaled(rules: &MoneyRules, caps: &Groups, num: &str, scale: &str, fallback_scale: Option<&str>) -> Option<Decimal> {
     let n = parse_number(rules, caps.name(num)?.as_str())?;
     let power = match caps.name(scale).map(|m| m.as_str()).or(fallback_scale) {
         Some(s) => rules.scale(s)?,
@@ -77,7 +70,7 @@ fn scaled(
 
 /// Reads the match from byte `start` to `end` of `text` into a mention without span or rule;
 /// `None` when it is no amount of money.
-fn read(rules: &MoneyRules, caps: &Captures, text: &str, start: usize, end: usize) -> Option<MoneyMention> {
+fn read(rules: &MoneyRules, caps: &Groups, text: &str, start: usize, end: usize) -> Option<MoneyMention> {
     let currency = caps
         .name("cur")
         .or(caps.name("cur2"))
@@ -104,7 +97,7 @@ fn read(rules: &MoneyRules, caps: &Captures, text: &str, start: usize, end: usiz
 
 /// The amount of a match (with an added amount and subunits: "13 Euro und 45 Cent") and the
 /// upper end of a range; `None` when a part does not read or the range does not rise.
-fn amounts(rules: &MoneyRules, caps: &Captures) -> Option<(Decimal, Option<Decimal>)> {
+fn amounts(rules: &MoneyRules, caps: &Groups) -> Option<(Decimal, Option<Decimal>)> {
     let scale2 = caps.name("scale2").map(|m| m.as_str());
     let mut amount = scaled(rules, caps, "num", "scale", scale2)?;
     if caps.name("plus_num").is_some() {

@@ -193,6 +193,9 @@ fn lower_key(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
+/// A regex that matches nothing, cheap to parse inside a case-insensitive group.
+const NOTHING: &str = r"(?-i:[^\s\S])";
+
 /// Adds the number-word placeholders built from `words` (see [`DatesFile::number_words`]).
 fn number_placeholders(words: &BTreeMap<String, u32>, joiners: &[String], ph: &mut BTreeMap<String, String>) {
     let class = |keep: &dyn Fn(u32) -> bool| {
@@ -203,8 +206,10 @@ fn number_placeholders(words: &BTreeMap<String, u32>, joiners: &[String], ph: &m
             .collect();
         if list.is_empty() {
             // A class that matches nothing: a look-around such as `\b\B` would make the
-            // whole pattern fall back to a slow engine on non-ASCII text.
-            r"[^\s\S]".to_owned()
+            // whole pattern fall back to a slow engine on non-ASCII text. It is written
+            // case-sensitively: the lists stand inside `(?i:…)`, where the regex parser would
+            // case-fold `[\s\S]`, every code point, before negating it (milliseconds each).
+            NOTHING.to_owned()
         } else {
             alternation("", list)
         }
@@ -551,6 +556,14 @@ mod tests {
         for bad in ["02-30", "13-01", "12-25>8", "easter*2", "christmas"] {
             assert!(bad.parse::<HolidayDate>().is_err(), "{bad}");
         }
+    }
+
+    /// The empty class reads the same inside a case-insensitive group as `[^\s\S]` outside.
+    #[test]
+    fn nothing_is_the_empty_class_in_either_case_mode() {
+        let parse = |s: &str| regex_automata::util::syntax::parse(s).unwrap();
+        assert_eq!(parse(&format!("(?i:{NOTHING})")), parse(r"[^\s\S]"));
+        assert!(!regex::Regex::new(NOTHING).unwrap().is_match("a \u{e4}"));
     }
 
     #[test]

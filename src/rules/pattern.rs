@@ -5,7 +5,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::OnceLock;
 
-use regex::{Captures, Regex};
+use regex::Regex;
+use regex_automata::meta;
+use regex_automata::util::captures::Captures;
+use regex_automata::{Anchored, Input};
 use serde::Deserialize;
 
 use super::diag::Diagnostic;
@@ -51,7 +54,7 @@ pub struct Pattern {
     /// The regex with its placeholders expanded.
     expanded: String,
     /// The regex, compiled the first time a text can match it (see [`Pattern::regex`]).
-    compiled: OnceLock<Regex>,
+    compiled: OnceLock<meta::Regex>,
     /// The rule's examples.
     pub examples: Vec<Example>,
     /// Lower-case words or phrases that must not stand right before the mention.
@@ -63,9 +66,14 @@ pub struct Pattern {
 impl Pattern {
     /// The compiled regex. Patterns are compiled on first use: most texts need only a few of
     /// them, and the whole set was compiled (so every pattern validated) when the rules loaded.
-    pub fn regex(&self) -> &Regex {
-        self.compiled
-            .get_or_init(|| Regex::new(&self.expanded).expect("validated when the rules loaded"))
+    /// It is searched where a match is known to begin, so it needs no literal prefilter.
+    pub fn regex(&self) -> &meta::Regex {
+        self.compiled.get_or_init(|| {
+            meta::Regex::builder()
+                .configure(meta::Config::new().auto_prefilter(false))
+                .build(&self.expanded)
+                .expect("validated when the rules loaded")
+        })
     }
 
     /// True when the words around the mention `text[start..end]` rule it out.
@@ -122,8 +130,57 @@ pub struct PatternMatch<'t> {
     pub start: usize,
     /// Byte end of the mention.
     pub end: usize,
-    /// The captures of the match.
-    pub captures: Captures<'t>,
+    /// The groups of the match.
+    pub captures: Groups<'t>,
+}
+
+/// The groups of a pattern's match in a text.
+#[derive(Debug)]
+pub struct Groups<'t> {
+    /// The text searched.
+    text: &'t str,
+    /// Where each group matched.
+    captures: Captures,
+}
+
+/// Where one group of a match matched.
+#[derive(Debug, Clone, Copy)]
+pub struct Group<'t> {
+    /// The text searched.
+    text: &'t str,
+    /// Byte start in the text.
+    start: usize,
+    /// Byte end in the text.
+    end: usize,
+}
+
+impl<'t> Groups<'t> {
+    /// Group `name`, if it took part in the match.
+    pub fn name(&self, name: &str) -> Option<Group<'t>> {
+        let span = self.captures.get_group_by_name(name)?;
+        Some(Group {
+            text: self.text,
+            start: span.start,
+            end: span.end,
+        })
+    }
+}
+
+impl<'t> Group<'t> {
+    /// The matched text.
+    pub fn as_str(&self) -> &'t str {
+        &self.text[self.start..self.end]
+    }
+
+    /// Byte start in the text.
+    pub fn start(&self) -> usize {
+        self.start
+    }
+
+    /// Byte end in the text.
+    pub fn end(&self) -> usize {
+        self.end
+    }
 }
 
 /// How to do without `\b` in a rule's regex, for diagnostics.
@@ -284,22 +341,25 @@ impl PatternSet {
     fn take<'t>(&self, i: usize, text: &'t str, at: usize, found: &mut Vec<PatternMatch<'t>>) -> usize {
         let pattern = &self.patterns[i];
         let next = next_char_boundary(text, at);
-        let Some(captures) = pattern.regex().captures_at(text, at) else {
-            return text.len() + 1;
+        let regex = pattern.regex();
+        let mut captures = regex.create_captures();
+        regex.search_captures(&Input::new(text).range(at..).anchored(Anchored::Yes), &mut captures);
+        let Some(whole) = captures.get_match() else {
+            return next;
         };
-        let whole = captures.get(0).expect("group 0");
-        if whole.start() != at || !at_boundaries(text, whole.start(), whole.end()) {
+        if !at_boundaries(text, whole.start(), whole.end()) {
             return next;
         }
-        let mention = captures.name("m").unwrap_or(whole);
-        if pattern.excluded(text, mention.start(), mention.end()) {
+        let groups = Groups { text, captures };
+        let mention = groups.name("m").map_or(whole.range(), |m| m.start..m.end);
+        if pattern.excluded(text, mention.start, mention.end) {
             return next;
         }
         found.push(PatternMatch {
             pattern: i,
-            start: mention.start(),
-            end: mention.end(),
-            captures,
+            start: mention.start,
+            end: mention.end,
+            captures: groups,
         });
         whole.end().max(next)
     }
@@ -310,7 +370,7 @@ impl PatternSet {
         for i in 0..self.patterns.len() {
             let regex = self.patterns[i].regex();
             let mut pos = 0;
-            while let Some(whole) = regex.find_at(text, pos) {
+            while let Some(whole) = regex.find(Input::new(text).range(pos..)) {
                 pos = self.take(i, text, whole.start(), &mut found);
                 if pos > text.len() {
                     break;
@@ -497,6 +557,20 @@ mod tests {
         assert!(at_boundaries("in 2024.", 3, 7));
         assert!(!at_boundaries("x12024", 2, 6));
         assert!(at_boundaries("Jan. 5", 0, 4));
+    }
+
+    #[test]
+    fn a_match_gives_its_named_groups() {
+        let rules = crate::rules::test_rules();
+        let set = rules.languages[&crate::lang::Lang::En].dates.patterns();
+        let text = "Signed on 5 May 2024.";
+        let found = set.find_all(text);
+        let year = found
+            .iter()
+            .find_map(|m| m.captures.name("year"))
+            .expect("a year group");
+        assert_eq!((year.as_str(), year.start(), year.end()), ("2024", 16, 20));
+        assert!(found.iter().all(|m| m.captures.name("no_such_group").is_none()));
     }
 
     /// One reading for all patterns finds exactly what searching each pattern on its own does.

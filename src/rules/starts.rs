@@ -6,10 +6,12 @@
 use std::panic::{RefUnwindSafe, UnwindSafe};
 
 use regex_automata::hybrid::dfa::{Cache, DFA};
-use regex_automata::hybrid::BuildError;
-use regex_automata::nfa::thompson::{self, WhichCaptures};
+use regex_automata::hybrid::LazyStateID;
+use regex_automata::nfa::thompson::pikevm::PikeVM;
+use regex_automata::nfa::thompson::{self, WhichCaptures, NFA};
 use regex_automata::util::pool::{Pool, PoolGuard};
 use regex_automata::util::start;
+use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input, MatchKind, PatternSet};
 
 /// Makes a state cache for one thread.
@@ -23,11 +25,19 @@ const CACHE_BYTES: usize = 4 << 20;
 /// every start state the automaton distinguishes.
 const LOOK_BEHIND: [Option<u8>; 5] = [None, Some(b' '), Some(b'a'), Some(b'\n'), Some(b'.')];
 
+/// Why patterns did not compile together (too large, or a regex error).
+pub type SetError = Box<dyn std::error::Error + Send + Sync>;
+
 /// All patterns of a set in one anchored automaton, with the bytes a match can begin with.
 pub struct Starts {
+    /// The lazy DFA over every pattern.
     dfa: DFA,
+    /// Its state caches, one per thread.
     caches: Pool<Cache, MakeCache>,
+    /// Which bytes can begin a match.
     first_bytes: [bool; 256],
+    /// The same patterns for texts the DFA gives up on (see [`Starts::which_in`]).
+    slow: PikeVM,
 }
 
 impl std::fmt::Debug for Starts {
@@ -45,7 +55,29 @@ pub struct GaveUp;
 
 impl Starts {
     /// Compiles `patterns` (regexes without captures' use) into one anchored automaton.
-    pub fn new(patterns: &[&str]) -> Result<Starts, Box<BuildError>> {
+    pub fn new(patterns: &[&str]) -> Result<Starts, SetError> {
+        Starts::from_nfa(nfa_config().build_many(patterns)?)
+    }
+
+    /// Parses each of `patterns` on its own and compiles those that parse into one automaton
+    /// (its pattern `k` is the `k`-th that parses): each pattern's syntax error, if any, can
+    /// be reported with the pattern.
+    pub fn parse_each(patterns: &[&str]) -> (Vec<Option<String>>, Result<Starts, SetError>) {
+        let parsed: Vec<_> = patterns
+            .iter()
+            .map(|p| syntax::parse(p).map_err(|e| e.to_string()))
+            .collect();
+        let problems = parsed.iter().map(|p| p.as_ref().err().cloned()).collect();
+        let valid: Vec<_> = parsed.into_iter().filter_map(Result::ok).collect();
+        let set = nfa_config().build_many_from_hir(&valid).map_err(SetError::from);
+        (problems, set.and_then(Starts::from_nfa))
+    }
+
+    /// The automaton over `nfa`, with the bytes a match can begin with.
+    fn from_nfa(nfa: NFA) -> Result<Starts, SetError> {
+        let slow = PikeVM::builder()
+            .configure(PikeVM::config().match_kind(MatchKind::All))
+            .build_from_nfa(nfa.clone())?;
         let dfa = DFA::builder()
             .configure(
                 DFA::config()
@@ -53,15 +85,14 @@ impl Starts {
                     .cache_capacity(CACHE_BYTES)
                     .unicode_word_boundary(true),
             )
-            .thompson(thompson::Config::new().which_captures(WhichCaptures::None))
-            .build_many(patterns)
-            .map_err(Box::new)?;
+            .build_from_nfa(nfa)?;
         let first_bytes = first_bytes(&dfa);
         let for_caches = dfa.clone();
         Ok(Starts {
             dfa,
             caches: Pool::new(Box::new(move || for_caches.create_cache())),
             first_bytes,
+            slow,
         })
     }
 
@@ -95,14 +126,63 @@ impl Starts {
         out.iter().map(|p| p.as_usize()).collect()
     }
 
-    /// Fills `out` with the patterns that have a match in `text` starting at byte `at`.
-    pub fn which_at(&self, cache: &mut Cache, text: &str, at: usize, out: &mut PatternSet) -> Result<(), GaveUp> {
+    /// Fills `out` with the patterns that match somewhere in `text`.
+    pub fn which_in(&self, text: &str, out: &mut PatternSet) {
         out.clear();
-        let input = Input::new(text).range(at..).anchored(Anchored::Yes);
-        self.dfa
-            .try_which_overlapping_matches(cache, &input, out)
-            .map_err(|_| GaveUp)
+        let input = Input::new(text);
+        let mut cache = self.cache();
+        if self.dfa.try_which_overlapping_matches(&mut cache, &input, out).is_err() {
+            out.clear();
+            let mut slow_cache = self.slow.create_cache();
+            self.slow.which_overlapping_matches(&mut slow_cache, &input, out);
+        }
     }
+
+    /// Fills `out` with the patterns that have a match in `text` starting at byte `at`. The
+    /// automaton is stepped byte by byte until no pattern can go on: most positions end after
+    /// a byte or two, so a search's set-up would cost more than the search.
+    pub fn which_at(&self, cache: &mut Cache, text: &str, at: usize, out: &mut PatternSet) -> Result<(), GaveUp> {
+        if !out.is_empty() {
+            out.clear();
+        }
+        let bytes = text.as_bytes();
+        let look_behind = at.checked_sub(1).map(|before| bytes[before]);
+        let config = start::Config::new().anchored(Anchored::Yes).look_behind(look_behind);
+        let mut state = self.dfa.start_state(cache, &config).map_err(|_| GaveUp)?;
+        for &byte in &bytes[at..] {
+            state = self.dfa.next_state(cache, state, byte).map_err(|_| GaveUp)?;
+            if state.is_tagged() {
+                if state.is_match() {
+                    self.add_matches(cache, state, out);
+                } else if state.is_dead() {
+                    return Ok(());
+                } else if state.is_quit() {
+                    return Err(GaveUp);
+                }
+            }
+        }
+        state = self.dfa.next_eoi_state(cache, state).map_err(|_| GaveUp)?;
+        if state.is_match() {
+            self.add_matches(cache, state, out);
+        }
+        Ok(())
+    }
+
+    /// Adds the patterns that match in `state` (a match state: a match ends one byte before
+    /// the byte that led to it) to `out`.
+    fn add_matches(&self, cache: &Cache, state: LazyStateID, out: &mut PatternSet) {
+        for i in 0..self.dfa.match_len(cache, state) {
+            out.insert(self.dfa.match_pattern(cache, state, i));
+        }
+    }
+}
+
+/// The compiler settings of every set: no capture groups, which only the patterns' own
+/// regexes need.
+fn nfa_config() -> thompson::Compiler {
+    let mut compiler = thompson::Compiler::new();
+    compiler.configure(thompson::Config::new().which_captures(WhichCaptures::None));
+    compiler
 }
 
 /// Which bytes lead out of the anchored start state to a state that can still match; every
@@ -153,6 +233,22 @@ mod tests {
         assert!(starts.which_at(&mut cache, "xy", 0, &mut out).is_ok());
         assert_eq!(out.len(), 1);
         assert!(starts.which_at(&mut cache, "xé", 0, &mut out).is_err());
+    }
+
+    #[test]
+    fn reports_the_patterns_that_match_anywhere_also_where_the_dfa_gives_up() {
+        let (problems, starts) = Starts::parse_each(&["^a", "b", "(", "x\\B", "z$"]);
+        assert!(problems[2].as_ref().is_some_and(|p| p.contains("unclosed group")));
+        let starts = starts.unwrap();
+        let mut out = PatternSet::new(starts.len());
+        let which = |out: &mut PatternSet, text: &str| {
+            starts.which_in(text, out);
+            out.iter().map(|p| p.as_usize()).collect::<Vec<_>>()
+        };
+        assert_eq!(which(&mut out, "ab z"), vec![0, 1, 3]);
+        assert_eq!(which(&mut out, "cab"), vec![1]);
+        assert_eq!(which(&mut out, "xy é b"), vec![1, 2]);
+        assert_eq!(which(&mut out, ""), Vec::<usize>::new());
     }
 
     #[test]

@@ -5,11 +5,13 @@
 use std::path::Path;
 
 use regex::Regex;
+use regex_automata::PatternSet;
 use serde::Deserialize;
 
 use crate::rules::diag::Diagnostic;
 use crate::rules::pattern::{string_content_start, word_boundary, WORD_BOUNDARY_HINT};
 use crate::rules::source::read_toml;
+use crate::rules::starts::Starts;
 
 /// The furniture rule file as written.
 #[derive(Debug, Deserialize)]
@@ -115,11 +117,16 @@ pub struct HeadlineShape {
 /// Compiled furniture patterns, story cues and headline shape.
 #[derive(Debug)]
 pub struct SegmentRules {
+    /// The furniture rule ids, in file order.
     furniture_ids: Vec<String>,
-    furniture: Vec<Regex>,
+    /// Every furniture pattern in one automaton, in file order.
+    furniture: Starts,
+    /// The cue rule ids, in file order.
     cue_ids: Vec<String>,
+    /// What each cue is evidence of.
     cue_kinds: Vec<CueKind>,
-    cues: Vec<Regex>,
+    /// Every cue pattern in one automaton, in file order.
+    cues: Starts,
     /// The headline shape.
     pub headline: HeadlineShape,
     year: Regex,
@@ -139,35 +146,31 @@ impl SegmentRules {
     pub fn load(path: &Path, errors: &mut Vec<Diagnostic>) -> Option<SegmentRules> {
         let (source, file) = read_toml::<FurnitureFile>(path, errors)?;
         let before = errors.len();
+        let lines = Parsed::new(file.lines.iter().map(|p| &p.regex));
+        let cues = Parsed::new(file.cues.iter().map(|c| &c.regex));
         let mut check = Checker {
             path,
             source: &source,
             errors,
             ids: Vec::new(),
         };
-        let furniture: Vec<(String, Regex)> = file
-            .lines
-            .iter()
-            .filter_map(|p| Some((p.id.clone(), check.pattern(&p.id, &p.regex)?)))
-            .collect();
-        let cues: Vec<(&CuePattern, Regex)> = file
-            .cues
-            .iter()
-            .filter_map(|c| {
-                let regex = check.pattern(&c.id, &c.regex)?;
-                check.examples(c, &regex).then_some((c, regex))
-            })
-            .collect();
+        for (i, p) in file.lines.iter().enumerate() {
+            check.pattern(&p.id, &p.regex, &lines, i);
+        }
+        for (i, c) in file.cues.iter().enumerate() {
+            if check.pattern(&c.id, &c.regex, &cues, i) {
+                check.examples(c, &cues, i);
+            }
+        }
         if errors.len() > before {
             return None;
         }
-        let (furniture_ids, furniture) = furniture.into_iter().unzip();
         Some(SegmentRules {
-            furniture_ids,
-            furniture,
-            cue_ids: cues.iter().map(|(c, _)| c.id.clone()).collect(),
-            cue_kinds: cues.iter().map(|(c, _)| c.kind).collect(),
-            cues: cues.into_iter().map(|(_, r)| r).collect(),
+            furniture_ids: file.lines.iter().map(|p| p.id.clone()).collect(),
+            furniture: lines.set.ok()?,
+            cue_ids: file.cues.iter().map(|c| c.id.clone()).collect(),
+            cue_kinds: file.cues.iter().map(|c| c.kind).collect(),
+            cues: cues.set.ok()?,
             headline: file.headline,
             year: Regex::new(r"\b(?:1[89]|20)\d\d\b").expect("static regex"),
         })
@@ -190,14 +193,14 @@ impl SegmentRules {
 
     /// The id of the first furniture rule matching `line`, if any.
     pub fn furniture_rule(&self, line: &str) -> Option<&str> {
-        let i = self.furniture.iter().position(|r| r.is_match(line))?;
+        let i = matching(&self.furniture, line).next()?;
         Some(self.furniture_ids[i].as_str())
     }
 
-    /// The first cue rule of `kind` (in file order) matching `line`. Cues are tested only
-    /// where they can matter, so a line costs one test per furniture pattern, not per cue.
+    /// The first cue rule of `kind` (in file order) matching `line`. All cues are tested in
+    /// one reading of the line.
     pub fn cue(&self, line: &str, kind: CueKind) -> Option<CueHit> {
-        let rule = (0..self.cues.len()).find(|&i| self.cue_kinds[i] == kind && self.cues[i].is_match(line))?;
+        let rule = matching(&self.cues, line).find(|&i| self.cue_kinds[i] == kind)?;
         Some(CueHit { kind, rule })
     }
 
@@ -228,55 +231,113 @@ impl SegmentRules {
     }
 }
 
+/// The indices of the patterns of `set` that match somewhere in `line`, in file order.
+fn matching(set: &Starts, line: &str) -> impl Iterator<Item = usize> {
+    let mut hits = PatternSet::new(set.len());
+    set.which_in(line, &mut hits);
+    hits.iter().map(|p| p.as_usize()).collect::<Vec<_>>().into_iter()
+}
+
+/// The patterns of one kind (lines or cues), each parsed on its own and all compiled together.
+struct Parsed {
+    /// Each pattern's syntax error, if any.
+    problems: Vec<Option<String>>,
+    /// Each pattern's index in the automaton, for those that parse.
+    slots: Vec<Option<usize>>,
+    /// Which patterns match an empty line (false for those that do not parse).
+    empty: Vec<bool>,
+    /// The patterns that parse, in one automaton, or why they do not compile together.
+    set: Result<Starts, String>,
+}
+
+impl Parsed {
+    /// Parses and compiles `regexes`.
+    fn new<'a>(regexes: impl Iterator<Item = &'a toml::Spanned<String>>) -> Parsed {
+        let regexes: Vec<&str> = regexes.map(|r| r.get_ref().as_str()).collect();
+        let (problems, set) = Starts::parse_each(&regexes);
+        let mut parsed = 0;
+        let slots: Vec<Option<usize>> = problems
+            .iter()
+            .map(|p| {
+                let slot = p.is_none().then_some(parsed);
+                parsed += usize::from(p.is_none());
+                slot
+            })
+            .collect();
+        let empty_slots: Vec<usize> = set.as_ref().map(|set| matching(set, "").collect()).unwrap_or_default();
+        let empty = slots
+            .iter()
+            .map(|s| s.is_some_and(|s| empty_slots.contains(&s)))
+            .collect();
+        let set = set.map_err(|e| e.to_string());
+        Parsed {
+            problems,
+            slots,
+            empty,
+            set,
+        }
+    }
+}
+
 /// Checks patterns one by one, collecting diagnostics.
 struct Checker<'a> {
+    /// The rule file.
     path: &'a Path,
+    /// Its text.
     source: &'a str,
+    /// Where problems go.
     errors: &'a mut Vec<Diagnostic>,
+    /// The ids of the patterns checked so far.
     ids: Vec<String>,
 }
 
 impl Checker<'_> {
-    /// The compiled `regex` when it compiles, has no `\b`, matches no empty line and `id` is
-    /// new; reports otherwise.
-    fn pattern(&mut self, id: &str, regex: &toml::Spanned<String>) -> Option<Regex> {
+    /// True when pattern `i` of `parsed` (`regex`, with rule id `id`) compiles, has no `\b`,
+    /// matches no empty line and `id` is new; reports otherwise.
+    fn pattern(&mut self, id: &str, regex: &toml::Spanned<String>, parsed: &Parsed, i: usize) -> bool {
         let at = string_content_start(self.source, regex.span().start);
         let word_boundary = word_boundary(regex.get_ref());
-        let compiled = Regex::new(regex.get_ref());
-        let problem = match &compiled {
+        let problem = match &parsed.problems[i] {
             _ if word_boundary.is_some() => Some((format!("pattern `{id}` uses `\\b`"), WORD_BOUNDARY_HINT)),
-            Err(err) => Some((
-                format!("invalid regex in `{id}`: {}", last_line(&err.to_string())),
+            Some(err) => Some((
+                format!("invalid regex in `{id}`: {}", last_line(err)),
                 "fix the pattern; see the regex crate's syntax",
             )),
-            Ok(r) if r.is_match("") => Some((
+            None if parsed.empty[i] => Some((
                 format!("pattern `{id}` matches an empty line"),
                 "require at least one character, e.g. use `+` instead of `*`",
             )),
-            Ok(_) if self.ids.iter().any(|seen| seen == id) => {
+            None if self.ids.iter().any(|seen| seen == id) => {
                 Some((format!("duplicate rule id `{id}`"), "rule ids must be unique"))
             }
-            Ok(_) => None,
+            None => match &parsed.set {
+                Err(err) if i == 0 => Some((
+                    format!("the patterns of this file do not compile together: {err}"),
+                    "shorten the longest patterns",
+                )),
+                _ => None,
+            },
         };
-        match problem {
-            Some((message, hint)) => {
-                let at = at + word_boundary.unwrap_or(0);
-                self.errors
-                    .push(Diagnostic::at_byte(self.path, self.source, at, message).with_hint(hint));
-                None
-            }
-            None => {
-                self.ids.push(id.to_owned());
-                compiled.ok()
-            }
-        }
+        let Some((message, hint)) = problem else {
+            self.ids.push(id.to_owned());
+            return true;
+        };
+        let at = at + word_boundary.unwrap_or(0);
+        self.errors
+            .push(Diagnostic::at_byte(self.path, self.source, at, message).with_hint(hint));
+        false
     }
 
-    /// True when every example of `cue` matches and no counter-example does; reports otherwise.
-    fn examples(&mut self, cue: &CuePattern, regex: &Regex) -> bool {
+    /// True when every example of `cue` (pattern `i` of `parsed`) matches and no
+    /// counter-example does; reports otherwise.
+    fn examples(&mut self, cue: &CuePattern, parsed: &Parsed, i: usize) -> bool {
+        let (Ok(set), Some(slot)) = (&parsed.set, parsed.slots[i]) else {
+            return false;
+        };
+        let matches = |text: &str| matching(set, text).any(|k| k == slot);
         let mut ok = true;
         for (list, want) in [(&cue.examples, true), (&cue.counter_examples, false)] {
-            for example in list.iter().filter(|e| regex.is_match(e.get_ref()) != want) {
+            for example in list.iter().filter(|e| matches(e.get_ref()) != want) {
                 let at = string_content_start(self.source, example.span().start);
                 let (message, hint) = if want {
                     ("does not match its example", "widen the pattern or fix the example")
@@ -351,6 +412,19 @@ mod tests {
             assert!(errors[0].message.contains(message), "{:?}", errors[0]);
             assert_eq!((errors[0].line, errors[0].column), (line, column), "{rule}");
         }
+    }
+
+    /// The cues are compiled together; one that does not parse leaves the others' examples
+    /// checked against their own patterns.
+    #[test]
+    fn a_cue_after_an_invalid_one_keeps_its_own_examples() {
+        let errors = load(&format!(
+            "{HEADLINE}[[cue]]\nid = \"a\"\nkind = \"tail\"\nregex = 'x('\n\
+             [[cue]]\nid = \"b\"\nkind = \"tail\"\nregex = '^Read more$'\n\
+             examples = [\"Read more\"]\ncounter_examples = [\"x(\"]\n"
+        ));
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].message.starts_with("invalid regex in `a`"), "{errors:?}");
     }
 
     #[test]
