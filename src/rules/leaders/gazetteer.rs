@@ -302,10 +302,16 @@ fn valid_partial_date(d: &str) -> bool {
 /// and Turkic names disagree on collapsed (sch/sh/zh/dsch/j/y, w/v, z/s, kh/ch, doubled letters,
 /// oo/ou/u, eo/o). "Kassym-Schomart Tokajew" and "Kassym-Jomart Tokayev" share a key.
 pub fn name_key(name: &str) -> String {
-    let letters: Vec<char> = name.chars().filter(|c| c.is_alphabetic()).collect();
-    if letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase()) && !name.contains(' ') {
+    if in_capitals(name) && !name.contains(' ') {
         return format!("#{}", name.to_lowercase());
     }
+    name_words_key(name)
+}
+
+/// [`name_key`] without its rule for a word in capitals. It works on each space-separated
+/// part alone, so the key of words joined by spaces is their keys joined by spaces, the
+/// empty ones left out: a run of words is keyed by keying each word once.
+pub fn name_words_key(name: &str) -> String {
     let folded = fold_lowercase(name);
     let mut s: String = folded
         .chars()
@@ -318,34 +324,57 @@ pub fn name_key(name: &str) -> String {
         })
         .filter(|c| c.is_alphanumeric() || *c == ' ')
         .collect();
-    for (from, to) in [
-        ("dsch", "1"),
-        ("tsch", "1"),
-        ("dzh", "1"),
-        ("sch", "1"),
-        ("zh", "1"),
-        ("sh", "1"),
-        ("ch", "1"),
-        ("kh", "1"),
-        ("j", "1"),
-        ("y", "1"),
-        ("w", "v"),
-        ("z", "s"),
-        ("eo", "o"),
-        ("oo", "u"),
-        ("ou", "u"),
-        ("ı", "i"),
-    ] {
-        s = s.replace(from, to);
+    for (from, to) in NAME_SPELLINGS {
+        replace_all(&mut s, from, to);
     }
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if out.ends_with(c) && c != ' ' {
-            continue;
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
         }
-        out.push(c);
+        let mut last = None;
+        for c in word.chars() {
+            if last != Some(c) {
+                out.push(c);
+            }
+            last = Some(c);
+        }
     }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    out
+}
+
+/// The spellings [`name_key`] collapses, replaced in this order.
+const NAME_SPELLINGS: [(&str, &str); 16] = [
+    ("dsch", "1"),
+    ("tsch", "1"),
+    ("dzh", "1"),
+    ("sch", "1"),
+    ("zh", "1"),
+    ("sh", "1"),
+    ("ch", "1"),
+    ("kh", "1"),
+    ("j", "1"),
+    ("y", "1"),
+    ("w", "v"),
+    ("z", "s"),
+    ("eo", "o"),
+    ("oo", "u"),
+    ("ou", "u"),
+    ("ı", "i"),
+];
+
+/// Replaces every `from` in `s` by `to`, as [`str::replace`] does, without a new string when
+/// `s` has no `from`.
+fn replace_all(s: &mut String, from: &str, to: &str) {
+    if s.contains(from) {
+        *s = s.replace(from, to);
+    }
+}
+
+/// True when a word has two letters or more, all capitals ("MBS", "AMLO").
+pub fn in_capitals(word: &str) -> bool {
+    let mut letters = word.chars().filter(|c| c.is_alphabetic());
+    letters.clone().nth(1).is_some() && letters.all(char::is_uppercase)
 }
 
 /// The key of a surname-only form: lighter than [`name_key`], because a single word meets
@@ -353,13 +382,19 @@ pub fn name_key(name: &str) -> String {
 /// and only the German spellings of consonants mapped (dsch/tsch/sch, j, w: "Tokajew" =
 /// "Tokayev"). Words in capitals stay as they are.
 pub fn short_key(word: &str) -> String {
-    let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
-    if letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase()) {
+    if in_capitals(word) {
         return format!("#{}", word.to_lowercase());
     }
-    let mut s: String = fold_lowercase(word).replace('ı', "i");
-    for (from, to) in [("dsch", "j"), ("tsch", "ch"), ("sch", "sh"), ("j", "y"), ("w", "v")] {
-        s = s.replace(from, to);
+    let mut s: String = fold_lowercase(word);
+    for (from, to) in [
+        ("ı", "i"),
+        ("dsch", "j"),
+        ("tsch", "ch"),
+        ("sch", "sh"),
+        ("j", "y"),
+        ("w", "v"),
+    ] {
+        replace_all(&mut s, from, to);
     }
     s
 }
