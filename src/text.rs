@@ -265,24 +265,29 @@ pub fn word_start(chars: &[char], to: usize) -> Option<usize> {
 /// Makes matching text uniform without changing its length in characters: whitespace becomes a
 /// space, typographic apostrophes and dashes their ASCII forms, and (optionally) lower case.
 pub fn normalize_for_matching(text: &str, lowercase: bool) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        out.push(if c.is_ascii() {
-            normalize_ascii(c, lowercase)
-        } else {
-            normalize_other(c, lowercase)
-        });
+    let mut out = Vec::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let ascii = rest.bytes().position(|b| !b.is_ascii()).unwrap_or(rest.len());
+        out.extend(rest[..ascii].bytes().map(|b| normalize_ascii(b, lowercase)));
+        rest = &rest[ascii..];
+        let Some(c) = rest.chars().next() else {
+            break;
+        };
+        let mut buf = [0; 4];
+        out.extend_from_slice(normalize_other(c, lowercase).encode_utf8(&mut buf).as_bytes());
+        rest = &rest[c.len_utf8()..];
     }
-    out
+    String::from_utf8(out).expect("ASCII bytes and whole characters are UTF-8")
 }
 
-/// [`normalize_for_matching`] of an ASCII character.
-fn normalize_ascii(c: char, lowercase: bool) -> char {
-    match c {
-        '\t' | '\n' | '\x0B' | '\x0C' | '\r' => ' ',
-        '`' => '\'',
-        c if lowercase => c.to_ascii_lowercase(),
-        c => c,
+/// [`normalize_for_matching`] of an ASCII character (one byte).
+fn normalize_ascii(b: u8, lowercase: bool) -> u8 {
+    match b {
+        b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' => b' ',
+        b'`' => b'\'',
+        b if lowercase => b.to_ascii_lowercase(),
+        b => b,
     }
 }
 
