@@ -109,22 +109,6 @@ mod tests {
     }
 
     #[test]
-    fn words_in_capitals_have_two_capital_letters_or_more() {
-        let table = [
-            ("MBS", true),
-            ("U.S.", true),
-            ("ÉU", true),
-            ("AMLO's", false),
-            ("A", false),
-            ("Xi", false),
-            ("", false),
-        ];
-        for (word, capitals) in table {
-            assert_eq!(in_capitals(word), capitals, "{word}");
-        }
-    }
-
-    #[test]
     fn the_gazetteer_finds_short_capitals_and_the_longest_name() {
         assert_eq!(
             names("MBS met Tokayev."),

@@ -74,11 +74,12 @@ fn is_false_friend(rules: &SectorRules, chars: &[char], span: Span, sector: &str
     let lower = |s: Span| chars[s.start..s.end].iter().collect::<String>().to_lowercase();
     let word_span = enclosing_word(chars, span);
     let word = lower(word_span);
-    let compound = lower(hyphenated_word(chars, word_span));
+    let compound_span = hyphenated_word(chars, word_span);
+    let compound = (compound_span != word_span).then(|| lower(compound_span));
+    let compound = compound.as_deref().unwrap_or(&word);
     rules
-        .exclusions
-        .iter()
-        .any(|e| exclusions::cancels(e, sector, chars, word_span, &word, &compound))
+        .exclusions_of(sector)
+        .any(|e| exclusions::cancels(e, sector, chars, word_span, &word, compound))
 }
 
 /// True when `span` is part of a run of capitalised words (joined by the rules' joiners, such

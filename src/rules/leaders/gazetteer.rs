@@ -324,9 +324,7 @@ pub fn name_words_key(name: &str) -> String {
         })
         .filter(|c| c.is_alphanumeric() || *c == ' ')
         .collect();
-    for (from, to) in NAME_SPELLINGS {
-        replace_all(&mut s, from, to);
-    }
+    respell(&mut s, &NAME_SPELLINGS);
     let mut out = String::with_capacity(s.len());
     for word in s.split_whitespace() {
         if !out.is_empty() {
@@ -342,6 +340,16 @@ pub fn name_words_key(name: &str) -> String {
     }
     out
 }
+
+/// The spellings [`short_key`] maps, replaced in this order.
+const SHORT_SPELLINGS: [(&str, &str); 6] = [
+    ("ı", "i"),
+    ("dsch", "j"),
+    ("tsch", "ch"),
+    ("sch", "sh"),
+    ("j", "y"),
+    ("w", "v"),
+];
 
 /// The spellings [`name_key`] collapses, replaced in this order.
 const NAME_SPELLINGS: [(&str, &str); 16] = [
@@ -363,18 +371,59 @@ const NAME_SPELLINGS: [(&str, &str); 16] = [
     ("ı", "i"),
 ];
 
-/// Replaces every `from` in `s` by `to`, as [`str::replace`] does, without a new string when
-/// `s` has no `from`.
-fn replace_all(s: &mut String, from: &str, to: &str) {
-    if s.contains(from) {
-        *s = s.replace(from, to);
+/// Applies the `spellings` (from, to) to `s` in order, each as [`str::replace`] would; one
+/// with a byte that `s` lacks is skipped without a scan.
+fn respell(s: &mut String, spellings: &[(&str, &str)]) {
+    let mut present = byte_set(s);
+    for (from, to) in spellings {
+        if from.bytes().all(|b| present[usize::from(b)]) && replace_all(s, from, to) {
+            present = byte_set(s);
+        }
     }
+}
+
+/// Which byte values occur in `s`.
+fn byte_set(s: &str) -> [bool; 256] {
+    let mut set = [false; 256];
+    for b in s.bytes() {
+        set[usize::from(b)] = true;
+    }
+    set
+}
+
+/// Replaces every `from` in `s` by `to`, left to right as [`str::replace`] does, without a
+/// new string when `s` has no `from`; true when it replaced one. (A match found byte by byte
+/// starts and ends on character boundaries, because `from` is a whole string.)
+fn replace_all(s: &mut String, from: &str, to: &str) -> bool {
+    let (text, needle) = (s.as_bytes(), from.as_bytes());
+    let mut out: Option<String> = None;
+    let (mut at, mut copied) = (0, 0);
+    while at < text.len() {
+        if text[at] == needle[0] && text[at..].starts_with(needle) {
+            let out = out.get_or_insert_with(|| String::with_capacity(text.len()));
+            out.push_str(&s[copied..at]);
+            out.push_str(to);
+            at += needle.len();
+            copied = at;
+        } else {
+            at += 1;
+        }
+    }
+    let Some(mut out) = out else {
+        return false;
+    };
+    out.push_str(&s[copied..]);
+    *s = out;
+    true
 }
 
 /// True when a word has two letters or more, all capitals ("MBS", "AMLO").
 pub fn in_capitals(word: &str) -> bool {
+    if word.as_bytes().first().is_some_and(u8::is_ascii_lowercase) {
+        return false;
+    }
     let mut letters = word.chars().filter(|c| c.is_alphabetic());
-    letters.clone().nth(1).is_some() && letters.all(char::is_uppercase)
+    letters.clone().all(char::is_uppercase) && letters.nth(1).is_some()
 }
 
 /// The key of a surname-only form: lighter than [`name_key`], because a single word meets
@@ -386,16 +435,7 @@ pub fn short_key(word: &str) -> String {
         return format!("#{}", word.to_lowercase());
     }
     let mut s: String = fold_lowercase(word);
-    for (from, to) in [
-        ("ı", "i"),
-        ("dsch", "j"),
-        ("tsch", "ch"),
-        ("sch", "sh"),
-        ("j", "y"),
-        ("w", "v"),
-    ] {
-        replace_all(&mut s, from, to);
-    }
+    respell(&mut s, &SHORT_SPELLINGS);
     s
 }
 
@@ -410,6 +450,61 @@ mod tests {
         assert_eq!(name_key("Recep Tayyip Erdoğan"), name_key("Recep Tayyip Erdogan"));
         assert_eq!(name_key("Yoon"), name_key("Yun"));
         assert_ne!(name_key("Putin"), name_key("Merkel"));
+    }
+
+    #[test]
+    fn a_run_of_words_is_keyed_word_by_word() {
+        let runs: [&[&str]; 6] = [
+            &["Kassym-Schomart", "Tokajew"],
+            &["Mohammed", "bin", "Salman"],
+            &["O'Brien", "Jr.", "MBS"],
+            &["Yoon", "Suk", "Yeol"],
+            &["ΑΣ", "Σ", "Ödön"],
+            &["A", ".", "Sch-sch"],
+        ];
+        for words in runs {
+            let keys: Vec<String> = words
+                .iter()
+                .map(|w| name_words_key(w))
+                .filter(|k| !k.is_empty())
+                .collect();
+            assert_eq!(name_key(&words.join(" ")), keys.join(" "), "{words:?}");
+        }
+    }
+
+    #[test]
+    fn replacing_agrees_with_str_replace() {
+        for (text, from, to) in [
+            ("schasch", "sch", "1"),
+            ("eoo", "eo", "o"),
+            ("aaaa", "aa", "b"),
+            ("ıstanbul", "ı", "i"),
+            ("öz", "z", "s"),
+            ("", "j", "y"),
+            ("tokayev", "sh", "1"),
+        ] {
+            let mut s = text.to_owned();
+            assert_eq!(replace_all(&mut s, from, to), text.contains(from), "{text} {from}");
+            assert_eq!(s, text.replace(from, to), "{text} {from}");
+            let mut s = text.to_owned();
+            respell(&mut s, &[(from, to), ("a", "o")]);
+            assert_eq!(s, text.replace(from, to).replace('a', "o"), "{text} {from}");
+        }
+    }
+
+    #[test]
+    fn words_in_capitals_have_two_capital_letters_or_more() {
+        for (word, capitals) in [
+            ("MBS", true),
+            ("U.S.", true),
+            ("ÉU", true),
+            ("AMLO's", false),
+            ("A", false),
+            ("Xi", false),
+            ("", false),
+        ] {
+            assert_eq!(in_capitals(word), capitals, "{word}");
+        }
     }
 
     #[test]
