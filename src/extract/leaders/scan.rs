@@ -70,7 +70,8 @@ fn word_end(chars: &[char], start: usize) -> usize {
 /// outside its span).
 fn without_possessive<'a>(mut span: Span, mut word: &'a str, possessives: &[String]) -> (Span, &'a str) {
     for suffix in possessives {
-        if word.ends_with(suffix.as_str()) && word.chars().count() > 3 {
+        let last_byte_agrees = word.as_bytes().last() == suffix.as_bytes().last();
+        if last_byte_agrees && word.ends_with(suffix.as_str()) && word.chars().count() > 3 {
             word = &word[..word.len() - suffix.len()];
             span.end -= suffix.chars().count();
         }
@@ -210,16 +211,21 @@ impl<'a> Scan<'a> {
         let rules = self.rules;
         let capital = t.text.chars().next().is_some_and(char::is_uppercase);
         let particle_name = || {
-            t.text.split_once('-').is_some_and(|(p, rest)| {
+            let hyphen = t.text.bytes().position(|b| b == b'-');
+            hyphen.is_some_and(|at| {
+                let (p, rest) = (&t.text[..at], &t.text[at + 1..]);
                 rules.particles.iter().any(|x| x == p) && rest.chars().next().is_some_and(char::is_uppercase)
             })
         };
         if !capital && !particle_name() {
             return false;
         }
+        if self.in_title(k) || self.tok_country[k].is_some() {
+            return false;
+        }
         let upper_count = t.text.chars().filter(|c| c.is_uppercase()).count();
         let acronym = upper_count >= 2 && upper_count * 2 >= t.text.chars().filter(|c| c.is_alphabetic()).count();
-        !acronym && !self.in_title(k) && self.tok_country[k].is_none() && !rules.never_in_name.contains(t.text)
+        !acronym && !rules.never_in_name.contains(t.text)
     }
 
     /// Runs of joined name-like tokens; particles may stand inside a run when a name word
