@@ -374,21 +374,31 @@ const NAME_SPELLINGS: [(&str, &str); 16] = [
 /// Applies the `spellings` (from, to) to `s` in order, each as [`str::replace`] would; one
 /// with a byte that `s` lacks is skipped without a scan.
 fn respell(s: &mut String, spellings: &[(&str, &str)]) {
-    let mut present = byte_set(s);
+    let mut present = ByteSet::of(s);
     for (from, to) in spellings {
-        if from.bytes().all(|b| present[usize::from(b)]) && replace_all(s, from, to) {
-            present = byte_set(s);
+        if from.bytes().all(|b| present.has(b)) && replace_all(s, from, to) {
+            present = ByteSet::of(s);
         }
     }
 }
 
-/// Which byte values occur in `s`.
-fn byte_set(s: &str) -> [bool; 256] {
-    let mut set = [false; 256];
-    for b in s.bytes() {
-        set[usize::from(b)] = true;
+/// A set of byte values, one bit each.
+struct ByteSet([u64; 4]);
+
+impl ByteSet {
+    /// The byte values that occur in `s`.
+    fn of(s: &str) -> ByteSet {
+        let mut set = [0u64; 4];
+        for b in s.bytes() {
+            set[usize::from(b >> 6)] |= 1 << (b & 63);
+        }
+        ByteSet(set)
     }
-    set
+
+    /// True when `b` is in the set.
+    fn has(&self, b: u8) -> bool {
+        self.0[usize::from(b >> 6)] & (1 << (b & 63)) != 0
+    }
 }
 
 /// Replaces every `from` in `s` by `to`, left to right as [`str::replace`] does, without a
@@ -419,7 +429,7 @@ fn replace_all(s: &mut String, from: &str, to: &str) -> bool {
 
 /// True when a word has two letters or more, all capitals ("MBS", "AMLO").
 pub fn in_capitals(word: &str) -> bool {
-    if word.as_bytes().first().is_some_and(u8::is_ascii_lowercase) {
+    if word.len() < 2 || word.as_bytes()[0].is_ascii_lowercase() {
         return false;
     }
     let mut letters = word.chars().filter(|c| c.is_alphabetic());
