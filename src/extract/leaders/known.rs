@@ -109,6 +109,22 @@ mod tests {
     }
 
     #[test]
+    fn word_keys_join_without_empty_ones() {
+        let table: [(&[&str], &str); 4] = [
+            (&["ka1sim", "toka1ev"], "ka1sim toka1ev"),
+            (&["", "a", "", "b"], "a b"),
+            (&["", ""], ""),
+            (&["mo hammed"], "mo hammed"),
+        ];
+        let mut key = "left over".to_owned();
+        for (words, joined) in table {
+            let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+            join_keys(&mut key, &words);
+            assert_eq!(key, joined, "{words:?}");
+        }
+    }
+
+    #[test]
     fn the_gazetteer_finds_short_capitals_and_the_longest_name() {
         assert_eq!(
             names("MBS met Tokayev."),
