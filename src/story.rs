@@ -18,10 +18,11 @@ pub struct StoryText<'a> {
 impl<'a> StoryText<'a> {
     /// Indexes `text`.
     pub fn new(text: &'a str) -> StoryText<'a> {
+        let (index, chars) = CharIndex::with_chars(text);
         StoryText {
             text,
-            index: CharIndex::new(text),
-            chars: text.chars().collect(),
+            index,
+            chars,
             cased: OnceCell::new(),
             lowercased: OnceCell::new(),
         }

@@ -134,7 +134,6 @@ impl CharIndex {
             text.len()
         );
         let mut wide = Vec::new();
-        let mut extra = 0u32;
         let bytes = text.as_bytes();
         let mut at = 0;
         while at < bytes.len() {
@@ -143,15 +142,35 @@ impl CharIndex {
             };
             at += skip;
             let len = utf8_len(bytes[at]);
-            wide.push(Wide {
-                start: at as u32,
-                len: len as u8,
-                extra_before: extra,
-            });
-            extra += len as u32 - 1;
+            push_wide(&mut wide, at, len);
             at += len;
         }
         CharIndex { len: text.len(), wide }
+    }
+
+    /// Indexes `text` and lists its characters, in one pass over it.
+    pub fn with_chars(text: &str) -> (CharIndex, Vec<char>) {
+        assert!(
+            text.len() <= MAX_TEXT_BYTES,
+            "text of {} bytes is over the limit",
+            text.len()
+        );
+        let mut wide = Vec::new();
+        let mut chars = Vec::with_capacity(text.len());
+        let mut at = 0;
+        while at < text.len() {
+            let rest = &text[at..];
+            let ascii = rest.bytes().position(|b| !b.is_ascii()).unwrap_or(rest.len());
+            chars.extend(rest[..ascii].bytes().map(char::from));
+            at += ascii;
+            let Some(c) = text[at..].chars().next() else {
+                break;
+            };
+            push_wide(&mut wide, at, c.len_utf8());
+            chars.push(c);
+            at += c.len_utf8();
+        }
+        (CharIndex { len: text.len(), wide }, chars)
     }
 
     /// Character offset of the character starting at byte `byte` (or the end of the text).
@@ -185,6 +204,16 @@ impl CharIndex {
     pub fn char_len(&self) -> usize {
         self.len - self.wide.last().map_or(0, Wide::extra_through)
     }
+}
+
+/// Records the character of `len` bytes at byte `at`, after the wide characters in `wide`.
+fn push_wide(wide: &mut Vec<Wide>, at: usize, len: usize) {
+    let extra_before = wide.last().map_or(0, |w| w.extra_through() as u32);
+    wide.push(Wide {
+        start: at as u32,
+        len: len as u8,
+        extra_before,
+    });
 }
 
 /// The length in bytes of the UTF-8 character whose first byte is `first`.
@@ -265,24 +294,29 @@ pub fn word_start(chars: &[char], to: usize) -> Option<usize> {
 /// Makes matching text uniform without changing its length in characters: whitespace becomes a
 /// space, typographic apostrophes and dashes their ASCII forms, and (optionally) lower case.
 pub fn normalize_for_matching(text: &str, lowercase: bool) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        out.push(if c.is_ascii() {
-            normalize_ascii(c, lowercase)
-        } else {
-            normalize_other(c, lowercase)
-        });
+    let mut out = Vec::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let ascii = rest.bytes().position(|b| !b.is_ascii()).unwrap_or(rest.len());
+        out.extend(rest[..ascii].bytes().map(|b| normalize_ascii(b, lowercase)));
+        rest = &rest[ascii..];
+        let Some(c) = rest.chars().next() else {
+            break;
+        };
+        let mut buf = [0; 4];
+        out.extend_from_slice(normalize_other(c, lowercase).encode_utf8(&mut buf).as_bytes());
+        rest = &rest[c.len_utf8()..];
     }
-    out
+    String::from_utf8(out).expect("ASCII bytes and whole characters are UTF-8")
 }
 
-/// [`normalize_for_matching`] of an ASCII character.
-fn normalize_ascii(c: char, lowercase: bool) -> char {
-    match c {
-        '\t' | '\n' | '\x0B' | '\x0C' | '\r' => ' ',
-        '`' => '\'',
-        c if lowercase => c.to_ascii_lowercase(),
-        c => c,
+/// [`normalize_for_matching`] of an ASCII character (one byte).
+fn normalize_ascii(b: u8, lowercase: bool) -> u8 {
+    match b {
+        b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' => b' ',
+        b'`' => b'\'',
+        b if lowercase => b.to_ascii_lowercase(),
+        b => b,
     }
 }
 
@@ -315,10 +349,11 @@ impl MatchText {
     /// Normalises `text` (and lower-cases it when `lowercase`).
     pub fn new(text: &str, lowercase: bool) -> MatchText {
         let text = normalize_for_matching(text, lowercase);
+        let (index, chars) = CharIndex::with_chars(&text);
         MatchText {
-            index: CharIndex::new(&text),
-            chars: text.chars().collect(),
             text,
+            index,
+            chars,
             lowercase,
         }
     }
@@ -373,6 +408,11 @@ mod tests {
         ];
         for text in texts {
             let index = CharIndex::new(text);
+            let (same, chars) = CharIndex::with_chars(text);
+            assert_eq!(chars, text.chars().collect::<Vec<_>>(), "{text:?}");
+            for byte in 0..=text.len() {
+                assert_eq!(same.char_at(byte), index.char_at(byte), "{text:?} byte {byte}");
+            }
             let starts: Vec<usize> = text.char_indices().map(|(b, _)| b).chain([text.len()]).collect();
             for byte in 0..=text.len() {
                 let counted = starts.iter().filter(|&&b| b < byte).count();

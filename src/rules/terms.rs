@@ -131,11 +131,11 @@ impl TermMatcher {
 /// the term's ending allows the letters that follow, else None.
 fn allowed_end(term: &Term, chars: &[char], end: usize) -> Option<usize> {
     let tail_end = word_end(chars, end)?;
-    let tail: String = chars[end..tail_end].iter().collect();
+    let tail = &chars[end..tail_end];
     let ok = match &term.ending {
         Ending::Closed => tail.is_empty(),
         Ending::Open => true,
-        Ending::OneOf(endings) => tail.is_empty() || endings.contains(&tail),
+        Ending::OneOf(endings) => tail.is_empty() || endings.iter().any(|e| e.chars().eq(tail.iter().copied())),
     };
     ok.then_some(tail_end)
 }

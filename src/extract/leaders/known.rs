@@ -4,7 +4,7 @@
 
 use super::scan::Scan;
 use super::Found;
-use crate::rules::leaders::{name_key, GAZETTEER_RULE};
+use crate::rules::leaders::{in_capitals, name_words_key, GAZETTEER_RULE};
 
 /// A gazetteer name is looked up over at most this many tokens of a run.
 const MAX_GAZETTEER_TOKENS: usize = 5;
@@ -35,8 +35,8 @@ fn person(scan: &Scan, id: usize, (a, b): (usize, usize)) -> Found {
 fn short_names_in_capitals(scan: &Scan) -> Vec<Found> {
     let mut found = Vec::new();
     for (k, t) in scan.toks.iter().enumerate() {
-        if in_capitals(&t.text) {
-            if let Some(id) = scan.rules.gazetteer.short(&t.text) {
+        if in_capitals(t.text) {
+            if let Some(id) = scan.rules.gazetteer.short(t.text) {
                 found.push(person(scan, id, (k, k + 1)));
             }
         }
@@ -44,17 +44,17 @@ fn short_names_in_capitals(scan: &Scan) -> Vec<Found> {
     found
 }
 
-/// True when a word has two letters or more, all capitals ("MBS", "AMLO").
-fn in_capitals(word: &str) -> bool {
-    let mut letters = word.chars().filter(|c| c.is_alphabetic());
-    letters.clone().nth(1).is_some() && letters.all(char::is_uppercase)
-}
-
 /// The longest sub-runs of run `a..b`, left to right, whose key names a person. After a
 /// particle inside a run the name goes on, so nothing is looked up there ("Hamdan bin
 /// Mohammed bin Rashid Al Maktoum" is not Mohammed bin Rashid Al Maktoum).
 fn longest_names_in_run(scan: &Scan, a: usize, b: usize, found: &mut Vec<Found>) {
     let gazetteer = &scan.rules.gazetteer;
+    let word_keys: Vec<String> = if b - a >= 2 {
+        scan.toks[a..b].iter().map(|t| name_words_key(t.text)).collect()
+    } else {
+        Vec::new()
+    };
+    let mut key = String::new();
     let mut k = a;
     while k < b {
         if k > a && scan.particle(k - 1) {
@@ -63,9 +63,10 @@ fn longest_names_in_run(scan: &Scan, a: usize, b: usize, found: &mut Vec<Found>)
         }
         let hit = (k + 1..=(k + MAX_GAZETTEER_TOKENS).min(b)).rev().find_map(|e| {
             let id = if e - k >= 2 {
-                gazetteer.full(&name_key(&scan.run_text(k, e)))
+                join_keys(&mut key, &word_keys[k - a..e - a]);
+                gazetteer.full(&key)
             } else {
-                gazetteer.short(&scan.toks[k].text)
+                gazetteer.short(scan.toks[k].text)
             };
             id.map(|id| (e, id))
         });
@@ -76,6 +77,18 @@ fn longest_names_in_run(scan: &Scan, a: usize, b: usize, found: &mut Vec<Found>)
             }
             None => k += 1,
         }
+    }
+}
+
+/// Writes into `key` the [`name_key`](crate::rules::leaders::name_key) of words whose
+/// [`name_words_key`]s are `word_keys`: the non-empty ones joined by spaces.
+fn join_keys(key: &mut String, word_keys: &[String]) {
+    key.clear();
+    for word in word_keys.iter().filter(|w| !w.is_empty()) {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        key.push_str(word);
     }
 }
 
@@ -96,18 +109,18 @@ mod tests {
     }
 
     #[test]
-    fn words_in_capitals_have_two_capital_letters_or_more() {
-        let table = [
-            ("MBS", true),
-            ("U.S.", true),
-            ("ÉU", true),
-            ("AMLO's", false),
-            ("A", false),
-            ("Xi", false),
-            ("", false),
+    fn word_keys_join_without_empty_ones() {
+        let table: [(&[&str], &str); 4] = [
+            (&["ka1sim", "toka1ev"], "ka1sim toka1ev"),
+            (&["", "a", "", "b"], "a b"),
+            (&["", ""], ""),
+            (&["mo hammed"], "mo hammed"),
         ];
-        for (word, capitals) in table {
-            assert_eq!(in_capitals(word), capitals, "{word}");
+        let mut key = "left over".to_owned();
+        for (words, joined) in table {
+            let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+            join_keys(&mut key, &words);
+            assert_eq!(key, joined, "{words:?}");
         }
     }
 

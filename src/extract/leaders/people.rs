@@ -65,8 +65,8 @@ fn add_surname_mentions(scan: &Scan, people: &[LeaderMention], spans: &mut [Vec<
         .collect();
     let mut surname_tokens: HashMap<&str, Vec<Span>> = HashMap::new();
     for tok in scan.runs.iter().flat_map(|&(a, b)| &scan.toks[a..b]) {
-        if wanted.contains(&tok.text) {
-            surname_tokens.entry(tok.text.as_str()).or_default().push(tok.span);
+        if wanted.contains(tok.text) {
+            surname_tokens.entry(tok.text).or_default().push(tok.span);
         }
     }
     for (p, s) in people.iter().zip(spans.iter_mut()) {

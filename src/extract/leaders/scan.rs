@@ -1,8 +1,6 @@
 //! The first stage of the leader extractor: a story's tokens, which of them could be part of
 //! a name, and the runs of such tokens that candidate names are taken from.
 
-use std::collections::HashMap;
-
 use crate::extract::countries::CountryMention;
 use crate::rules::leaders::LeaderRules;
 use crate::rules::terms::TermHit;
@@ -11,21 +9,22 @@ use crate::text::Span;
 
 /// A word or a single punctuation character of the story.
 #[derive(Debug, Clone)]
-pub(super) struct Tok {
+pub(super) struct Tok<'a> {
     /// Characters of the token in the story text.
     pub span: Span,
     /// The token as written (a trailing "'s" dropped).
-    pub text: String,
+    pub text: &'a str,
     /// Separated from the previous token by spaces or a single line break (a name may wrap:
     /// "President Lee\nMyung-bak"), not by a blank line.
     pub joined: bool,
 }
 
-/// Splits `chars` into words (letters and digits, with inner hyphens and apostrophes, without
-/// the `possessives` endings) and single punctuation characters.
-pub(super) fn tokenize(chars: &[char], possessives: &[String]) -> Vec<Tok> {
+/// Splits `text` (whose characters are `chars`) into words (letters and digits, with inner
+/// hyphens and apostrophes, without the `possessives` endings) and single punctuation
+/// characters.
+pub(super) fn tokenize<'a>(text: &'a str, chars: &[char], possessives: &[String]) -> Vec<Tok<'a>> {
     let mut out: Vec<Tok> = Vec::new();
-    let mut i = 0;
+    let (mut i, mut byte) = (0, 0);
     let mut broken = true;
     let mut newlines = 0;
     while i < chars.len() {
@@ -33,21 +32,17 @@ pub(super) fn tokenize(chars: &[char], possessives: &[String]) -> Vec<Tok> {
         if c == '\n' {
             newlines += 1;
             broken = broken || newlines >= 2;
-            i += 1;
+            (i, byte) = (i + 1, byte + 1);
             continue;
         }
         if c.is_whitespace() {
-            i += 1;
+            (i, byte) = (i + 1, byte + c.len_utf8());
             continue;
         }
-        let (span, text, next) = if c.is_alphanumeric() {
-            let end = word_end(chars, i);
-            let (span, text) = word_at(chars, i, end, possessives);
-            (span, text, end)
-        } else {
-            (Span::new(i, i + 1), c.to_string(), i + 1)
-        };
-        i = next;
+        let end = if c.is_alphanumeric() { word_end(chars, i) } else { i + 1 };
+        let end_byte = byte + chars[i..end].iter().map(|c| c.len_utf8()).sum::<usize>();
+        let (span, text) = without_possessive(Span::new(i, end), &text[byte..end_byte], possessives);
+        (i, byte) = (end, end_byte);
         out.push(Tok {
             span,
             text,
@@ -71,25 +66,23 @@ fn word_end(chars: &[char], start: usize) -> usize {
     i
 }
 
-/// The word `start..end`, without a possessive ending of `possessives` (which stays outside
-/// its span).
-fn word_at(chars: &[char], start: usize, end: usize, possessives: &[String]) -> (Span, String) {
-    let mut text: String = chars[start..end].iter().collect();
-    let mut span_end = end;
+/// The word `word` at `span`, without a possessive ending of `possessives` (which stays
+/// outside its span).
+fn without_possessive<'a>(mut span: Span, mut word: &'a str, possessives: &[String]) -> (Span, &'a str) {
     for suffix in possessives {
-        if text.ends_with(suffix.as_str()) && text.chars().count() > 3 {
-            text.truncate(text.len() - suffix.len());
-            span_end -= suffix.chars().count();
+        let last_byte_agrees = word.as_bytes().last() == suffix.as_bytes().last();
+        if last_byte_agrees && word.ends_with(suffix.as_str()) && word.chars().count() > 3 {
+            word = &word[..word.len() - suffix.len()];
+            span.end -= suffix.chars().count();
         }
     }
-    (Span::new(start, span_end), text)
+    (span, word)
 }
 
-/// The tokens that one of `spans` overlaps, each with the index of the first such span (in
-/// their order). Tokens are disjoint and in text order, so each span finds its tokens by
-/// binary search; the map holds only the tokens covered.
-fn first_overlapping(toks: &[Tok], spans: impl Iterator<Item = Span>) -> HashMap<usize, usize> {
-    let mut out = HashMap::new();
+/// Per token: the index of the first of `spans` (in their order) that overlaps it. Tokens are
+/// disjoint and in text order, so each span finds its tokens by binary search.
+fn first_overlapping(toks: &[Tok], spans: impl Iterator<Item = Span>) -> Vec<Option<usize>> {
+    let mut out = vec![None; toks.len()];
     for (i, span) in spans.enumerate() {
         let from = toks.partition_point(|t| t.span.end <= span.start);
         for (k, t) in toks.iter().enumerate().skip(from) {
@@ -97,7 +90,7 @@ fn first_overlapping(toks: &[Tok], spans: impl Iterator<Item = Span>) -> HashMap
                 break;
             }
             if t.span.overlaps(&span) {
-                out.entry(k).or_insert(i);
+                out[k].get_or_insert(i);
             }
         }
     }
@@ -109,18 +102,19 @@ pub(super) struct Scan<'a> {
     /// The story text as characters.
     pub chars: &'a [char],
     /// Its tokens.
-    pub toks: Vec<Tok>,
+    pub toks: Vec<Tok<'a>>,
     /// The language's rules.
     pub rules: &'a LeaderRules,
+    /// The story's country mentions.
     countries: &'a [CountryMention],
-    tok_country: HashMap<usize, usize>,
-    tok_title: HashMap<usize, usize>,
+    /// Per token: the first country mention it lies in.
+    tok_country: Vec<Option<usize>>,
+    /// Per token: the first title phrase it lies in.
+    tok_title: Vec<Option<usize>>,
     /// Per token: could it be part of a name.
     pub nameish: Vec<bool>,
     /// Runs of name-like tokens (first token, one past the last), particles inside allowed.
     pub runs: Vec<(usize, usize)>,
-    run_from: HashMap<usize, (usize, usize)>,
-    run_until: HashMap<usize, (usize, usize)>,
 }
 
 impl<'a> Scan<'a> {
@@ -133,7 +127,7 @@ impl<'a> Scan<'a> {
         titles: &[TermHit],
     ) -> Scan<'a> {
         let chars = story.chars();
-        let toks = tokenize(chars, &rules.possessives);
+        let toks = tokenize(story.text(), chars, &rules.possessives);
         let tok_country = first_overlapping(&toks, countries.iter().map(|c| c.span));
         let tok_title = first_overlapping(&toks, titles.iter().map(|h| h.span));
         let mut scan = Scan {
@@ -145,19 +139,15 @@ impl<'a> Scan<'a> {
             tok_title,
             nameish: Vec::new(),
             runs: Vec::new(),
-            run_from: HashMap::new(),
-            run_until: HashMap::new(),
         };
         scan.nameish = (0..scan.toks.len()).map(|k| scan.could_be_name(k)).collect();
         scan.runs = scan.name_runs();
-        scan.run_from = scan.runs.iter().map(|&(a, b)| (a, (a, b))).collect();
-        scan.run_until = scan.runs.iter().map(|&(a, b)| (b, (a, b))).collect();
         scan
     }
 
     /// The country code of the country mention token `k` lies in.
     pub fn country_at(&self, k: usize) -> Option<String> {
-        self.tok_country.get(&k).map(|&c| self.countries[c].code.clone())
+        self.tok_country[k].map(|c| self.countries[c].code.clone())
     }
 
     /// The codes of the countries the story names.
@@ -167,42 +157,40 @@ impl<'a> Scan<'a> {
 
     /// True when token `k` lies in a title phrase.
     pub fn in_title(&self, k: usize) -> bool {
-        self.tok_title.contains_key(&k)
+        self.tok_title[k].is_some()
     }
 
     /// True when token `k` is a name particle ("von", "bin").
     pub fn particle(&self, k: usize) -> bool {
-        self.rules.particles.iter().any(|p| *p == self.toks[k].text)
+        self.rules.particles.iter().any(|p| p == self.toks[k].text)
     }
 
     /// True when token `k` joins a title to what it is of ("of", "der").
     pub fn joiner(&self, k: usize) -> bool {
-        self.rules.joiners.iter().any(|w| *w == self.toks[k].text)
+        self.rules.joiners.iter().any(|w| w == self.toks[k].text)
     }
 
     /// True when token `k` joins the last two items of a list (one of the rules'
     /// `conjunctions`: "and").
     pub fn is_and(&self, k: usize) -> bool {
-        self.rules.conjunctions.iter().any(|w| *w == self.toks[k].text)
+        self.rules.conjunctions.iter().any(|w| w == self.toks[k].text)
     }
 
     /// The run of name-like tokens starting at token `k`.
     pub fn run_from(&self, k: usize) -> Option<(usize, usize)> {
-        self.run_from.get(&k).copied()
+        let i = self.runs.binary_search_by_key(&k, |&(a, _)| a).ok()?;
+        Some(self.runs[i])
     }
 
     /// The run of name-like tokens ending right before token `k`.
     pub fn run_until(&self, k: usize) -> Option<(usize, usize)> {
-        self.run_until.get(&k).copied()
+        let i = self.runs.binary_search_by_key(&k, |&(_, b)| b).ok()?;
+        Some(self.runs[i])
     }
 
     /// Tokens `a..b` joined by single spaces.
     pub fn run_text(&self, a: usize, b: usize) -> String {
-        self.toks[a..b]
-            .iter()
-            .map(|t| t.text.as_str())
-            .collect::<Vec<_>>()
-            .join(" ")
+        self.toks[a..b].iter().map(|t| t.text).collect::<Vec<_>>().join(" ")
     }
 
     /// The characters of tokens `a..b`.
@@ -223,21 +211,21 @@ impl<'a> Scan<'a> {
         let rules = self.rules;
         let capital = t.text.chars().next().is_some_and(char::is_uppercase);
         let particle_name = || {
-            t.text.split_once('-').is_some_and(|(p, rest)| {
+            let hyphen = t.text.bytes().position(|b| b == b'-');
+            hyphen.is_some_and(|at| {
+                let (p, rest) = (&t.text[..at], &t.text[at + 1..]);
                 rules.particles.iter().any(|x| x == p) && rest.chars().next().is_some_and(char::is_uppercase)
             })
         };
         if !capital && !particle_name() {
             return false;
         }
+        if self.in_title(k) || self.tok_country[k].is_some() {
+            return false;
+        }
         let upper_count = t.text.chars().filter(|c| c.is_uppercase()).count();
         let acronym = upper_count >= 2 && upper_count * 2 >= t.text.chars().filter(|c| c.is_alphabetic()).count();
-        !acronym
-            && !rules.not_name.contains(&t.text)
-            && !rules.org_heads.contains(&t.text)
-            && !rules.modifiers.contains(&t.text)
-            && !self.in_title(k)
-            && !self.tok_country.contains_key(&k)
+        !acronym && !rules.never_in_name.contains(t.text)
     }
 
     /// Runs of joined name-like tokens; particles may stand inside a run when a name word
@@ -281,10 +269,11 @@ mod tests {
 
     #[test]
     fn tokens_join_over_one_line_break_not_a_blank_line() {
-        let chars: Vec<char> = "President Lee\nMyung-bak's visit.\n\nNext".chars().collect();
+        let text = "President Lee\nMyung-bak's visit.\n\nNext";
+        let chars: Vec<char> = text.chars().collect();
         let possessives = ["'s".to_owned(), "’s".to_owned()];
-        let toks = tokenize(&chars, &possessives);
-        let words: Vec<(&str, bool)> = toks.iter().map(|t| (t.text.as_str(), t.joined)).collect();
+        let toks = tokenize(text, &chars, &possessives);
+        let words: Vec<(&str, bool)> = toks.iter().map(|t| (t.text, t.joined)).collect();
         assert_eq!(
             words,
             vec![

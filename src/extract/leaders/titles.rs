@@ -67,7 +67,7 @@ fn title_at(scan: &Scan, hit: &TermHit) -> Option<TitleAt> {
         last += 1;
     }
     let mut lo = first;
-    while lo > 0 && toks[lo].joined && scan.rules.modifiers.contains(&toks[lo - 1].text) {
+    while lo > 0 && toks[lo].joined && scan.rules.modifiers.contains(toks[lo - 1].text) {
         lo -= 1;
     }
     let country = (lo > 0 && toks[lo].joined).then(|| scan.country_at(lo - 1)).flatten();
@@ -104,7 +104,7 @@ fn of_phrase(scan: &Scan, t: &TitleAt) -> OfPhrase {
             let coordinated_title = scan.is_and(j)
                 && toks
                     .get(j + 1)
-                    .is_some_and(|n| scan.in_title(j + 1) || scan.rules.modifiers.contains(&n.text));
+                    .is_some_and(|n| scan.in_title(j + 1) || scan.rules.modifiers.contains(n.text));
             if coordinated_title {
                 next_title = Some(j + 1);
                 break;
@@ -205,7 +205,7 @@ fn org_country(scan: &Scan, lo: usize) -> Option<String> {
         if !toks[k].text.chars().next().is_some_and(char::is_uppercase) {
             return None;
         }
-        org |= scan.rules.org_heads.contains(&toks[k].text);
+        org |= scan.rules.org_heads.contains(toks[k].text);
     }
     None
 }
@@ -295,7 +295,7 @@ impl TitleStage<'_, '_> {
             && b - a == 1
             && t.text.chars().count() >= 4
             && scan.toks[a].text.chars().filter(|c| c.is_alphabetic()).count() >= 3
-            && !self.found_words.contains(scan.toks[a].text.as_str());
+            && !self.found_words.contains(scan.toks[a].text);
         if b - a < 2 && !surname_alone {
             return;
         }

@@ -7,6 +7,8 @@
 
 mod exclusions;
 
+use std::cell::OnceCell;
+
 use crate::rules::sectors::SectorRules;
 use crate::rules::terms::enclosing_word;
 use crate::story::StoryText;
@@ -29,11 +31,7 @@ pub struct SectorMention {
 /// generic terms right after another sector's term given to that sector.
 pub fn extract(story: &StoryText, rules: &SectorRules) -> Vec<SectorMention> {
     let chars = story.chars();
-    let tokens = if rules.names.heads.is_empty() {
-        Vec::new()
-    } else {
-        tokenize(chars)
-    };
+    let tokens: OnceCell<Vec<Tok>> = OnceCell::new();
     let mut mentions: Vec<SectorMention> = Vec::new();
     for hit in rules.matcher.find_in(story.matching(rules.matcher.case_insensitive())) {
         if rules.abbreviations[hit.term] && !is_abbreviation_at(chars, hit.span, &rules.sectors[hit.term].written) {
@@ -41,7 +39,14 @@ pub fn extract(story: &StoryText, rules: &SectorRules) -> Vec<SectorMention> {
         }
         let term = &rules.sectors[hit.term];
         let sector = &term.sector;
-        if is_false_friend(rules, chars, hit.span, sector) || in_organisation_name(rules, chars, &tokens, hit.span) {
+        if is_false_friend(rules, chars, hit.span, sector)
+            || in_organisation_name(
+                rules,
+                chars,
+                || tokens.get_or_init(|| tokenize(story.text(), chars)).as_slice(),
+                hit.span,
+            )
+        {
             continue;
         }
         if rules.generic.contains(sector)
@@ -69,27 +74,35 @@ fn is_false_friend(rules: &SectorRules, chars: &[char], span: Span, sector: &str
     let lower = |s: Span| chars[s.start..s.end].iter().collect::<String>().to_lowercase();
     let word_span = enclosing_word(chars, span);
     let word = lower(word_span);
-    let compound = lower(hyphenated_word(chars, word_span));
+    let compound_span = hyphenated_word(chars, word_span);
+    let compound = (compound_span != word_span).then(|| lower(compound_span));
+    let compound = compound.as_deref().unwrap_or(&word);
     rules
-        .exclusions
-        .iter()
-        .any(|e| exclusions::cancels(e, sector, chars, word_span, &word, &compound))
+        .exclusions_of(sector)
+        .any(|e| exclusions::cancels(e, sector, chars, word_span, &word, compound))
 }
 
 /// True when `span` is part of a run of capitalised words (joined by the rules' joiners, such
-/// as "of", commas or hyphens) that contains an organisation word.
-fn in_organisation_name(rules: &SectorRules, chars: &[char], tokens: &[Tok], span: Span) -> bool {
+/// as "of", commas or hyphens) that contains an organisation word. `tokens` gives the
+/// story's tokens, read only when they are needed.
+fn in_organisation_name<'t>(
+    rules: &SectorRules,
+    chars: &[char],
+    tokens: impl FnOnce() -> &'t [Tok<'t>],
+    span: Span,
+) -> bool {
     let names = &rules.names;
     if names.heads.is_empty() || !chars[span.start].is_uppercase() {
         return false;
     }
+    let tokens = tokens();
     let pos = tokens.partition_point(|t| t.span.end <= span.start);
     if !tokens.get(pos).is_some_and(|t| t.span.overlaps(&span)) {
         return false;
     }
     let is_cap = |t: &Tok| t.text.chars().next().is_some_and(|c| c.is_uppercase());
-    let is_joiner = |t: &Tok| names.joiners.contains(&t.text);
-    let is_article = |t: &Tok| names.articles.contains(&t.text);
+    let is_joiner = |t: &Tok| names.joiners.iter().any(|j| j == t.text);
+    let is_article = |t: &Tok| names.articles.iter().any(|a| a == t.text);
     let mut lo = pos;
     while lo > 0
         && pos - lo < MAX_NAME_TOKENS
@@ -107,14 +120,13 @@ fn in_organisation_name(rules: &SectorRules, chars: &[char], tokens: &[Tok], spa
     {
         hi += 1;
     }
-    tokens[lo..=hi].iter().any(|t| names.heads.contains(&t.text))
+    tokens[lo..=hi].iter().any(|t| names.heads.contains(t.text))
 }
 
 /// True when the text at `span` is the abbreviation `term` as written, in capitals, and not a
 /// word of a line set in capitals ("WHY IT MATTERS").
 fn is_abbreviation_at(chars: &[char], span: Span, term: &str) -> bool {
-    let found: String = chars[span.start..span.end].iter().collect();
-    found == term && !in_capitals_run(chars, span)
+    chars[span.start..span.end].iter().copied().eq(term.chars()) && !in_capitals_run(chars, span)
 }
 
 /// Words looked at either side of an abbreviation to tell a line set in capitals.
@@ -195,48 +207,48 @@ fn hyphenated_word(chars: &[char], word: Span) -> Span {
 }
 
 /// A word or a single other character of the text, for telling organisations' names.
-struct Tok {
+struct Tok<'a> {
     /// Its characters.
     span: Span,
     /// As written.
-    text: String,
+    text: &'a str,
     /// False after a line break or punctuation that ends a name (`.`, `;`, brackets, quotes).
     same_line: bool,
 }
 
-/// The words and other characters of `chars`, whitespace left out.
-fn tokenize(chars: &[char]) -> Vec<Tok> {
+/// True for the characters that end a name: a line break and the punctuation of
+/// [`Tok::same_line`]; no token holds them.
+fn ends_name(c: char) -> bool {
+    matches!(c, '\n' | '.' | ';' | ':' | '(' | ')' | '"' | '“' | '”')
+}
+
+/// The words and other characters of `text` (whose characters are `chars`), whitespace left
+/// out.
+fn tokenize<'a>(text: &'a str, chars: &[char]) -> Vec<Tok<'a>> {
     let mut tokens: Vec<Tok> = Vec::new();
-    let mut i = 0;
+    let (mut i, mut byte) = (0, 0);
     let mut newline_before = false;
     while i < chars.len() {
         let c = chars[i];
-        if c == '\n' || c == '.' || c == ';' || c == ':' || c == '(' || c == ')' || c == '"' || c == '“' || c == '”'
-        {
-            newline_before = true;
-            i += 1;
-        } else if c.is_whitespace() {
-            i += 1;
-        } else if c.is_alphanumeric() {
-            let start = i;
-            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '\'' || chars[i] == '’') {
-                i += 1;
-            }
-            tokens.push(Tok {
-                span: Span::new(start, i),
-                text: chars[start..i].iter().collect(),
-                same_line: !newline_before,
-            });
-            newline_before = false;
-        } else {
-            tokens.push(Tok {
-                span: Span::new(i, i + 1),
-                text: c.to_string(),
-                same_line: !newline_before,
-            });
-            newline_before = false;
-            i += 1;
+        if ends_name(c) || c.is_whitespace() {
+            newline_before |= ends_name(c);
+            (i, byte) = (i + 1, byte + c.len_utf8());
+            continue;
         }
+        let mut end = i + 1;
+        if c.is_alphanumeric() {
+            while end < chars.len() && (chars[end].is_alphanumeric() || chars[end] == '\'' || chars[end] == '’') {
+                end += 1;
+            }
+        }
+        let end_byte = byte + chars[i..end].iter().map(|c| c.len_utf8()).sum::<usize>();
+        tokens.push(Tok {
+            span: Span::new(i, end),
+            text: &text[byte..end_byte],
+            same_line: !newline_before,
+        });
+        newline_before = false;
+        (i, byte) = (end, end_byte);
     }
     tokens
 }

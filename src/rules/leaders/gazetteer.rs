@@ -302,10 +302,16 @@ fn valid_partial_date(d: &str) -> bool {
 /// and Turkic names disagree on collapsed (sch/sh/zh/dsch/j/y, w/v, z/s, kh/ch, doubled letters,
 /// oo/ou/u, eo/o). "Kassym-Schomart Tokajew" and "Kassym-Jomart Tokayev" share a key.
 pub fn name_key(name: &str) -> String {
-    let letters: Vec<char> = name.chars().filter(|c| c.is_alphabetic()).collect();
-    if letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase()) && !name.contains(' ') {
+    if in_capitals(name) && !name.contains(' ') {
         return format!("#{}", name.to_lowercase());
     }
+    name_words_key(name)
+}
+
+/// [`name_key`] without its rule for a word in capitals. It works on each space-separated
+/// part alone, so the key of words joined by spaces is their keys joined by spaces, the
+/// empty ones left out: a run of words is keyed by keying each word once.
+pub fn name_words_key(name: &str) -> String {
     let folded = fold_lowercase(name);
     let mut s: String = folded
         .chars()
@@ -318,34 +324,116 @@ pub fn name_key(name: &str) -> String {
         })
         .filter(|c| c.is_alphanumeric() || *c == ' ')
         .collect();
-    for (from, to) in [
-        ("dsch", "1"),
-        ("tsch", "1"),
-        ("dzh", "1"),
-        ("sch", "1"),
-        ("zh", "1"),
-        ("sh", "1"),
-        ("ch", "1"),
-        ("kh", "1"),
-        ("j", "1"),
-        ("y", "1"),
-        ("w", "v"),
-        ("z", "s"),
-        ("eo", "o"),
-        ("oo", "u"),
-        ("ou", "u"),
-        ("ı", "i"),
-    ] {
-        s = s.replace(from, to);
-    }
+    respell(&mut s, &NAME_SPELLINGS);
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if out.ends_with(c) && c != ' ' {
-            continue;
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
         }
-        out.push(c);
+        let mut last = None;
+        for c in word.chars() {
+            if last != Some(c) {
+                out.push(c);
+            }
+            last = Some(c);
+        }
     }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    out
+}
+
+/// The spellings [`short_key`] maps, replaced in this order.
+const SHORT_SPELLINGS: [(&str, &str); 6] = [
+    ("ı", "i"),
+    ("dsch", "j"),
+    ("tsch", "ch"),
+    ("sch", "sh"),
+    ("j", "y"),
+    ("w", "v"),
+];
+
+/// The spellings [`name_key`] collapses, replaced in this order.
+const NAME_SPELLINGS: [(&str, &str); 16] = [
+    ("dsch", "1"),
+    ("tsch", "1"),
+    ("dzh", "1"),
+    ("sch", "1"),
+    ("zh", "1"),
+    ("sh", "1"),
+    ("ch", "1"),
+    ("kh", "1"),
+    ("j", "1"),
+    ("y", "1"),
+    ("w", "v"),
+    ("z", "s"),
+    ("eo", "o"),
+    ("oo", "u"),
+    ("ou", "u"),
+    ("ı", "i"),
+];
+
+/// Applies the `spellings` (from, to) to `s` in order, each as [`str::replace`] would; one
+/// with a byte that `s` lacks is skipped without a scan.
+fn respell(s: &mut String, spellings: &[(&str, &str)]) {
+    let mut present = ByteSet::of(s);
+    for (from, to) in spellings {
+        if from.bytes().all(|b| present.has(b)) && replace_all(s, from, to) {
+            present = ByteSet::of(s);
+        }
+    }
+}
+
+/// A set of byte values, one bit each.
+struct ByteSet([u64; 4]);
+
+impl ByteSet {
+    /// The byte values that occur in `s`.
+    fn of(s: &str) -> ByteSet {
+        let mut set = [0u64; 4];
+        for b in s.bytes() {
+            set[usize::from(b >> 6)] |= 1 << (b & 63);
+        }
+        ByteSet(set)
+    }
+
+    /// True when `b` is in the set.
+    fn has(&self, b: u8) -> bool {
+        self.0[usize::from(b >> 6)] & (1 << (b & 63)) != 0
+    }
+}
+
+/// Replaces every `from` in `s` by `to`, left to right as [`str::replace`] does, without a
+/// new string when `s` has no `from`; true when it replaced one. (A match found byte by byte
+/// starts and ends on character boundaries, because `from` is a whole string.)
+fn replace_all(s: &mut String, from: &str, to: &str) -> bool {
+    let (text, needle) = (s.as_bytes(), from.as_bytes());
+    let mut out: Option<String> = None;
+    let (mut at, mut copied) = (0, 0);
+    while at < text.len() {
+        if text[at] == needle[0] && text[at..].starts_with(needle) {
+            let out = out.get_or_insert_with(|| String::with_capacity(text.len()));
+            out.push_str(&s[copied..at]);
+            out.push_str(to);
+            at += needle.len();
+            copied = at;
+        } else {
+            at += 1;
+        }
+    }
+    let Some(mut out) = out else {
+        return false;
+    };
+    out.push_str(&s[copied..]);
+    *s = out;
+    true
+}
+
+/// True when a word has two letters or more, all capitals ("MBS", "AMLO").
+pub fn in_capitals(word: &str) -> bool {
+    if word.len() < 2 || word.as_bytes()[0].is_ascii_lowercase() {
+        return false;
+    }
+    let mut letters = word.chars().filter(|c| c.is_alphabetic());
+    letters.clone().all(char::is_uppercase) && letters.nth(1).is_some()
 }
 
 /// The key of a surname-only form: lighter than [`name_key`], because a single word meets
@@ -353,14 +441,11 @@ pub fn name_key(name: &str) -> String {
 /// and only the German spellings of consonants mapped (dsch/tsch/sch, j, w: "Tokajew" =
 /// "Tokayev"). Words in capitals stay as they are.
 pub fn short_key(word: &str) -> String {
-    let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
-    if letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase()) {
+    if in_capitals(word) {
         return format!("#{}", word.to_lowercase());
     }
-    let mut s: String = fold_lowercase(word).replace('ı', "i");
-    for (from, to) in [("dsch", "j"), ("tsch", "ch"), ("sch", "sh"), ("j", "y"), ("w", "v")] {
-        s = s.replace(from, to);
-    }
+    let mut s: String = fold_lowercase(word);
+    respell(&mut s, &SHORT_SPELLINGS);
     s
 }
 
@@ -375,6 +460,61 @@ mod tests {
         assert_eq!(name_key("Recep Tayyip Erdoğan"), name_key("Recep Tayyip Erdogan"));
         assert_eq!(name_key("Yoon"), name_key("Yun"));
         assert_ne!(name_key("Putin"), name_key("Merkel"));
+    }
+
+    #[test]
+    fn a_run_of_words_is_keyed_word_by_word() {
+        let runs: [&[&str]; 6] = [
+            &["Kassym-Schomart", "Tokajew"],
+            &["Mohammed", "bin", "Salman"],
+            &["O'Brien", "Jr.", "MBS"],
+            &["Yoon", "Suk", "Yeol"],
+            &["ΑΣ", "Σ", "Ödön"],
+            &["A", ".", "Sch-sch"],
+        ];
+        for words in runs {
+            let keys: Vec<String> = words
+                .iter()
+                .map(|w| name_words_key(w))
+                .filter(|k| !k.is_empty())
+                .collect();
+            assert_eq!(name_key(&words.join(" ")), keys.join(" "), "{words:?}");
+        }
+    }
+
+    #[test]
+    fn replacing_agrees_with_str_replace() {
+        for (text, from, to) in [
+            ("schasch", "sch", "1"),
+            ("eoo", "eo", "o"),
+            ("aaaa", "aa", "b"),
+            ("ıstanbul", "ı", "i"),
+            ("öz", "z", "s"),
+            ("", "j", "y"),
+            ("tokayev", "sh", "1"),
+        ] {
+            let mut s = text.to_owned();
+            assert_eq!(replace_all(&mut s, from, to), text.contains(from), "{text} {from}");
+            assert_eq!(s, text.replace(from, to), "{text} {from}");
+            let mut s = text.to_owned();
+            respell(&mut s, &[(from, to), ("a", "o")]);
+            assert_eq!(s, text.replace(from, to).replace('a', "o"), "{text} {from}");
+        }
+    }
+
+    #[test]
+    fn words_in_capitals_have_two_capital_letters_or_more() {
+        for (word, capitals) in [
+            ("MBS", true),
+            ("U.S.", true),
+            ("ÉU", true),
+            ("AMLO's", false),
+            ("A", false),
+            ("Xi", false),
+            ("", false),
+        ] {
+            assert_eq!(in_capitals(word), capitals, "{word}");
+        }
     }
 
     #[test]

@@ -12,7 +12,9 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-pub use gazetteer::{name_key, short_key, Gazetteer, LeaderRow, OfficeTerm, Person, LEADER_COLUMNS, ROLES};
+pub use gazetteer::{
+    in_capitals, name_key, name_words_key, short_key, Gazetteer, LeaderRow, OfficeTerm, Person, LEADER_COLUMNS, ROLES,
+};
 pub use origins::{NameOriginSpec, NameOrigins, NameOriginsFile};
 
 use super::diag::Diagnostic;
@@ -155,8 +157,9 @@ pub struct LeaderRules {
     pub(crate) possessives: Vec<String>,
     /// Articles between a name's comma and its title.
     pub(crate) articles: Vec<String>,
-    /// Capitalised words that are never part of a name.
-    pub(crate) not_name: HashSet<String>,
+    /// Capitalised words that are never part of a name: the file's `not_name`, with the
+    /// `org_heads` and `modifiers`, in one set.
+    pub(crate) never_in_name: HashSet<String>,
     /// Organisation words, also used by the sector extractor.
     pub org_heads: HashSet<String>,
     /// Words and signs inside organisations' names, for the sector extractor.
@@ -215,7 +218,13 @@ impl LeaderRules {
         origins: Arc<NameOrigins>,
     ) -> LeaderRules {
         let words = |list: Vec<toml::Spanned<String>>| list.into_iter().map(toml::Spanned::into_inner).collect();
+        let never_in_name = [&file.not_name, &file.org_heads, &file.modifiers]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect();
         LeaderRules {
+            never_in_name,
             gazetteer,
             titles,
             modifiers: file.modifiers.into_iter().collect(),
@@ -224,7 +233,6 @@ impl LeaderRules {
             particles: file.particles,
             possessives: words(file.possessives),
             articles: file.articles,
-            not_name: file.not_name.into_iter().collect(),
             org_heads: file.org_heads.into_iter().collect(),
             org_joiners: words(file.org_joiners),
             name_heads: file.name_heads,

@@ -6,7 +6,7 @@
 mod exclusions;
 
 use crate::lang::Lang;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use serde::Deserialize;
@@ -111,8 +111,10 @@ pub struct SectorRules {
     pub(crate) sectors: Vec<SectorTerm>,
     /// Per term: written in capitals, so it matches only in capitals ("IT", not "it").
     pub(crate) abbreviations: Vec<bool>,
-    /// The false friends.
-    pub(crate) exclusions: Vec<Exclusion>,
+    /// The false friends of every sector (`*`).
+    pub(crate) every_sector: Vec<Exclusion>,
+    /// The false friends of one sector, by its id.
+    pub(crate) by_sector: HashMap<String, Vec<Exclusion>>,
     /// The words of organisations' names; no heads disables the check.
     pub(crate) names: NameWords,
     /// The ids of the generic sectors.
@@ -175,15 +177,23 @@ impl SectorRules {
         let matcher = TermMatcher::new(compiled.terms, true)
             .map_err(|e| errors.push(Diagnostic::file(&terms.path, e)))
             .ok()?;
+        let (every_sector, by_sector) = by_sector(exclusions);
         Some(SectorRules {
             matcher,
             sectors: compiled.sectors,
             abbreviations: compiled.abbreviations,
-            exclusions,
+            every_sector,
+            by_sector,
             names,
             generic: taxonomy.generic.clone(),
             labels: taxonomy.labels.clone(),
         })
+    }
+
+    /// The false friends that may cancel a match of `sector`.
+    pub(crate) fn exclusions_of<'r>(&'r self, sector: &str) -> impl Iterator<Item = &'r Exclusion> {
+        let own = self.by_sector.get(sector).map_or(&[][..], Vec::as_slice);
+        self.every_sector.iter().chain(own)
     }
 
     /// Number of terms.
@@ -298,6 +308,19 @@ fn compile_exclusions(
         }
     }
     compiled
+}
+
+/// The exclusions of every sector, and those of each sector by its id.
+fn by_sector(exclusions: Vec<Exclusion>) -> (Vec<Exclusion>, HashMap<String, Vec<Exclusion>>) {
+    let mut every_sector = Vec::new();
+    let mut by_sector: HashMap<String, Vec<Exclusion>> = HashMap::new();
+    for e in exclusions {
+        match e.sector.clone() {
+            Some(sector) => by_sector.entry(sector).or_default().push(e),
+            None => every_sector.push(e),
+        }
+    }
+    (every_sector, by_sector)
 }
 
 /// Checks a term of `sector_terms.csv`: at least three letters (two for an abbreviation in
