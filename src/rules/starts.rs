@@ -13,6 +13,7 @@ use regex_automata::util::pool::{Pool, PoolGuard};
 use regex_automata::util::start;
 use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input, MatchKind, PatternSet};
+use regex_syntax::hir::Hir;
 
 /// Makes a state cache for one thread.
 type MakeCache = Box<dyn Fn() -> Cache + Send + Sync + UnwindSafe + RefUnwindSafe>;
@@ -57,6 +58,11 @@ impl Starts {
     /// Compiles `patterns` (regexes without captures' use) into one anchored automaton.
     pub fn new(patterns: &[&str]) -> Result<Starts, SetError> {
         Starts::from_nfa(nfa_config().build_many(patterns)?)
+    }
+
+    /// Compiles the patterns of the syntax trees `hirs` into one anchored automaton.
+    pub fn from_hirs(hirs: &[&Hir]) -> Result<Starts, SetError> {
+        Starts::from_nfa(nfa_config().build_many_from_hir(hirs)?)
     }
 
     /// Parses each of `patterns` on its own and compiles those that parse into one automaton
