@@ -2,6 +2,7 @@
 //! immutable, thread-safe value before any article is read. All problems in all files are
 //! collected and reported together.
 
+pub mod compose;
 pub mod countries;
 pub mod dates;
 pub mod diag;

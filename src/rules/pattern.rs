@@ -9,8 +9,10 @@ use regex::Regex;
 use regex_automata::meta;
 use regex_automata::util::captures::Captures;
 use regex_automata::{Anchored, Input};
+use regex_syntax::hir::Hir;
 use serde::Deserialize;
 
+use super::compose::Composer;
 use super::diag::Diagnostic;
 use super::starts::Starts;
 use crate::text::is_word_char;
@@ -53,6 +55,8 @@ pub struct Pattern {
     pub id: String,
     /// The regex with its placeholders expanded.
     expanded: String,
+    /// The regex's syntax tree, as parsing `expanded` gives it.
+    hir: Hir,
     /// The regex, compiled the first time a text can match it (see [`Pattern::regex`]).
     compiled: OnceLock<meta::Regex>,
     /// The rule's examples.
@@ -64,6 +68,19 @@ pub struct Pattern {
 }
 
 impl Pattern {
+    /// The pattern of `spec`, whose regex expands to `expanded` and parses to `hir`.
+    fn new(spec: &PatternSpec, expanded: String, hir: Hir) -> Pattern {
+        Pattern {
+            id: spec.id.clone(),
+            expanded,
+            hir,
+            compiled: OnceLock::new(),
+            examples: spec.examples.clone(),
+            not_after: spec.not_after.iter().map(|w| w.to_lowercase()).collect(),
+            not_before: spec.not_before.iter().map(|w| w.to_lowercase()).collect(),
+        }
+    }
+
     /// The compiled regex. Patterns are compiled on first use: most texts need only a few of
     /// them, and the whole set was compiled (so every pattern validated) when the rules loaded.
     /// It is searched where a match is known to begin, so it needs no literal prefilter.
@@ -71,7 +88,7 @@ impl Pattern {
         self.compiled.get_or_init(|| {
             meta::Regex::builder()
                 .configure(meta::Config::new().auto_prefilter(false))
-                .build(&self.expanded)
+                .build_from_hir(&self.hir)
                 .expect("validated when the rules loaded")
         })
     }
@@ -197,6 +214,15 @@ pub fn word_boundary(regex: &str) -> Option<usize> {
 /// placeholder name (regex repetitions such as `{2,4}`) are kept as they are. Unknown names
 /// are reported as errors with their byte offset in the template.
 pub fn expand(template: &str, placeholders: &BTreeMap<String, String>) -> Result<String, (usize, String)> {
+    expand_with(template, placeholders, |out, _, value| out.push_str(value))
+}
+
+/// [`expand`] with `put` writing each placeholder, given its name and value, to the output.
+pub fn expand_with(
+    template: &str,
+    placeholders: &BTreeMap<String, String>,
+    mut put: impl FnMut(&mut String, &str, &str),
+) -> Result<String, (usize, String)> {
     let mut out = String::with_capacity(template.len() * 2);
     let mut rest = template;
     let mut offset = 0;
@@ -210,7 +236,7 @@ pub fn expand(template: &str, placeholders: &BTreeMap<String, String>) -> Result
                 && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
             if is_name {
                 match placeholders.get(name) {
-                    Some(value) => out.push_str(value),
+                    Some(value) => put(&mut out, name, value),
                     None => {
                         let known: Vec<&str> = placeholders.keys().map(String::as_str).collect();
                         return Err((
@@ -261,30 +287,30 @@ impl PatternSet {
         errors: &mut Vec<Diagnostic>,
     ) -> Option<PatternSet> {
         let before = errors.len();
+        let mut composer = Composer::new(placeholders);
         let mut patterns: Vec<Pattern> = Vec::new();
         let mut at_bytes: Vec<usize> = Vec::new();
+        let mut invalid = None;
         for spec in specs {
             let at = string_content_start(source, spec.regex.span().start);
             if let Some(expanded) = expand_spec(spec, specs, placeholders, at, path, source, errors) {
-                at_bytes.push(at);
-                patterns.push(Pattern {
-                    id: spec.id.clone(),
-                    expanded,
-                    compiled: OnceLock::new(),
-                    examples: spec.examples.clone(),
-                    not_after: spec.not_after.iter().map(|w| w.to_lowercase()).collect(),
-                    not_before: spec.not_before.iter().map(|w| w.to_lowercase()).collect(),
+                let hir = composer.hir(spec.regex.get_ref(), &expanded).unwrap_or_else(|err| {
+                    invalid.get_or_insert(err);
+                    Hir::fail()
                 });
+                at_bytes.push(at);
+                patterns.push(Pattern::new(spec, expanded, hir));
             }
         }
         if errors.len() > before {
             return None;
         }
-        let expanded: Vec<&str> = patterns.iter().map(|p| p.expanded.as_str()).collect();
-        let starts = match Starts::new(&expanded) {
+        let hirs: Vec<&Hir> = patterns.iter().map(|p| &p.hir).collect();
+        let starts = invalid.map_or_else(|| Starts::from_hirs(&hirs).map_err(|e| e.to_string()), Err);
+        let starts = match starts {
             Ok(starts) => starts,
             Err(err) => {
-                report_invalid(&patterns, &at_bytes, &err.to_string(), path, source, errors);
+                report_invalid(&patterns, &at_bytes, &err, path, source, errors);
                 return None;
             }
         };
@@ -571,6 +597,21 @@ mod tests {
             .expect("a year group");
         assert_eq!((year.as_str(), year.start(), year.end()), ("2024", 16, 20));
         assert!(found.iter().all(|m| m.captures.name("no_such_group").is_none()));
+    }
+
+    /// Every pattern of the shipped rules, in every language, has the syntax tree of its
+    /// expanded text, though most are composed from their placeholders' trees.
+    #[test]
+    fn every_shipped_pattern_has_its_expanded_texts_tree() {
+        let rules = crate::rules::test_rules();
+        for lang in rules.languages.values() {
+            for set in [lang.dates.patterns(), lang.money.patterns()] {
+                for pattern in &set.patterns {
+                    let direct = regex_automata::util::syntax::parse(&pattern.expanded).unwrap();
+                    assert!(pattern.hir == direct, "{}", pattern.id);
+                }
+            }
+        }
     }
 
     /// One reading for all patterns finds exactly what searching each pattern on its own does.

@@ -13,6 +13,7 @@ use regex_automata::util::pool::{Pool, PoolGuard};
 use regex_automata::util::start;
 use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input, MatchKind, PatternSet};
+use regex_syntax::hir::Hir;
 
 /// Makes a state cache for one thread.
 type MakeCache = Box<dyn Fn() -> Cache + Send + Sync + UnwindSafe + RefUnwindSafe>;
@@ -59,18 +60,18 @@ impl Starts {
         Starts::from_nfa(nfa_config().build_many(patterns)?)
     }
 
-    /// Parses each of `patterns` on its own and compiles those that parse into one automaton
-    /// (its pattern `k` is the `k`-th that parses): each pattern's syntax error, if any, can
-    /// be reported with the pattern.
-    pub fn parse_each(patterns: &[&str]) -> (Vec<Option<String>>, Result<Starts, SetError>) {
-        let parsed: Vec<_> = patterns
+    /// Compiles the patterns of the syntax trees `hirs` into one anchored automaton.
+    pub fn from_hirs(hirs: &[&Hir]) -> Result<Starts, SetError> {
+        Starts::from_nfa(nfa_config().build_many_from_hir(hirs)?)
+    }
+
+    /// Parses each of `patterns` on its own: its syntax tree, or its syntax error (so that
+    /// each pattern's error can be reported with the pattern).
+    pub fn parse_each(patterns: &[&str]) -> Vec<Result<Hir, String>> {
+        patterns
             .iter()
             .map(|p| syntax::parse(p).map_err(|e| e.to_string()))
-            .collect();
-        let problems = parsed.iter().map(|p| p.as_ref().err().cloned()).collect();
-        let valid: Vec<_> = parsed.into_iter().filter_map(Result::ok).collect();
-        let set = nfa_config().build_many_from_hir(&valid).map_err(SetError::from);
-        (problems, set.and_then(Starts::from_nfa))
+            .collect()
     }
 
     /// The automaton over `nfa`, with the bytes a match can begin with.
@@ -237,9 +238,10 @@ mod tests {
 
     #[test]
     fn reports_the_patterns_that_match_anywhere_also_where_the_dfa_gives_up() {
-        let (problems, starts) = Starts::parse_each(&["^a", "b", "(", "x\\B", "z$"]);
-        assert!(problems[2].as_ref().is_some_and(|p| p.contains("unclosed group")));
-        let starts = starts.unwrap();
+        let parsed = Starts::parse_each(&["^a", "b", "(", "x\\B", "z$"]);
+        assert!(parsed[2].as_ref().is_err_and(|p| p.contains("unclosed group")));
+        let valid: Vec<&Hir> = parsed.iter().filter_map(|p| p.as_ref().ok()).collect();
+        let starts = Starts::from_hirs(&valid).unwrap();
         let mut out = PatternSet::new(starts.len());
         let which = |out: &mut PatternSet, text: &str| {
             starts.which_in(text, out);

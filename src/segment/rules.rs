@@ -1,6 +1,6 @@
 //! The segmentation rule file (`rules/common/furniture.toml`): furniture line patterns, story
 //! cues and the headline shape, validated with file:line:column diagnostics and compiled into
-//! one regex set per purpose.
+//! one automaton per purpose (the furniture lines, and the cues of each kind).
 
 use std::path::Path;
 
@@ -123,10 +123,8 @@ pub struct SegmentRules {
     furniture: Starts,
     /// The cue rule ids, in file order.
     cue_ids: Vec<String>,
-    /// What each cue is evidence of.
-    cue_kinds: Vec<CueKind>,
-    /// Every cue pattern in one automaton, in file order.
-    cues: Starts,
+    /// The cues of each kind in one automaton, in file order, with each one's rule index.
+    cues: Vec<(CueKind, Starts, Vec<usize>)>,
     /// The headline shape.
     pub headline: HeadlineShape,
     year: Regex,
@@ -146,8 +144,10 @@ impl SegmentRules {
     pub fn load(path: &Path, errors: &mut Vec<Diagnostic>) -> Option<SegmentRules> {
         let (source, file) = read_toml::<FurnitureFile>(path, errors)?;
         let before = errors.len();
-        let lines = Parsed::new(file.lines.iter().map(|p| &p.regex));
-        let cues = Parsed::new(file.cues.iter().map(|c| &c.regex));
+        let lines = Parsed::new(file.lines.iter().map(|p| &p.regex), &vec![0; file.lines.len()], 1);
+        let kinds = cue_kinds(&file.cues);
+        let cue_groups: Vec<usize> = file.cues.iter().map(|c| kind_group(&kinds, c.kind)).collect();
+        let cues = Parsed::new(file.cues.iter().map(|c| &c.regex), &cue_groups, kinds.len());
         let mut check = Checker {
             path,
             source: &source,
@@ -167,10 +167,14 @@ impl SegmentRules {
         }
         Some(SegmentRules {
             furniture_ids: file.lines.iter().map(|p| p.id.clone()).collect(),
-            furniture: lines.set.ok()?,
+            furniture: lines.sets.into_iter().next()?.ok()?,
             cue_ids: file.cues.iter().map(|c| c.id.clone()).collect(),
-            cue_kinds: file.cues.iter().map(|c| c.kind).collect(),
-            cues: cues.set.ok()?,
+            cues: kinds
+                .into_iter()
+                .zip(cues.sets)
+                .zip(cues.members)
+                .map(|((kind, set), rules)| Some((kind, set.ok()?, rules)))
+                .collect::<Option<_>>()?,
             headline: file.headline,
             year: Regex::new(r"\b(?:1[89]|20)\d\d\b").expect("static regex"),
         })
@@ -197,10 +201,11 @@ impl SegmentRules {
         Some(self.furniture_ids[i].as_str())
     }
 
-    /// The first cue rule of `kind` (in file order) matching `line`. All cues are tested in
-    /// one reading of the line.
+    /// The first cue rule of `kind` (in file order) matching `line`. All cues of the kind are
+    /// tested in one reading of the line.
     pub fn cue(&self, line: &str, kind: CueKind) -> Option<CueHit> {
-        let rule = matching(&self.cues, line).find(|&i| self.cue_kinds[i] == kind)?;
+        let (_, set, rules) = self.cues.iter().find(|(k, _, _)| *k == kind)?;
+        let rule = rules[matching(set, line).next()?];
         Some(CueHit { kind, rule })
     }
 
@@ -238,44 +243,82 @@ fn matching(set: &Starts, line: &str) -> impl Iterator<Item = usize> {
     hits.iter().map(|p| p.as_usize()).collect::<Vec<_>>().into_iter()
 }
 
-/// The patterns of one kind (lines or cues), each parsed on its own and all compiled together.
+/// The kinds of `cues`, each once, in the order they first appear.
+fn cue_kinds(cues: &[CuePattern]) -> Vec<CueKind> {
+    let mut kinds = Vec::new();
+    for cue in cues {
+        if !kinds.contains(&cue.kind) {
+            kinds.push(cue.kind);
+        }
+    }
+    kinds
+}
+
+/// The position of `kind` in `kinds`.
+fn kind_group(kinds: &[CueKind], kind: CueKind) -> usize {
+    kinds.iter().position(|&k| k == kind).unwrap_or(0)
+}
+
+/// The patterns of one kind (lines or cues), each parsed on its own and compiled in groups
+/// (all lines together, the cues of each kind together).
 struct Parsed {
     /// Each pattern's syntax error, if any.
     problems: Vec<Option<String>>,
-    /// Each pattern's index in the automaton, for those that parse.
-    slots: Vec<Option<usize>>,
+    /// Each pattern's group and index in its group's automaton, for those that parse.
+    slots: Vec<Option<(usize, usize)>>,
     /// Which patterns match an empty line (false for those that do not parse).
     empty: Vec<bool>,
-    /// The patterns that parse, in one automaton, or why they do not compile together.
-    set: Result<Starts, String>,
+    /// Each group's patterns that parse, in one automaton, or why they do not compile together.
+    sets: Vec<Result<Starts, String>>,
+    /// Each group's patterns that parse, by index, in automaton order.
+    members: Vec<Vec<usize>>,
 }
 
 impl Parsed {
-    /// Parses and compiles `regexes`.
-    fn new<'a>(regexes: impl Iterator<Item = &'a toml::Spanned<String>>) -> Parsed {
+    /// Parses `regexes` and compiles those of each of `group_count` groups together;
+    /// `groups[i]` is the group of regex `i`, numbered from 0.
+    fn new<'a>(
+        regexes: impl Iterator<Item = &'a toml::Spanned<String>>,
+        groups: &[usize],
+        group_count: usize,
+    ) -> Parsed {
         let regexes: Vec<&str> = regexes.map(|r| r.get_ref().as_str()).collect();
-        let (problems, set) = Starts::parse_each(&regexes);
-        let mut parsed = 0;
-        let slots: Vec<Option<usize>> = problems
+        let parsed = Starts::parse_each(&regexes);
+        let mut members = vec![Vec::new(); group_count];
+        let mut slots = vec![None; regexes.len()];
+        for (i, hir) in parsed.iter().enumerate() {
+            if hir.is_ok() {
+                slots[i] = Some((groups[i], members[groups[i]].len()));
+                members[groups[i]].push(i);
+            }
+        }
+        let sets: Vec<Result<Starts, String>> = members
             .iter()
-            .map(|p| {
-                let slot = p.is_none().then_some(parsed);
-                parsed += usize::from(p.is_none());
-                slot
+            .map(|m| {
+                let hirs: Vec<_> = m.iter().filter_map(|&i| parsed[i].as_ref().ok()).collect();
+                Starts::from_hirs(&hirs).map_err(|e| e.to_string())
             })
             .collect();
-        let empty_slots: Vec<usize> = set.as_ref().map(|set| matching(set, "").collect()).unwrap_or_default();
+        let empties: Vec<Vec<usize>> = sets
+            .iter()
+            .map(|set| set.as_ref().map(|set| matching(set, "").collect()).unwrap_or_default())
+            .collect();
         let empty = slots
             .iter()
-            .map(|s| s.is_some_and(|s| empty_slots.contains(&s)))
+            .map(|s| s.is_some_and(|(g, k)| empties[g].contains(&k)))
             .collect();
-        let set = set.map_err(|e| e.to_string());
         Parsed {
-            problems,
+            problems: parsed.into_iter().map(Result::err).collect(),
             slots,
             empty,
-            set,
+            sets,
+            members,
         }
+    }
+
+    /// Why the groups do not compile together, if one does not.
+    fn set_error(&self) -> Option<&str> {
+        self.sets.iter().find_map(|s| s.as_ref().err()).map(String::as_str)
     }
 }
 
@@ -310,8 +353,8 @@ impl Checker<'_> {
             None if self.ids.iter().any(|seen| seen == id) => {
                 Some((format!("duplicate rule id `{id}`"), "rule ids must be unique"))
             }
-            None => match &parsed.set {
-                Err(err) if i == 0 => Some((
+            None => match parsed.set_error() {
+                Some(err) if i == 0 => Some((
                     format!("the patterns of this file do not compile together: {err}"),
                     "shorten the longest patterns",
                 )),
@@ -331,7 +374,10 @@ impl Checker<'_> {
     /// True when every example of `cue` (pattern `i` of `parsed`) matches and no
     /// counter-example does; reports otherwise.
     fn examples(&mut self, cue: &CuePattern, parsed: &Parsed, i: usize) -> bool {
-        let (Ok(set), Some(slot)) = (&parsed.set, parsed.slots[i]) else {
+        let Some((group, slot)) = parsed.slots[i] else {
+            return false;
+        };
+        let Ok(set) = &parsed.sets[group] else {
             return false;
         };
         let matches = |text: &str| matching(set, text).any(|k| k == slot);
@@ -425,6 +471,33 @@ mod tests {
         ));
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert!(errors[0].message.starts_with("invalid regex in `a`"), "{errors:?}");
+    }
+
+    /// Each kind's cues are read in an automaton of their own; the first of the kind asked
+    /// for wins, whatever cues of other kinds match.
+    #[test]
+    fn a_cue_lookup_finds_the_first_cue_of_its_kind() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("furniture.toml");
+        let cue = |id: &str, kind: &str, regex: &str| {
+            format!("[[cue]]\nid = \"{id}\"\nkind = \"{kind}\"\nregex = '{regex}'\n")
+        };
+        let cues = [
+            cue("a", "tail", "^Read"),
+            cue("b", "listing", "more"),
+            cue("c", "tail", "more$"),
+        ];
+        std::fs::write(&path, format!("{HEADLINE}{}", cues.concat())).unwrap();
+        let rules = SegmentRules::load(&path, &mut Vec::new()).unwrap();
+        for (line, kind, rule) in [
+            ("Read more", CueKind::Tail, Some(0)),
+            ("Also more", CueKind::Tail, Some(2)),
+            ("Read more", CueKind::Listing, Some(1)),
+            ("Read on", CueKind::Listing, None),
+            ("Read more", CueKind::Caption, None),
+        ] {
+            assert_eq!(rules.cue(line, kind).map(|hit| hit.rule), rule, "{line} {kind:?}");
+        }
     }
 
     #[test]
