@@ -32,6 +32,11 @@ const START: Mode = 1 << 4;
 /// The bit of `x`: a placeholder standing where whitespace is ignored is parsed expanded.
 const IGNORE_WHITESPACE: Mode = 1 << 6;
 
+/// How deep the parser lets groups, repetitions, alternations, concatenations and classes nest
+/// (regex-syntax's default): a template that could nest deeper once expanded is parsed
+/// expanded, so that it is refused as before.
+const NEST_LIMIT: usize = 250;
+
 /// A placeholder as parsed under some flags: its tree, and whether a repetition operator
 /// right after it would repeat all of it (as it repeats the marker).
 #[derive(Debug, Clone)]
@@ -40,6 +45,8 @@ struct Parsed {
     hir: Hir,
     /// True when the placeholder is one group, class or character.
     atomic: bool,
+    /// How deep its tree nests, counted as the parser counts.
+    depth: usize,
 }
 
 /// Where a marker stands in a template.
@@ -49,6 +56,8 @@ struct Spot {
     mode: Mode,
     /// True when a repetition operator follows it.
     repeated: bool,
+    /// How many nesting nodes enclose it, its own group included.
+    depth: usize,
 }
 
 /// Parses the templates of one rule file, each placeholder once per flags it stands under.
@@ -89,12 +98,12 @@ impl<'p> Composer<'p> {
         .ok()?;
         let tree = ast::parse::Parser::new().parse(&marked).ok()?;
         let mut spots = vec![None; names.len()];
-        spots_in(&tree, START, false, &mut spots);
+        spots_in(&tree, START, Enclosing::default(), &mut spots);
         let mut subs = Vec::with_capacity(names.len());
         for (name, spot) in names.iter().zip(spots) {
             let spot = spot?;
             let parsed = self.placeholder(name, spot.mode)?;
-            if spot.repeated && !parsed.atomic {
+            if (spot.repeated && !parsed.atomic) || spot.depth + parsed.depth > NEST_LIMIT {
                 return None;
             }
             subs.push(parsed.hir.clone());
@@ -141,7 +150,11 @@ fn parse_placeholder(value: &str, mode: Mode) -> Option<Parsed> {
         _ => false,
     };
     let hir = hir::translate::Translator::new().translate(&wrapped, &tree).ok()?;
-    Some(Parsed { hir, atomic })
+    Some(Parsed {
+        hir,
+        atomic,
+        depth: depth(&tree),
+    })
 }
 
 /// The flag group letters that set exactly `mode`, e.g. `i-u`.
@@ -177,34 +190,93 @@ fn apply(mode: Mode, flags: &ast::Flags) -> Mode {
     mode
 }
 
-/// Records where each marker stands in `tree`, read under the flags `mode` (`repeated` when
-/// `tree` is the operand of a repetition); returns the flags in effect after `tree`.
-fn spots_in(tree: &Ast, mode: Mode, repeated: bool, spots: &mut [Option<Spot>]) -> Mode {
+/// What encloses a part of a template: whether it is the operand of a repetition, and how many
+/// nesting nodes stand around it.
+#[derive(Debug, Clone, Copy, Default)]
+struct Enclosing {
+    /// True for the operand of a repetition.
+    repeated: bool,
+    /// Nesting nodes around it.
+    depth: usize,
+}
+
+impl Enclosing {
+    /// What encloses the parts of a node enclosed by `self`: one more level, not repeated.
+    fn inner(self) -> Enclosing {
+        Enclosing {
+            repeated: false,
+            depth: self.depth + 1,
+        }
+    }
+}
+
+/// Records where each marker stands in `tree`, read under the flags `mode` and enclosed as
+/// `around`; returns the flags in effect after `tree`.
+fn spots_in(tree: &Ast, mode: Mode, around: Enclosing, spots: &mut [Option<Spot>]) -> Mode {
     match tree {
         Ast::Flags(set) => apply(mode, &set.flags),
         Ast::Group(group) => {
             let inner = match &group.kind {
                 ast::GroupKind::NonCapturing(flags) => apply(mode, flags),
                 ast::GroupKind::CaptureName { name, .. } => {
-                    if let Some(k) = marker(&name.name) {
-                        if let Some(spot) = spots.get_mut(k) {
-                            *spot = Some(Spot { mode, repeated });
-                        }
+                    if let Some(spot) = marker(&name.name).and_then(|k| spots.get_mut(k)) {
+                        *spot = Some(Spot {
+                            mode,
+                            repeated: around.repeated,
+                            depth: around.depth + 1,
+                        });
                     }
                     mode
                 }
                 ast::GroupKind::CaptureIndex(_) => mode,
             };
-            spots_in(&group.ast, inner, false, spots);
+            spots_in(&group.ast, inner, around.inner(), spots);
             mode
         }
         Ast::Repetition(rep) => {
-            spots_in(&rep.ast, mode, true, spots);
+            let operand = Enclosing {
+                repeated: true,
+                depth: around.depth + 1,
+            };
+            spots_in(&rep.ast, mode, operand, spots);
             mode
         }
-        Ast::Concat(concat) => concat.asts.iter().fold(mode, |m, a| spots_in(a, m, false, spots)),
-        Ast::Alternation(alt) => alt.asts.iter().fold(mode, |m, a| spots_in(a, m, false, spots)),
+        Ast::Concat(concat) => concat
+            .asts
+            .iter()
+            .fold(mode, |m, a| spots_in(a, m, around.inner(), spots)),
+        Ast::Alternation(alt) => alt.asts.iter().fold(mode, |m, a| spots_in(a, m, around.inner(), spots)),
         _ => mode,
+    }
+}
+
+/// How deep `tree` nests, counting groups, repetitions, alternations, concatenations and
+/// bracketed classes (with the sets inside them) as the parser's nesting limit does.
+fn depth(tree: &Ast) -> usize {
+    match tree {
+        Ast::Group(group) => 1 + depth(&group.ast),
+        Ast::Repetition(rep) => 1 + depth(&rep.ast),
+        Ast::Concat(concat) => 1 + concat.asts.iter().map(depth).max().unwrap_or(0),
+        Ast::Alternation(alt) => 1 + alt.asts.iter().map(depth).max().unwrap_or(0),
+        Ast::ClassBracketed(class) => 1 + class_depth(&class.kind),
+        _ => 0,
+    }
+}
+
+/// How deep a class set nests inside its brackets.
+fn class_depth(set: &ast::ClassSet) -> usize {
+    match set {
+        ast::ClassSet::BinaryOp(op) => 1 + class_depth(&op.lhs).max(class_depth(&op.rhs)),
+        ast::ClassSet::Item(ast::ClassSetItem::Bracketed(inner)) => 1 + class_depth(&inner.kind),
+        ast::ClassSet::Item(ast::ClassSetItem::Union(union)) => {
+            1 + union
+                .items
+                .iter()
+                .map(|item| class_depth(&ast::ClassSet::Item(item.clone())))
+                .max()
+                .unwrap_or(0)
+        }
+        ast::ClassSet::Item(_) => 0,
     }
 }
 
@@ -304,6 +376,22 @@ mod tests {
         ];
         for (template, placeholders, composed) in cases {
             assert_eq!(same_as_expanded(template, placeholders), composed, "{template}");
+        }
+    }
+
+    #[test]
+    fn a_template_nesting_too_deep_once_expanded_is_refused_as_expanded() {
+        let nested = |n: usize, inner: &str| format!("{}{inner}{}", "(?:".repeat(n), ")".repeat(n));
+        let placeholders = BTreeMap::from([("x".to_owned(), nested(100, "a"))]);
+        for (outer, fits) in [(100, true), (200, false)] {
+            let template = nested(outer, "{x}");
+            let expanded = super::super::pattern::expand(&template, &placeholders).unwrap();
+            let mut composer = Composer::new(&placeholders);
+            let result = composer.hir(&template, &expanded);
+            assert_eq!(result.is_ok(), fits, "{outer} levels around the placeholder");
+            if !fits {
+                assert!(result.unwrap_err().contains("nest"), "the parser's nesting error");
+            }
         }
     }
 
