@@ -31,7 +31,8 @@ pub struct FileWalk {
 struct Seen {
     /// Canonical paths of the input folders walked.
     roots: Vec<PathBuf>,
-    /// Canonical paths of the folders and files reached through a symbolic link.
+    /// Canonical paths of the inputs, and of the folders and files reached through a
+    /// symbolic link: each is listed or walked once.
     linked: HashSet<PathBuf>,
 }
 
@@ -99,8 +100,7 @@ impl FileWalk {
         }
         walk.seen.roots = outermost(folders.iter().map(|(_, c)| c.clone()).collect());
         for (input, canonical) in folders {
-            if walk.seen.roots.contains(&canonical) && !walk.seen.linked.contains(&canonical) {
-                walk.seen.linked.insert(canonical.clone());
+            if walk.seen.roots.contains(&canonical) && walk.seen.linked.insert(canonical.clone()) {
                 walk.inputs.push(InputWalk::folder(input, canonical)?);
             }
         }

@@ -55,7 +55,9 @@ impl std::fmt::Debug for Starts {
 pub struct GaveUp;
 
 impl Starts {
-    /// Compiles `patterns` (regexes without captures' use) into one anchored automaton.
+    /// Compiles `patterns` (regexes without captures' use) into one anchored automaton; the
+    /// rules compile from syntax trees ([`Starts::from_hirs`]), the tests from text.
+    #[cfg(test)]
     pub fn new(patterns: &[&str]) -> Result<Starts, SetError> {
         Starts::from_nfa(nfa_config().build_many(patterns)?)
     }

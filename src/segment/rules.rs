@@ -197,7 +197,7 @@ impl SegmentRules {
 
     /// The id of the first furniture rule matching `line`, if any.
     pub fn furniture_rule(&self, line: &str) -> Option<&str> {
-        let i = matching(&self.furniture, line).next()?;
+        let i = first_matching(&self.furniture, line)?;
         Some(self.furniture_ids[i].as_str())
     }
 
@@ -205,7 +205,7 @@ impl SegmentRules {
     /// tested in one reading of the line.
     pub fn cue(&self, line: &str, kind: CueKind) -> Option<CueHit> {
         let (_, set, rules) = self.cues.iter().find(|(k, _, _)| *k == kind)?;
-        let rule = rules[matching(set, line).next()?];
+        let rule = rules[first_matching(set, line)?];
         Some(CueHit { kind, rule })
     }
 
@@ -236,11 +236,16 @@ impl SegmentRules {
     }
 }
 
-/// The indices of the patterns of `set` that match somewhere in `line`, in file order.
-fn matching(set: &Starts, line: &str) -> impl Iterator<Item = usize> {
+/// The patterns of `set` that match somewhere in `line`.
+fn matching(set: &Starts, line: &str) -> PatternSet {
     let mut hits = PatternSet::new(set.len());
     set.which_in(line, &mut hits);
-    hits.iter().map(|p| p.as_usize()).collect::<Vec<_>>().into_iter()
+    hits
+}
+
+/// The first pattern of `set` (in file order) that matches somewhere in `line`.
+fn first_matching(set: &Starts, line: &str) -> Option<usize> {
+    matching(set, line).iter().next().map(|p| p.as_usize())
 }
 
 /// The kinds of `cues`, each once, in the order they first appear.
@@ -299,13 +304,16 @@ impl Parsed {
                 Starts::from_hirs(&hirs).map_err(|e| e.to_string())
             })
             .collect();
-        let empties: Vec<Vec<usize>> = sets
+        let empties: Vec<PatternSet> = sets
             .iter()
-            .map(|set| set.as_ref().map(|set| matching(set, "").collect()).unwrap_or_default())
+            .map(|set| {
+                set.as_ref()
+                    .map_or_else(|_| PatternSet::new(0), |set| matching(set, ""))
+            })
             .collect();
         let empty = slots
             .iter()
-            .map(|s| s.is_some_and(|(g, k)| empties[g].contains(&k)))
+            .map(|s| s.is_some_and(|(g, k)| empties[g].iter().any(|p| p.as_usize() == k)))
             .collect();
         Parsed {
             problems: parsed.into_iter().map(Result::err).collect(),
@@ -380,7 +388,7 @@ impl Checker<'_> {
         let Ok(set) = &parsed.sets[group] else {
             return false;
         };
-        let matches = |text: &str| matching(set, text).any(|k| k == slot);
+        let matches = |text: &str| matching(set, text).iter().any(|p| p.as_usize() == slot);
         let mut ok = true;
         for (list, want) in [(&cue.examples, true), (&cue.counter_examples, false)] {
             for example in list.iter().filter(|e| matches(e.get_ref()) != want) {
