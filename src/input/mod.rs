@@ -219,17 +219,15 @@ fn detect_legacy(bytes: &[u8]) -> &'static Encoding {
 /// Refuses text that is binary: a NUL among its first characters, or more than one
 /// character in a hundred a control character other than tab, line and page breaks.
 pub(crate) fn refuse_binary(text: &str) -> Result<(), DecodeError> {
-    if let Some(at) = text.chars().take(NUL_WINDOW).position(|c| c == '\0') {
-        return Err(DecodeError::Binary(format!("NUL character at character {at}")));
-    }
-    let mut total = 0usize;
-    let mut control = 0usize;
-    for c in text.chars() {
-        total += 1;
-        if c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0c') {
-            control += 1;
+    let bytes = text.as_bytes();
+    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+        let at = char_count(&bytes[..nul]);
+        if at < NUL_WINDOW {
+            return Err(DecodeError::Binary(format!("NUL character at character {at}")));
         }
     }
+    let total = char_count(bytes);
+    let control = control_count(bytes);
     if control * CONTROL_SHARE_DIVISOR > total {
         return Err(DecodeError::Binary(format!(
             "{control} of {total} characters are control characters"
@@ -238,9 +236,71 @@ pub(crate) fn refuse_binary(text: &str) -> Result<(), DecodeError> {
     Ok(())
 }
 
+/// The number of characters in UTF-8 `bytes`: every byte but the continuation bytes
+/// (0x80 to 0xBF, which read as `i8` are below -0x40).
+fn char_count(bytes: &[u8]) -> usize {
+    count_bytes(bytes, |b| (b as i8) >= -0x40)
+}
+
+/// The number of control characters (Unicode category Cc: U+0000 to U+001F and U+007F to
+/// U+009F) in UTF-8 `bytes`, tab, line and page breaks aside. U+0080 to U+009F are encoded
+/// as 0xC2 followed by 0x80 to 0x9F.
+fn control_count(bytes: &[u8]) -> usize {
+    let c0 = count_bytes(bytes, |b| {
+        (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)) || b == 0x7f
+    });
+    let c1 = bytes
+        .iter()
+        .zip(bytes.iter().skip(1))
+        .filter(|&(&lead, &next)| lead == 0xc2 && (0x80..0xa0).contains(&next))
+        .count();
+    c0 + c1
+}
+
+/// How many bytes satisfy `test`, summed in runs short enough for a byte counter (a form the
+/// compiler turns into vector instructions).
+fn count_bytes(bytes: &[u8], test: impl Fn(u8) -> bool) -> usize {
+    bytes
+        .chunks(255)
+        .map(|run| usize::from(run.iter().map(|&b| u8::from(test(b))).sum::<u8>()))
+        .sum()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_characters_and_control_characters_on_bytes_as_on_chars() {
+        let texts = [
+            "",
+            "plain",
+            "Zölle\tund\nmehr",
+            "a\u{7f}b\u{85}c\u{9f}\u{a0}\u{100}\x01",
+            "\u{c2}\u{80}€\r\x0c",
+        ];
+        for text in texts {
+            let chars = text.chars().count();
+            let controls = text
+                .chars()
+                .filter(|&c| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0c'))
+                .count();
+            assert_eq!(char_count(text.as_bytes()), chars, "{text:?}");
+            assert_eq!(control_count(text.as_bytes()), controls, "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn byte_counts_agree_with_char_counts(text in proptest::prelude::any::<String>()) {
+            let controls = text
+                .chars()
+                .filter(|&c| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0c'))
+                .count();
+            proptest::prop_assert_eq!(char_count(text.as_bytes()), text.chars().count());
+            proptest::prop_assert_eq!(control_count(text.as_bytes()), controls);
+        }
+    }
 
     fn decoded(bytes: &[u8]) -> Decoded {
         decode(bytes).expect("text")

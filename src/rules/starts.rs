@@ -4,6 +4,7 @@
 //! only where it is known to match.
 
 use std::panic::{RefUnwindSafe, UnwindSafe};
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use regex_automata::hybrid::dfa::{Cache, DFA};
 use regex_automata::hybrid::LazyStateID;
@@ -35,8 +36,8 @@ pub struct Starts {
     dfa: DFA,
     /// Its state caches, one per thread.
     caches: Pool<Cache, MakeCache>,
-    /// Which bytes can begin a match.
-    first_bytes: [bool; 256],
+    /// Which openings can begin a match.
+    openings: Openings,
     /// The same patterns for texts the DFA gives up on (see [`Starts::which_in`]).
     slow: PikeVM,
 }
@@ -89,12 +90,12 @@ impl Starts {
                     .unicode_word_boundary(true),
             )
             .build_from_nfa(nfa)?;
-        let first_bytes = first_bytes(&dfa);
+        let openings = Openings::of(&dfa);
         let for_caches = dfa.clone();
         Ok(Starts {
             dfa,
             caches: Pool::new(Box::new(move || for_caches.create_cache())),
-            first_bytes,
+            openings,
             slow,
         })
     }
@@ -109,9 +110,11 @@ impl Starts {
         self.len() == 0
     }
 
-    /// True when some pattern can match starting with `byte`.
-    pub fn can_start(&self, byte: u8) -> bool {
-        self.first_bytes[usize::from(byte)]
+    /// True when some pattern may match starting at byte `at` of `bytes`, judged by the one
+    /// or two bytes there; false only where none can.
+    #[inline]
+    pub fn may_start(&self, cache: &mut Cache, bytes: &[u8], at: usize) -> bool {
+        self.openings.may_begin(&self.dfa, cache, bytes, at)
     }
 
     /// This thread's state cache.
@@ -188,6 +191,72 @@ fn nfa_config() -> thompson::Compiler {
     compiler
 }
 
+/// The one- and two-byte openings a match can begin with: a position whose opening cannot
+/// begin a match is passed over without running the automaton from it. Each pair of bytes is
+/// read off the automaton the first time a text has it, and remembered.
+struct Openings {
+    /// Bytes that lead out of the start state to a state that can still match.
+    first: [bool; 256],
+    /// For pair `first * 256 + second`: [`UNREAD`], [`DEAD`] or [`LIVE`].
+    pairs: Box<[AtomicU8]>,
+}
+
+/// A pair of bytes not yet read off the automaton.
+const UNREAD: u8 = 0;
+/// A pair of bytes no match can begin with.
+const DEAD: u8 = 1;
+/// A pair of bytes some match may begin with.
+const LIVE: u8 = 2;
+
+impl Openings {
+    /// The openings of `dfa`: its first bytes now, its pairs as texts bring them.
+    fn of(dfa: &DFA) -> Openings {
+        Openings {
+            first: first_bytes(dfa),
+            pairs: (0..256 * 256).map(|_| AtomicU8::new(UNREAD)).collect(),
+        }
+    }
+
+    /// True when a match can begin at byte `at` of `bytes`, judged by its first two bytes.
+    #[inline]
+    fn may_begin(&self, dfa: &DFA, cache: &mut Cache, bytes: &[u8], at: usize) -> bool {
+        let first = bytes[at];
+        if !self.first[usize::from(first)] {
+            return false;
+        }
+        let Some(&second) = bytes.get(at + 1) else {
+            return true;
+        };
+        let pair = &self.pairs[usize::from(first) * 256 + usize::from(second)];
+        match pair.load(Ordering::Relaxed) {
+            UNREAD => {
+                let live = pair_is_live(dfa, cache, first, second);
+                pair.store(if live { LIVE } else { DEAD }, Ordering::Relaxed);
+                live
+            }
+            known => known == LIVE,
+        }
+    }
+}
+
+/// True when some match may begin with the bytes `first` and `second`, after any kind of
+/// byte before them; also when the automaton cannot tell.
+fn pair_is_live(dfa: &DFA, cache: &mut Cache, first: u8, second: u8) -> bool {
+    LOOK_BEHIND.into_iter().any(|behind| {
+        let config = start::Config::new().anchored(Anchored::Yes).look_behind(behind);
+        let Ok(start) = dfa.start_state(cache, &config) else {
+            return true;
+        };
+        match dfa.next_state(cache, start, first) {
+            Ok(next) if next.is_dead() => false,
+            Ok(next) if !next.is_match() && !next.is_quit() => {
+                !matches!(dfa.next_state(cache, next, second), Ok(last) if last.is_dead())
+            }
+            _ => true,
+        }
+    })
+}
+
 /// Which bytes lead out of the anchored start state to a state that can still match; every
 /// byte when the automaton cannot tell.
 fn first_bytes(dfa: &DFA) -> [bool; 256] {
@@ -257,8 +326,12 @@ mod tests {
 
     #[test]
     fn knows_the_bytes_a_match_can_begin_with() {
-        let starts = Starts::new(&["[0-9]{4}", "May [0-9]+"]).unwrap();
-        assert!(starts.can_start(b'2') && starts.can_start(b'M'));
-        assert!(!starts.can_start(b'm') && !starts.can_start(b' '));
+        let starts = Starts::new(&["[0-9]{4}", "May [0-9]+", "x"]).unwrap();
+        let mut cache = starts.cache();
+        let mut may = |text: &str, at: usize| starts.may_start(&mut cache, text.as_bytes(), at);
+        assert!(may("2024", 0) && may("May 5", 0) && may("in May", 3));
+        assert!(!may("may 5", 0) && !may(" May", 0) && !may("Mi 5", 0) && !may("2x", 0));
+        assert!(may("2", 0) && may("M", 0) && may("x", 0) && may("xy", 0));
+        assert!(!may("m", 0) && !may("yx", 0));
     }
 }
