@@ -280,7 +280,7 @@ mod tests {
             value: String::new(),
             start,
             end,
-            rule: String::new(),
+            rule: Default::default(),
         };
         record.mentions = vec![row(MentionKind::Country, 4, 8), row(MentionKind::Money, 0, 6)];
         let records = [record];

@@ -2,6 +2,7 @@
 //! mention count. The terms and their forms come from [`crate::rules::countries`].
 
 use crate::rules::countries::{CountryRules, EXCLUDED};
+use crate::rules::id::RuleId;
 use crate::story::StoryText;
 use crate::text::{slice, CharIndex, Span};
 
@@ -13,7 +14,7 @@ pub struct CountryMention {
     /// ISO 3166-1 alpha-2 code.
     pub code: String,
     /// Rule id (`country.<lang>.<kind>`).
-    pub rule: String,
+    pub rule: RuleId,
 }
 
 /// Finds every country mention in `text`.

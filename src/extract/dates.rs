@@ -3,6 +3,7 @@
 //! `rules/<lang>/dates.toml`.
 
 use crate::rules::dates::{days_in_month, DateRules, HolidayDate, ShiftUnit};
+use crate::rules::id::RuleId;
 use crate::rules::pattern::{choose_non_overlapping, Groups};
 use crate::story::StoryText;
 use crate::text::Span;
@@ -97,7 +98,7 @@ pub struct DateMention {
     /// Character span in the story text.
     pub span: Span,
     /// The rule that produced it.
-    pub rule: String,
+    pub rule: RuleId,
     /// What it says.
     pub expr: DateExpr,
 }

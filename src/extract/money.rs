@@ -3,6 +3,7 @@
 //! `rules/common/currencies.csv`; scale words, number words, qualifiers and the patterns from
 //! `rules/<lang>/money.toml`.
 
+use crate::rules::id::RuleId;
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
@@ -18,7 +19,7 @@ pub struct MoneyMention {
     /// Character span in the story text.
     pub span: Span,
     /// Rule id.
-    pub rule: String,
+    pub rule: RuleId,
     /// The fully scaled amount.
     pub amount: Decimal,
     /// Upper end of a range.
@@ -87,7 +88,7 @@ fn read(rules: &MoneyRules, caps: &Groups, text: &str, start: usize, end: usize)
     }
     Some(MoneyMention {
         span: Span::new(0, 0),
-        rule: String::new(),
+        rule: RuleId::default(),
         amount: amount.normalize(),
         amount_max: amount_max.map(|m| m.normalize()),
         currency,

@@ -79,7 +79,7 @@ pub fn mention_rows(r: &Record) -> Vec<Vec<String>> {
                 safe_cell(&m.value),
                 m.start.to_string(),
                 m.end.to_string(),
-                m.rule.clone(),
+                m.rule.to_string(),
             ]
         })
         .collect()

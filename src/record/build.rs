@@ -8,6 +8,7 @@ use crate::extract::money::MoneyMention;
 use crate::extract::sectors::SectorMention;
 use crate::resolve::dates::ResolvedDate;
 use crate::resolve::Resolved;
+use crate::rules::id::RuleId;
 use crate::rules::LanguageRules;
 use crate::text::{CharIndex, FileSpan, Span};
 
@@ -35,7 +36,7 @@ impl Placement<'_> {
     }
 
     /// The mention row of `kind` at story span `span`.
-    fn row(&self, kind: MentionKind, span: Span, value: String, rule: &str) -> MentionRow {
+    fn row(&self, kind: MentionKind, span: Span, value: String, rule: &RuleId) -> MentionRow {
         let (start, end) = self.offsets(span);
         MentionRow {
             kind,
@@ -43,7 +44,7 @@ impl Placement<'_> {
             value,
             start,
             end,
-            rule: rule.to_owned(),
+            rule: rule.clone(),
         }
     }
 }

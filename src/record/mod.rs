@@ -4,6 +4,7 @@
 
 pub mod build;
 
+use crate::rules::id::RuleId;
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
@@ -85,7 +86,8 @@ pub struct DateOut {
     #[schemars(extend("enum" = ["text", "published", "context", "reference"]))]
     pub year_source: String,
     /// Id of the rule that produced it.
-    pub rule: String,
+    #[schemars(with = "String")]
+    pub rule: RuleId,
 }
 
 /// A leader: one entry per person.
@@ -108,7 +110,8 @@ pub struct LeaderOut {
     /// Offset one past the last character of the first mention.
     pub end: usize,
     /// Id of the rule that produced it.
-    pub rule: String,
+    #[schemars(with = "String")]
+    pub rule: RuleId,
 }
 
 /// A money mention.
@@ -139,7 +142,8 @@ pub struct MoneyOut {
     #[schemars(extend("enum" = crate::rules::money::QUALIFIERS))]
     pub qualifier: String,
     /// Id of the rule that produced it.
-    pub rule: String,
+    #[schemars(with = "String")]
+    pub rule: RuleId,
 }
 
 impl MoneyOut {
@@ -167,7 +171,8 @@ pub struct SectorOut {
     /// Distinct matched terms.
     pub evidence: Vec<String>,
     /// Id of the rule that produced it.
-    pub rule: String,
+    #[schemars(with = "String")]
+    pub rule: RuleId,
 }
 
 /// A country.
@@ -198,7 +203,7 @@ pub struct MentionRow {
     /// One past the last character.
     pub end: usize,
     /// Rule id.
-    pub rule: String,
+    pub rule: RuleId,
 }
 
 /// What a mention is of; written in lower case (`date`, `leader`, ...). The variants are in

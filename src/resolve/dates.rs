@@ -1,6 +1,7 @@
 //! Year inference and normalisation of date mentions: turns each [`DateExpr`] into an ISO 8601
 //! value, says where its year came from, and finds the story's published and event dates.
 
+use crate::rules::id::RuleId;
 use chrono::{Datelike, Duration, Months, NaiveDate};
 
 use crate::extract::dates::{DateExpr, DateMention, Shift, Ymd};
@@ -60,7 +61,7 @@ pub struct ResolvedDate {
     /// Span in the story text.
     pub span: Span,
     /// Rule id.
-    pub rule: String,
+    pub rule: RuleId,
     /// ISO 8601 value, `A/B` for ranges.
     pub value: String,
     /// How the year is named.

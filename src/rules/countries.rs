@@ -10,6 +10,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::diag::Diagnostic;
+use super::id::RuleId;
 use super::source::{read_csv, Row, Table};
 use super::terms::{Ending, Term, TermMatcher};
 
@@ -132,7 +133,7 @@ pub struct CountryRules {
     pub(crate) before_names: Vec<String>,
     /// Per term of `matcher`: the country code (empty for an excluded phrase) and the rule id
     /// ([`EXCLUDED`] for an excluded phrase).
-    pub(crate) codes: Vec<(String, String)>,
+    pub(crate) codes: Vec<(String, RuleId)>,
     /// English short name per code.
     pub names: BTreeMap<String, String>,
 }
@@ -141,7 +142,7 @@ pub struct CountryRules {
 #[derive(Default)]
 struct LanguageTerms {
     terms: Vec<Term>,
-    codes: Vec<(String, String)>,
+    codes: Vec<(String, RuleId)>,
     before_names: Vec<String>,
 }
 
@@ -208,7 +209,8 @@ impl LanguageTerms {
                     open_start: false,
                     ending,
                 });
-                self.codes.push((r.code.clone(), format!("country.{lang}.{}", r.kind)));
+                self.codes
+                    .push((r.code.clone(), format!("country.{lang}.{}", r.kind).into()));
             }
         }
     }
@@ -225,7 +227,7 @@ impl LanguageTerms {
                 open_start: false,
                 ending: Ending::Closed,
             });
-            self.codes.push((String::new(), EXCLUDED.to_owned()));
+            self.codes.push((String::new(), EXCLUDED.into()));
         }
     }
 }
@@ -262,7 +264,7 @@ fn term_forms(r: &CountryRow, lang: Lang) -> Vec<(String, Ending)> {
 }
 
 /// Reports the first code among `codes` that has no English `name` row.
-fn check_english_names(codes: &[(String, String)], tables: &CountryTables, errors: &mut Vec<Diagnostic>) {
+fn check_english_names(codes: &[(String, RuleId)], tables: &CountryTables, errors: &mut Vec<Diagnostic>) {
     let missing = codes
         .iter()
         .map(|(c, _)| c)

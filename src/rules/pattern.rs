@@ -14,6 +14,7 @@ use serde::Deserialize;
 
 use super::compose::Composer;
 use super::diag::Diagnostic;
+use super::id::RuleId;
 use super::starts::Starts;
 use crate::text::is_word_char;
 
@@ -52,7 +53,7 @@ pub struct Example {
 #[derive(Debug)]
 pub struct Pattern {
     /// Rule id.
-    pub id: String,
+    pub id: RuleId,
     /// The regex with its placeholders expanded.
     expanded: String,
     /// The regex's syntax tree, as parsing `expanded` gives it.
@@ -71,7 +72,7 @@ impl Pattern {
     /// The pattern of `spec`, whose regex expands to `expanded` and parses to `hir`.
     fn new(spec: &PatternSpec, expanded: String, hir: Hir) -> Pattern {
         Pattern {
-            id: spec.id.clone(),
+            id: spec.id.as_str().into(),
             expanded,
             hir,
             compiled: OnceLock::new(),

@@ -4,7 +4,7 @@
 
 use super::scan::Scan;
 use super::Found;
-use crate::rules::leaders::{in_capitals, name_words_key, GAZETTEER_RULE};
+use crate::rules::leaders::{in_capitals, name_words_key};
 
 /// A gazetteer name is looked up over at most this many tokens of a run.
 const MAX_GAZETTEER_TOKENS: usize = 5;
@@ -27,7 +27,7 @@ fn person(scan: &Scan, id: usize, (a, b): (usize, usize)) -> Found {
         span: scan.run_span(a, b),
         title: None,
         country: p.country.clone(),
-        rule: GAZETTEER_RULE.into(),
+        rule: scan.rules.gazetteer_rule.clone(),
     }
 }
 

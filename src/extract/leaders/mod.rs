@@ -4,6 +4,7 @@
 //! title phrases that find people the gazetteer does not know ("Kazakhstan First Deputy Foreign
 //! Minister Akan Rakhmetullin", "Rashid Meredov, Minister of Foreign Affairs of Turkmenistan").
 
+use crate::rules::id::RuleId;
 use std::collections::HashMap;
 
 use super::countries::CountryMention;
@@ -32,7 +33,7 @@ pub struct LeaderMention {
     /// Spans of every mention, in text order.
     pub spans: Vec<Span>,
     /// Rule id.
-    pub rule: String,
+    pub rule: RuleId,
 }
 
 /// An office named without a person ("the Korean president"), resolved later by date.
@@ -70,7 +71,7 @@ struct Found {
     /// ISO 3166-1 alpha-2 code of the state served.
     country: Option<String>,
     /// Rule id.
-    rule: String,
+    rule: RuleId,
 }
 
 /// The leaders found so far, by the tokens they cover, so that a new mention finds the one

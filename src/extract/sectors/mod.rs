@@ -7,6 +7,7 @@
 
 mod exclusions;
 
+use crate::rules::id::RuleId;
 use std::cell::OnceCell;
 
 use crate::rules::sectors::SectorRules;
@@ -24,7 +25,7 @@ pub struct SectorMention {
     /// The matched text, lower-cased (the whole word for open-ended terms).
     pub term: String,
     /// Rule id (`sector.<lang>.<id>`).
-    pub rule: String,
+    pub rule: RuleId,
 }
 
 /// Finds every sector term in `text` that is not a false friend or part of a name, with

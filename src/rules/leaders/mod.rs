@@ -6,6 +6,7 @@ mod gazetteer;
 mod origins;
 
 use crate::lang::Lang;
+use crate::rules::id::RuleId;
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
@@ -179,7 +180,9 @@ pub struct LeaderRules {
     /// The shared name origins.
     pub(crate) origins: Arc<NameOrigins>,
     /// The rule id of a person found next to a title (`leader.<lang>.title`).
-    pub(crate) title_rule: String,
+    pub(crate) title_rule: RuleId,
+    /// [`GAZETTEER_RULE`], shared by every person found in the gazetteer.
+    pub(crate) gazetteer_rule: RuleId,
 }
 
 impl LeaderRules {
@@ -250,7 +253,8 @@ impl LeaderRules {
             respelling: file.respelling.unwrap_or_default(),
             title_roles: file.title_roles,
             origins,
-            title_rule: format!("leader.{lang}.title"),
+            title_rule: format!("leader.{lang}.title").into(),
+            gazetteer_rule: GAZETTEER_RULE.into(),
         }
     }
 

@@ -6,6 +6,7 @@
 mod exclusions;
 
 use crate::lang::Lang;
+use crate::rules::id::RuleId;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
@@ -131,7 +132,7 @@ pub(crate) struct SectorTerm {
     /// The term as written in `sector_terms.csv` (with its `*`).
     pub written: String,
     /// The rule id of its matches: `sector.<lang>.<sector>`.
-    pub rule: String,
+    pub rule: RuleId,
 }
 
 /// The terms of one language being compiled.
@@ -252,7 +253,7 @@ fn compile_terms(
         compiled.sectors.push(SectorTerm {
             sector: r.sector.clone(),
             written: r.term.clone(),
-            rule: format!("sector.{lang}.{}", r.sector),
+            rule: format!("sector.{lang}.{}", r.sector).into(),
         });
     }
     compiled
