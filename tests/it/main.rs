@@ -16,6 +16,7 @@ mod examples_in_rules;
 mod faults;
 mod golden;
 mod incremental;
+mod lang_exact;
 mod libreoffice;
 mod mutations;
 mod peer;

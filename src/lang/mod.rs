@@ -1,4 +1,9 @@
 //! Language detection with whatlang, reported as ISO 639-1 codes.
+//!
+//! For Latin-script text (nearly every story), whatlang's own model is evaluated by [`latin`],
+//! which gives whatlang's answers to the bit at a fraction of the cost; see [`whatlang_detect`].
+
+pub mod latin;
 
 /// How many characters of a story the detector reads: a few hundred decide as reliably as
 /// the whole story (the same answers and confidences on the dev corpus as 4,000) at a seventh
@@ -74,7 +79,7 @@ pub fn detect(text: &str) -> Language {
         .unwrap_or(text.len());
     let sample = &text[..end];
     let round = |c: f64| (c * 1000.0).round() / 1000.0;
-    let Some(info) = whatlang::detect(sample) else {
+    let Some(info) = whatlang_detect(sample) else {
         return Language {
             code: "und".to_owned(),
             confidence: 0.0,
@@ -97,6 +102,15 @@ pub fn detect(text: &str) -> Language {
             uncertain: Some((first.code, first.confidence)),
         },
         _ => first,
+    }
+}
+
+/// What `whatlang::detect(text)` returns (language, script, confidence to the bit), computed
+/// by [`latin`] when the text's main script is Latin and by whatlang itself otherwise.
+pub fn whatlang_detect(text: &str) -> Option<whatlang::Info> {
+    match whatlang::detect_script(text)? {
+        whatlang::Script::Latin => Some(latin::detect(text)),
+        _ => whatlang::detect(text),
     }
 }
 

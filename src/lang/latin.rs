@@ -1,0 +1,591 @@
+//! whatlang's language detection for Latin-script text, computed faster and exactly.
+//!
+//! For Latin script, `whatlang::detect` scores all 36 Latin-script languages: for each one it
+//! walks the language's 300-trigram profile and looks every trigram up in the text's trigrams
+//! (10,800 hash lookups per call), then adds an alphabet score. That was about 30 % of the work
+//! per file. This module evaluates the same model (whatlang 0.16.4's profiles and alphabets,
+//! `whatlang_latin.txt`) the other way round: an inverted index maps each profile trigram to the
+//! languages and ranks it has, so only the text's own trigrams (at most 600) are looked up, and
+//! the alphabet part looks each distinct character up once.
+//!
+//! The answer is whatlang's to the bit: the same language, the same `confidence` (`f64` bits)
+//! and so the same `is_reliable`. Distances are summed in integers; the floating-point steps
+//! are whatlang's, in its order; and the two sorts that decide ties between languages sort the
+//! same vectors (same element types, same input order) with the same std sort functions, which
+//! are deterministic. `tests/it/lang_exact.rs` checks this against `whatlang::detect` (and every
+//! language's score against whatlang's raw scores) on the sample articles, the development
+//! corpus and random text.
+
+use std::cmp::{Ordering, Reverse};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::LazyLock;
+
+use whatlang::{Info, Lang, Script};
+
+/// The model data: whatlang 0.16.4's Latin-script trigram profiles and alphabets (MIT).
+const MODEL_DATA: &str = include_str!("whatlang_latin.txt");
+
+/// Trigrams in each language profile; also the distance of a profile trigram the text lacks.
+const PROFILE_LEN: u32 = 300;
+
+/// The largest distance of a language (whatlang's `MAX_TOTAL_DISTANCE`).
+const MAX_TOTAL_DISTANCE: u32 = PROFILE_LEN * PROFILE_LEN;
+
+/// How many of the text's most frequent trigrams are ranked (whatlang's `TEXT_TRIGRAMS_SIZE`).
+const TEXT_TRIGRAMS: usize = 600;
+
+/// The character that stands for a space in the trigrams of the data file.
+const DATA_SPACE: char = '_';
+
+/// The model, parsed once.
+static MODEL: LazyLock<Model> = LazyLock::new(|| Model::parse(MODEL_DATA));
+
+/// A trigram packed into an integer: 21 bits a character, first character highest, so integer
+/// order is the order of the characters.
+type PackedTrigram = u64;
+
+/// Hash maps keyed by packed trigrams or characters, which need no DoS-resistant hashing.
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FoldedMultiplyHasher>>;
+
+/// whatlang's Latin-script model, indexed for lookups from the text's side.
+#[derive(Debug)]
+struct Model {
+    /// The languages, in the order of whatlang's trigram profiles; a language's index here is
+    /// its index in every per-language array.
+    langs: Vec<Lang>,
+    /// `Script::Latin.langs()` (the order whatlang's alphabet scores start in), as indexes.
+    alphabet_order: Vec<usize>,
+    /// The index of each language by its whatlang number (`lang as usize`).
+    index_by_lang: Vec<usize>,
+    /// Each profile trigram → the range of its entries in `postings`.
+    trigram_postings: FastMap<PackedTrigram, (u32, u32)>,
+    /// (language index, rank of the trigram in that language's profile).
+    postings: Vec<(u8, u16)>,
+    /// Each alphabet character → the languages whose alphabets hold it.
+    alphabet_chars: FastMap<char, CharLangs>,
+}
+
+/// The languages whose alphabets hold a character.
+#[derive(Debug)]
+enum CharLangs {
+    /// Every Latin-script language's alphabet holds it.
+    All,
+    /// These languages' alphabets hold it (a language once for each time its alphabet does).
+    Some(Vec<usize>),
+}
+
+/// whatlang's answer for `sample` (what `whatlang::detect(sample)` returns) when `sample`'s main
+/// script is Latin (`whatlang::detect_script(sample) == Some(Script::Latin)`).
+pub fn detect(sample: &str) -> Info {
+    let (scores, trigram_count) = combined_scores(sample);
+    let (best, best_score) = scores[0];
+    let confidence = match scores.get(1) {
+        Some(&(_, second_score)) => confidence(best_score, second_score, trigram_count),
+        None => 1.0,
+    };
+    Info::new(Script::Latin, best, confidence)
+}
+
+/// The scores whatlang ranks the Latin-script languages by for `sample`: every language with
+/// its combined score, best first, in whatlang's order (what the `dev` feature's
+/// `whatlang::dev::combined_raw_detect` gives as `scores`), and the number of the sample's
+/// ranked trigrams (its `trigrams_count`), which the confidence depends on.
+pub fn combined_scores(sample: &str) -> (Vec<(Lang, f64)>, usize) {
+    let model = &*MODEL;
+    let lower = sample.to_lowercase();
+    let (alphabet, char_count) = alphabet_scores(model, &lower);
+    let (trigram, trigram_count) = trigram_scores(model, &lower);
+    let (alphabet_weight, trigram_weight) = score_weights(char_count);
+    // whatlang lists the languages in the alphabet scores' order, then any that only the
+    // trigram scores have: none, as both score every Latin-script language.
+    let mut scores: Vec<(Lang, f64)> = alphabet
+        .iter()
+        .map(|&(lang, index, a)| (lang, a * alphabet_weight + trigram[index] * trigram_weight))
+        .collect();
+    scores.sort_unstable_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(Ordering::Less));
+    (scores, trigram_count)
+}
+
+/// The weights of the alphabet score and of the trigram score for a text of `char_count`
+/// letters: the alphabet weighs 2/3 for none, falling to 1/3 at 100 letters and over.
+fn score_weights(char_count: usize) -> (f64, f64) {
+    let alphabet_weight = (-(char_count as f64 / 300.0) + 2.0 / 3.0).clamp(1.0 / 3.0, 2.0 / 3.0);
+    (alphabet_weight, 1.0 - alphabet_weight)
+}
+
+/// How sure the best score is against the second best, given `count` distinct trigrams.
+fn confidence(best: f64, second: f64, count: usize) -> f64 {
+    if best == 0.0 {
+        return 0.0;
+    }
+    if second == 0.0 {
+        return best;
+    }
+    let confident_rate = (3.0 / count as f64) + 0.015;
+    let rate = (best - second) / second;
+    if rate > confident_rate {
+        1.0
+    } else {
+        rate / confident_rate
+    }
+}
+
+/// Whether whatlang ignores `ch` (ASCII digits, punctuation, spaces and control characters).
+fn is_stop_char(ch: char) -> bool {
+    matches!(ch, '\u{0000}'..='\u{0040}' | '\u{005B}'..='\u{0060}' | '\u{007B}'..='\u{007E}')
+}
+
+/// The alphabet scores of the lowercased text, as (language, language index, score) in the
+/// order whatlang merges them (by raw score, highest first), and the number of letters.
+fn alphabet_scores(model: &Model, lower: &str) -> (Vec<(Lang, usize, f64)>, usize) {
+    let (char_counts, letter_count) = count_letters(lower);
+    let mut lang_scores = vec![0usize; model.langs.len()];
+    let mut common_score = 0usize;
+    for (ch, count) in char_counts {
+        match model.alphabet_chars.get(&ch) {
+            Some(CharLangs::All) => common_score += 2 * count,
+            Some(CharLangs::Some(langs)) => langs.iter().for_each(|&l| lang_scores[l] += 2 * count),
+            None => {}
+        }
+    }
+    let mut raw_scores: Vec<(Lang, usize)> = model
+        .alphabet_order
+        .iter()
+        .map(|&l| {
+            (
+                model.langs[l],
+                (lang_scores[l] + common_score).saturating_sub(letter_count),
+            )
+        })
+        .collect();
+    raw_scores.sort_unstable_by_key(|&(_, score)| Reverse(score));
+    let scores = raw_scores
+        .into_iter()
+        .map(|(lang, raw)| (lang, model.index_of(lang), raw as f64 / letter_count as f64))
+        .collect();
+    (scores, letter_count)
+}
+
+/// How often each character but the stop characters occurs, and how many such characters
+/// there are.
+fn count_letters(lower: &str) -> (Vec<(char, usize)>, usize) {
+    let mut ascii = [0usize; 128];
+    let mut other: FastMap<char, usize> = FastMap::default();
+    let mut letter_count = 0;
+    for ch in lower.chars().filter(|&ch| !is_stop_char(ch)) {
+        letter_count += 1;
+        match ascii.get_mut(ch as usize) {
+            Some(count) => *count += 1,
+            None => *other.entry(ch).or_insert(0) += 1,
+        }
+    }
+    let ascii_counts = (0u8..128).map(char::from).zip(ascii).filter(|&(_, n)| n > 0);
+    (ascii_counts.chain(other).collect(), letter_count)
+}
+
+/// The trigram score of each language (by language index) and the number of ranked trigrams.
+/// (whatlang also sorts the languages by distance, but only to look each one's score up again
+/// by language, so that order has no effect.)
+fn trigram_scores(model: &Model, lower: &str) -> (Vec<f64>, usize) {
+    let ranked = ranked_trigrams(lower);
+    let count = ranked.len() as u32;
+    let mut present = vec![0u32; model.langs.len()];
+    let mut present_distance = vec![0u32; model.langs.len()];
+    for (text_rank, trigram) in &ranked {
+        let Some(&(start, end)) = model.trigram_postings.get(trigram) else {
+            continue;
+        };
+        for &(lang, profile_rank) in &model.postings[start as usize..end as usize] {
+            present[lang as usize] += 1;
+            present_distance[lang as usize] += text_rank.abs_diff(u32::from(profile_rank));
+        }
+    }
+    let max_distance = count * PROFILE_LEN;
+    let scores = present
+        .iter()
+        .zip(&present_distance)
+        .map(|(&found, &distance)| {
+            let distance = corrected_distance(distance + (PROFILE_LEN - found) * PROFILE_LEN, count);
+            (max_distance - distance) as f64 / max_distance as f64
+        })
+        .collect();
+    (scores, ranked.len())
+}
+
+/// whatlang's correction of a language's summed distance for a text with fewer than 300 ranked
+/// trigrams, and its clamp to [`MAX_TOTAL_DISTANCE`].
+fn corrected_distance(distance: u32, ranked_count: u32) -> u32 {
+    let distance = match PROFILE_LEN.checked_sub(ranked_count) {
+        Some(missing) => distance - missing * PROFILE_LEN,
+        None => distance,
+    };
+    distance.min(MAX_TOTAL_DISTANCE)
+}
+
+/// The text's distinct trigrams with their ranks, in no particular order: whatlang ranks them
+/// by number of occurrences, most frequent first, ties going to the greater trigram, and keeps
+/// the first [`TEXT_TRIGRAMS`].
+fn ranked_trigrams(lower: &str) -> Vec<(u32, PackedTrigram)> {
+    let counted = counted_trigrams(lower);
+    let most = counted.iter().map(|&(count, _)| count as usize).max().unwrap_or(0);
+    // next_rank[c]: the rank of the next trigram occurring c times, going down by trigram;
+    // it starts at the number of trigrams that occur more often.
+    let mut next_rank = vec![0u32; most + 1];
+    counted.iter().for_each(|&(count, _)| next_rank[count as usize] += 1);
+    let mut more_frequent = 0;
+    for slot in next_rank.iter_mut().rev() {
+        let with_this_count = *slot;
+        *slot = more_frequent;
+        more_frequent += with_this_count;
+    }
+    let mut ranked = Vec::with_capacity(counted.len().min(TEXT_TRIGRAMS));
+    for &(count, trigram) in counted.iter().rev() {
+        let rank = next_rank[count as usize];
+        next_rank[count as usize] += 1;
+        if rank < TEXT_TRIGRAMS as u32 {
+            ranked.push((rank, trigram));
+        }
+    }
+    ranked
+}
+
+/// The text's distinct trigrams with their numbers of occurrences, ascending by trigram. Stop
+/// characters count as spaces; the text is framed by spaces; a trigram whose middle is a space
+/// beside another space is skipped.
+fn counted_trigrams(lower: &str) -> Vec<(u32, PackedTrigram)> {
+    let mut occurrences = Vec::with_capacity(lower.len() + 1);
+    let mut chars = lower
+        .chars()
+        .map(|ch| if is_stop_char(ch) { ' ' } else { ch })
+        .chain([' ']);
+    let (mut first, mut second) = (' ', chars.next().unwrap_or(' '));
+    for third in chars {
+        if !(second == ' ' && (first == ' ' || third == ' ')) {
+            occurrences.push(pack(first, second, third));
+        }
+        (first, second) = (second, third);
+    }
+    occurrences.sort_unstable();
+    let mut counted: Vec<(u32, PackedTrigram)> = Vec::with_capacity(occurrences.len());
+    for trigram in occurrences {
+        match counted.last_mut() {
+            Some((count, last)) if *last == trigram => *count += 1,
+            _ => counted.push((1, trigram)),
+        }
+    }
+    counted
+}
+
+/// `a`, `b` and `c` packed into one integer.
+fn pack(a: char, b: char, c: char) -> PackedTrigram {
+    (u64::from(a) << 42) | (u64::from(b) << 21) | u64::from(c)
+}
+
+impl Model {
+    /// Parses the data file (see its header) into the model.
+    fn parse(data: &str) -> Model {
+        let mut profiles: Vec<(Lang, Vec<PackedTrigram>)> = Vec::new();
+        let mut alphabets: Vec<(Lang, &str)> = Vec::new();
+        for line in data.lines().filter(|l| !l.is_empty() && !l.starts_with('#')) {
+            let mut fields = line.split('\t');
+            let (kind, code, payload) = (fields.next(), fields.next(), fields.next());
+            let lang = code
+                .and_then(Lang::from_code)
+                .unwrap_or_else(|| panic!("bad model line: {line}"));
+            match (kind, payload) {
+                (Some("trigrams"), Some(trigrams)) => profiles.push((lang, parse_profile(trigrams))),
+                (Some("alphabet"), Some(alphabet)) => alphabets.push((lang, alphabet)),
+                _ => panic!("bad model line: {line}"),
+            }
+        }
+        let langs: Vec<Lang> = profiles.iter().map(|(lang, _)| *lang).collect();
+        let mut index_by_lang = vec![usize::MAX; Lang::all().len()];
+        langs
+            .iter()
+            .enumerate()
+            .for_each(|(index, &lang)| index_by_lang[lang as usize] = index);
+        let mut model = Model {
+            index_by_lang,
+            alphabet_order: Script::Latin.langs().iter().map(|&l| index_in(&langs, l)).collect(),
+            trigram_postings: FastMap::default(),
+            postings: Vec::new(),
+            alphabet_chars: FastMap::default(),
+            langs,
+        };
+        model.index_profiles(&profiles);
+        model.index_alphabets(&alphabets);
+        model
+    }
+
+    /// Builds the inverted index of the trigram profiles.
+    fn index_profiles(&mut self, profiles: &[(Lang, Vec<PackedTrigram>)]) {
+        let mut by_trigram: Vec<(PackedTrigram, u8, u16)> = Vec::new();
+        for (lang_index, (_, trigrams)) in profiles.iter().enumerate() {
+            for (rank, &trigram) in trigrams.iter().enumerate() {
+                by_trigram.push((trigram, lang_index as u8, rank as u16));
+            }
+        }
+        by_trigram.sort_unstable();
+        for (trigram, lang_index, rank) in by_trigram {
+            let position = self.postings.len() as u32;
+            self.trigram_postings.entry(trigram).or_insert((position, position)).1 = position + 1;
+            self.postings.push((lang_index, rank));
+        }
+    }
+
+    /// Builds the map of alphabet characters to the languages that have them.
+    fn index_alphabets(&mut self, alphabets: &[(Lang, &str)]) {
+        let mut char_langs: FastMap<char, Vec<usize>> = FastMap::default();
+        for &(lang, alphabet) in alphabets {
+            let index = index_in(&self.langs, lang);
+            alphabet
+                .chars()
+                .for_each(|ch| char_langs.entry(ch).or_default().push(index));
+        }
+        let script_lang_count = self.alphabet_order.len();
+        self.alphabet_chars = char_langs
+            .into_iter()
+            .map(|(ch, langs)| {
+                if langs.len() == script_lang_count {
+                    (ch, CharLangs::All)
+                } else {
+                    (ch, CharLangs::Some(langs))
+                }
+            })
+            .collect();
+    }
+
+    /// The index of `lang` in [`Model::langs`] (the model has every language it is asked for).
+    fn index_of(&self, lang: Lang) -> usize {
+        self.index_by_lang[lang as usize]
+    }
+}
+
+/// The index of `lang` in `langs`; the model names every language it scores.
+fn index_in(langs: &[Lang], lang: Lang) -> usize {
+    langs
+        .iter()
+        .position(|&l| l == lang)
+        .unwrap_or_else(|| panic!("{lang:?} has no trigram profile in the model"))
+}
+
+/// The packed trigrams of a profile line: trigrams separated by `|`, spaces written `_`.
+fn parse_profile(trigrams: &str) -> Vec<PackedTrigram> {
+    trigrams
+        .split('|')
+        .map(|trigram| {
+            let chars: Vec<char> = trigram.chars().map(|c| if c == DATA_SPACE { ' ' } else { c }).collect();
+            match chars[..] {
+                [a, b, c] => pack(a, b, c),
+                _ => panic!("bad trigram in the model: {trigram:?}"),
+            }
+        })
+        .collect()
+}
+
+/// A hasher for integer keys: one folded 64×64→128-bit multiplication.
+#[derive(Debug, Default, Clone, Copy)]
+struct FoldedMultiplyHasher(u64);
+
+impl FoldedMultiplyHasher {
+    /// An odd constant with well-mixed bits (the fractional part of π).
+    const MULTIPLIER: u64 = 0x243f_6a88_85a3_08d3;
+}
+
+impl Hasher for FoldedMultiplyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        bytes.iter().for_each(|&b| self.write_u64(u64::from(b)));
+    }
+
+    fn write_u32(&mut self, value: u32) {
+        self.write_u64(u64::from(value));
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        let product = u128::from(self.0 ^ value) * u128::from(Self::MULTIPLIER);
+        self.0 = (product as u64) ^ ((product >> 64) as u64);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+    use std::path::Path;
+    use std::process::Command;
+
+    use super::*;
+
+    /// The data lines of one kind, as (language code, payload).
+    fn data_lines(kind: &str) -> Vec<(&'static str, &'static str)> {
+        MODEL_DATA
+            .lines()
+            .filter_map(|line| line.strip_prefix(kind)?.strip_prefix('\t')?.split_once('\t'))
+            .collect()
+    }
+
+    #[test]
+    fn the_model_has_every_latin_script_language_once() {
+        let script_langs: HashSet<Lang> = Script::Latin.langs().iter().copied().collect();
+        assert_eq!(script_langs.len(), 36);
+        assert_eq!(MODEL.langs.len(), 36);
+        assert_eq!(MODEL.langs.iter().copied().collect::<HashSet<_>>(), script_langs);
+        let alphabet_langs: HashSet<Lang> = data_lines("alphabet")
+            .iter()
+            .map(|(code, _)| Lang::from_code(*code).unwrap())
+            .collect();
+        assert_eq!((alphabet_langs, data_lines("alphabet").len()), (script_langs, 36));
+    }
+
+    #[test]
+    fn every_language_has_300_distinct_trigrams_of_three_characters() {
+        for (code, trigrams) in data_lines("trigrams") {
+            let trigrams: Vec<&str> = trigrams.split('|').collect();
+            assert_eq!(trigrams.len(), PROFILE_LEN as usize, "{code}");
+            assert!(
+                trigrams.iter().all(|t| t.chars().count() == 3 && !t.contains(' ')),
+                "{code}"
+            );
+            assert_eq!(trigrams.iter().collect::<HashSet<_>>().len(), trigrams.len(), "{code}");
+        }
+    }
+
+    #[test]
+    fn the_inverted_index_gives_every_trigram_its_languages_and_ranks() {
+        assert_eq!(MODEL.postings.len(), 36 * PROFILE_LEN as usize);
+        for (code, trigrams) in data_lines("trigrams") {
+            let lang = MODEL.index_of(Lang::from_code(code).unwrap());
+            for (rank, trigram) in parse_profile(trigrams).into_iter().enumerate() {
+                let (start, end) = MODEL.trigram_postings[&trigram];
+                let postings = &MODEL.postings[start as usize..end as usize];
+                assert!(postings.contains(&(lang as u8, rank as u16)), "{code} {rank}");
+            }
+        }
+        let listed: usize = MODEL
+            .trigram_postings
+            .values()
+            .map(|(start, end)| (end - start) as usize)
+            .sum();
+        assert_eq!(listed, MODEL.postings.len());
+    }
+
+    #[test]
+    fn the_alphabet_map_marks_the_letters_every_language_has() {
+        for ch in ('a'..='z').filter(|ch| !"cjqvwxyz".contains(*ch)) {
+            assert!(matches!(MODEL.alphabet_chars[&ch], CharLangs::All), "{ch}");
+        }
+        let CharLangs::Some(langs) = &MODEL.alphabet_chars[&'ß'] else {
+            panic!("ß is German only");
+        };
+        assert_eq!(langs.iter().map(|&l| MODEL.langs[l]).collect::<Vec<_>>(), [Lang::Deu]);
+        assert!(!MODEL.alphabet_chars.contains_key(&'я'));
+    }
+
+    #[test]
+    fn packed_trigrams_order_as_their_characters_do() {
+        let trigrams = [
+            (' ', 'a', 'b'),
+            ('a', ' ', 'z'),
+            ('a', 'b', ' '),
+            ('a', 'é', 'a'),
+            ('z', 'z', '\u{10FFFF}'),
+        ];
+        for pair in trigrams.windows(2) {
+            let ((a1, b1, c1), (a2, b2, c2)) = (pair[0], pair[1]);
+            assert!(pack(a1, b1, c1) < pack(a2, b2, c2), "{pair:?}");
+        }
+    }
+
+    /// The trigrams of `lower` in rank order, ranked as whatlang ranks them: every distinct
+    /// trigram sorted by (occurrences, trigram), greatest first, the first 600 kept.
+    fn ranked_by_sorting(lower: &str) -> Vec<PackedTrigram> {
+        let mut counted = counted_trigrams(lower);
+        counted.sort_unstable_by(|a, b| b.cmp(a));
+        counted
+            .into_iter()
+            .take(TEXT_TRIGRAMS)
+            .map(|(_, trigram)| trigram)
+            .collect()
+    }
+
+    /// The trigrams [`ranked_trigrams`] gives, in rank order (panics unless the ranks are
+    /// 0, 1, 2, …).
+    fn in_rank_order(lower: &str) -> Vec<PackedTrigram> {
+        let mut ranked = ranked_trigrams(lower);
+        ranked.sort_unstable();
+        assert!(
+            ranked.iter().enumerate().all(|(i, &(rank, _))| rank as usize == i),
+            "{lower:?}"
+        );
+        ranked.into_iter().map(|(_, trigram)| trigram).collect()
+    }
+
+    #[test]
+    fn trigrams_are_counted_and_ranked_as_whatlang_does() {
+        // whatlang's own examples (trigrams/utils.rs): "xaaaaabbbb    d" ranks aaa, then bbb.
+        assert_eq!(
+            &in_rank_order("xaaaaabbbb    d")[..2],
+            [pack('a', 'a', 'a'), pack('b', 'b', 'b')]
+        );
+        assert!(ranked_trigrams("").is_empty());
+        assert!(ranked_trigrams(",").is_empty());
+        assert_eq!(in_rank_order("-a-"), [pack(' ', 'a', ' ')]);
+        assert_eq!(in_rank_order("give - it..."), ranked_by_sorting("give - it..."));
+        assert_eq!(in_rank_order("give - it...").len(), 6);
+    }
+
+    #[test]
+    fn ranks_are_those_of_sorting_by_occurrences_and_trigram() {
+        let article = include_str!("../../data/articles/003_a56670e1651dc7f0.txt").to_lowercase();
+        let chars: Vec<char> = article.chars().collect();
+        for length in [1, 5, 40, 300, 600, 2_000, chars.len()] {
+            for start in (0..=chars.len().saturating_sub(length)).step_by(997) {
+                let text: String = chars[start..(start + length).min(chars.len())].iter().collect();
+                assert_eq!(in_rank_order(&text), ranked_by_sorting(&text), "{text:?}");
+            }
+        }
+        let repeated = "ab ".repeat(300) + &"xyz ".repeat(299) + "nop";
+        assert_eq!(in_rank_order(&repeated), ranked_by_sorting(&repeated));
+    }
+
+    #[test]
+    fn a_text_without_letters_scores_nan_as_whatlang_would() {
+        // whatlang never scores such a text (it has no script), but its formulas give 0/0.
+        let (scores, trigram_count) = combined_scores("12, 34!");
+        assert_eq!((scores.len(), trigram_count), (36, 0));
+        assert!(scores.iter().all(|(_, score)| score.is_nan()));
+        assert_eq!(whatlang::detect("12, 34!"), None);
+    }
+
+    #[test]
+    fn known_texts_get_whatlang_answers() {
+        let de = "Die Ordnung muss für immer in diesem Codebase bleiben";
+        assert_eq!(detect(de), whatlang::detect(de).unwrap());
+        assert_eq!(detect(de).lang(), Lang::Deu);
+        let (scores, trigram_count) = combined_scores(de);
+        assert_eq!((scores.len(), trigram_count), (36, 50));
+        let en = "There is no reason not to learn Esperanto.";
+        assert_eq!(detect(en), whatlang::detect(en).unwrap());
+    }
+
+    #[test]
+    fn the_data_file_is_what_the_generator_writes() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let run = Command::new("python3")
+            .arg(root.join("scripts/whatlang_latin.py"))
+            .arg("--check")
+            .output();
+        match run {
+            Ok(out) if out.status.success() => {}
+            Ok(out) if String::from_utf8_lossy(&out.stderr).contains("not in the cargo registry") => {
+                eprintln!("skipped: the whatlang source is not in the cargo registry");
+            }
+            Ok(out) => panic!("{}", String::from_utf8_lossy(&out.stderr)),
+            Err(e) => eprintln!("skipped: python3 cannot be run: {e}"),
+        }
+    }
+}
