@@ -18,7 +18,6 @@
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
 use whatlang::{Info, Lang, Script};
@@ -45,8 +44,9 @@ static MODEL: LazyLock<Model> = LazyLock::new(|| Model::parse(MODEL_DATA));
 /// order is the order of the characters.
 type PackedTrigram = u64;
 
-/// Hash maps keyed by packed trigrams or characters, which need no DoS-resistant hashing.
-type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FoldedMultiplyHasher>>;
+/// Hash maps keyed by packed trigrams or characters, which need no DoS-resistant hashing
+/// (foldhash's fixed-seed hasher: fast on integers, the same in every run).
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 
 /// whatlang's Latin-script model, indexed for lookups from the text's side.
 #[derive(Debug)]
@@ -382,34 +382,6 @@ fn parse_profile(trigrams: &str) -> Vec<PackedTrigram> {
             }
         })
         .collect()
-}
-
-/// A hasher for integer keys: one folded 64×64→128-bit multiplication.
-#[derive(Debug, Default, Clone, Copy)]
-struct FoldedMultiplyHasher(u64);
-
-impl FoldedMultiplyHasher {
-    /// An odd constant with well-mixed bits (the fractional part of π).
-    const MULTIPLIER: u64 = 0x243f_6a88_85a3_08d3;
-}
-
-impl Hasher for FoldedMultiplyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        bytes.iter().for_each(|&b| self.write_u64(u64::from(b)));
-    }
-
-    fn write_u32(&mut self, value: u32) {
-        self.write_u64(u64::from(value));
-    }
-
-    fn write_u64(&mut self, value: u64) {
-        let product = u128::from(self.0 ^ value) * u128::from(Self::MULTIPLIER);
-        self.0 = (product as u64) ^ ((product >> 64) as u64);
-    }
 }
 
 #[cfg(test)]
