@@ -65,8 +65,10 @@ fn longest_names_in_run(scan: &Scan, a: usize, b: usize, found: &mut Vec<Found>)
             let id = if e - k >= 2 {
                 join_keys(&mut key, &word_keys[k - a..e - a]);
                 gazetteer.full(&key)
-            } else {
+            } else if word_keys.is_empty() {
                 gazetteer.short(scan.toks[k].text)
+            } else {
+                gazetteer.short_keyed(scan.toks[k].text, &word_keys[k - a])
             };
             id.map(|id| (e, id))
         });

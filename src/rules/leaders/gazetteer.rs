@@ -165,6 +165,19 @@ impl Gazetteer {
             .or_else(|| self.full.get(&name_key(word)))
             .copied()
     }
+
+    /// [`Gazetteer::short`] of a word (no spaces) whose [`name_words_key`] is `words_key`,
+    /// already made: its [`name_key`] is then made without reading the word again.
+    pub fn short_keyed(&self, word: &str, words_key: &str) -> Option<usize> {
+        if let Some(&id) = self.short.get(&short_key(word)) {
+            return Some(id);
+        }
+        match in_capitals(word) {
+            true => self.full.get(&name_key(word)),
+            false => self.full.get(words_key),
+        }
+        .copied()
+    }
 }
 
 /// Checks a row's fields; false when it has no name and so is left out.
@@ -452,6 +465,23 @@ pub fn short_key(word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_word_looked_up_with_its_key_made_finds_what_it_finds_alone() {
+        let rules = crate::rules::test_rules();
+        let gazetteer = rules.languages[&crate::lang::Lang::En].leaders.gazetteer();
+        let words = [
+            "Tokayev", "Tokajew", "MBS", "Putin", "PUTIN", "Erdoğan", "Yun", "Lee", "Xi", "Nobody", "ABC", "Al-Sisi",
+        ];
+        for word in words {
+            assert_eq!(
+                gazetteer.short_keyed(word, &name_words_key(word)),
+                gazetteer.short(word),
+                "{word}"
+            );
+        }
+        assert!(gazetteer.short_keyed("Tokajew", &name_words_key("Tokajew")).is_some());
+    }
 
     #[test]
     fn transliterations_share_a_key() {
