@@ -5,6 +5,7 @@
 
 use std::panic::{RefUnwindSafe, UnwindSafe};
 use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::OnceLock;
 
 use regex_automata::hybrid::dfa::{Cache, DFA};
 use regex_automata::hybrid::LazyStateID;
@@ -197,8 +198,9 @@ fn nfa_config() -> thompson::Compiler {
 struct Openings {
     /// Bytes that lead out of the start state to a state that can still match.
     first: [bool; 256],
-    /// For pair `first * 256 + second`: [`UNREAD`], [`DEAD`] or [`LIVE`].
-    pairs: Box<[AtomicU8]>,
+    /// For pair `first * 256 + second`: [`UNREAD`], [`DEAD`] or [`LIVE`]; made on first use
+    /// (sets only searched through [`Starts::which_in`] never need it).
+    pairs: OnceLock<Box<[AtomicU8]>>,
 }
 
 /// A pair of bytes not yet read off the automaton.
@@ -213,7 +215,7 @@ impl Openings {
     fn of(dfa: &DFA) -> Openings {
         Openings {
             first: first_bytes(dfa),
-            pairs: (0..256 * 256).map(|_| AtomicU8::new(UNREAD)).collect(),
+            pairs: OnceLock::new(),
         }
     }
 
@@ -227,7 +229,10 @@ impl Openings {
         let Some(&second) = bytes.get(at + 1) else {
             return true;
         };
-        let pair = &self.pairs[usize::from(first) * 256 + usize::from(second)];
+        let pairs = self
+            .pairs
+            .get_or_init(|| (0..256 * 256).map(|_| AtomicU8::new(UNREAD)).collect());
+        let pair = &pairs[usize::from(first) * 256 + usize::from(second)];
         match pair.load(Ordering::Relaxed) {
             UNREAD => {
                 let live = pair_is_live(dfa, cache, first, second);

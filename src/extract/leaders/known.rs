@@ -49,11 +49,7 @@ fn short_names_in_capitals(scan: &Scan) -> Vec<Found> {
 /// Mohammed bin Rashid Al Maktoum" is not Mohammed bin Rashid Al Maktoum).
 fn longest_names_in_run(scan: &Scan, a: usize, b: usize, found: &mut Vec<Found>) {
     let gazetteer = &scan.rules.gazetteer;
-    let word_keys: Vec<String> = if b - a >= 2 {
-        scan.toks[a..b].iter().map(|t| name_words_key(t.text)).collect()
-    } else {
-        Vec::new()
-    };
+    let word_keys: Vec<String> = scan.toks[a..b].iter().map(|t| name_words_key(t.text)).collect();
     let mut key = String::new();
     let mut k = a;
     while k < b {
@@ -65,8 +61,6 @@ fn longest_names_in_run(scan: &Scan, a: usize, b: usize, found: &mut Vec<Found>)
             let id = if e - k >= 2 {
                 join_keys(&mut key, &word_keys[k - a..e - a]);
                 gazetteer.full(&key)
-            } else if word_keys.is_empty() {
-                gazetteer.short(scan.toks[k].text)
             } else {
                 gazetteer.short_keyed(scan.toks[k].text, &word_keys[k - a])
             };
