@@ -7,8 +7,8 @@ use std::path::Path;
 
 use accord::extract;
 use accord::lang;
-use accord::output::csv::{mention_rows, record_row};
-use accord::output::lines::write_line;
+use accord::output::encode::Encoder;
+use accord::output::Format;
 use accord::process::{process_text, Settings};
 use accord::record::build::{fill, Placement};
 use accord::record::Record;
@@ -188,15 +188,11 @@ fn stages(c: &mut Criterion) {
                 .sum::<usize>()
         })
     });
-    group.bench_function("write_jsonl_and_csv", |b| {
+    group.bench_function("encode_jsonl_and_csv", |b| {
         b.iter(|| {
-            let mut out = Vec::new();
-            for r in &records {
-                write_line(&mut out, r).unwrap();
-                out.extend(record_row(r).concat().bytes());
-                out.extend(mention_rows(r).concat().concat().bytes());
-            }
-            out.len()
+            let encoder = Encoder::new(&[Format::Csv, Format::Jsonl], false);
+            let e = encoder.encode(&records).unwrap();
+            e.jsonl.len() + e.records_csv.len() + e.mentions_csv.len()
         })
     });
     group.finish();

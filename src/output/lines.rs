@@ -3,8 +3,6 @@
 
 use std::io::{BufWriter, Write};
 
-use crate::record::Record;
-
 /// Writes records as JSON lines to `W` (standard output in a run).
 pub struct RecordLines<W: Write> {
     out: BufWriter<W>,
@@ -18,9 +16,9 @@ impl<W: Write> RecordLines<W> {
         }
     }
 
-    /// Writes one record as one line.
-    pub fn write(&mut self, record: &Record) -> std::io::Result<()> {
-        write_line(&mut self.out, record)
+    /// Writes records already encoded as JSON lines (see [`super::encode`]).
+    pub fn append(&mut self, lines: &[u8]) -> std::io::Result<()> {
+        self.out.write_all(lines)
     }
 
     /// Hands what is written so far to the reader.
@@ -29,15 +27,10 @@ impl<W: Write> RecordLines<W> {
     }
 }
 
-/// Writes `record` as one JSON line: the line format of `records.jsonl` and of `--out -`.
-pub fn write_line<W: Write>(out: &mut W, record: &Record) -> std::io::Result<()> {
-    serde_json::to_writer(&mut *out, record)?;
-    out.write_all(b"\n")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::encode::Encoder;
     use crate::process::{process_text, Settings};
 
     #[test]
@@ -47,7 +40,8 @@ mod tests {
         let records = process_text("a.txt", text, Vec::new(), crate::rules::test_rules(), settings);
         let mut lines = RecordLines::new(Vec::new());
         for r in &records {
-            lines.write(r).unwrap();
+            let encoded = Encoder::lines().encode(std::slice::from_ref(r)).unwrap();
+            lines.append(&encoded.jsonl).unwrap();
         }
         lines.flush().unwrap();
         let written = String::from_utf8(lines.out.into_inner().unwrap()).unwrap();

@@ -4,6 +4,7 @@
 
 pub mod commit;
 pub mod csv;
+pub mod encode;
 pub mod lines;
 pub mod progress;
 pub mod xlsx;
@@ -18,6 +19,7 @@ use tempfile::NamedTempFile;
 use crate::input::Skipped;
 use crate::record::Record;
 use commit::OutputDir;
+use encode::{Encoded, Encoder};
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
@@ -82,10 +84,10 @@ pub struct Writer {
     dir: OutputDir,
     json: Option<Pending>,
     jsonl: Option<Pending>,
-    records_csv: Option<::csv::Writer<Pending>>,
-    mentions_csv: Option<::csv::Writer<Pending>>,
+    records_csv: Option<Pending>,
+    mentions_csv: Option<Pending>,
     xlsx: Option<xlsx::XlsxWriter>,
-    csv_bom: bool,
+    encoder: Encoder,
     skipped: Pending,
     manifest: Pending,
     state: Option<Pending>,
@@ -113,27 +115,24 @@ impl Writer {
         };
         let dir = &out;
         let has = |f: Format| options.formats.contains(&f);
-        let csv_bom = options.csv_bom;
+        let encoder = Encoder::new(&options.formats, options.csv_bom);
         let mut json = has(Format::Json)
             .then(|| Pending::new(dir, "records.json"))
             .transpose()?;
         if let Some(j) = json.as_mut() {
             j.write_all(b"[")?;
         }
-        let records_csv = if has(Format::Csv) {
-            let mut w = csv_writer(Pending::new(dir, "records.csv")?, csv_bom)?;
-            w.write_record(csv::RECORD_COLUMNS)?;
-            Some(w)
-        } else {
-            None
+        let csv_file = |name, columns: &[&str]| -> std::io::Result<Pending> {
+            let mut file = Pending::new(dir, name)?;
+            file.write_all(&encoder.csv_start(columns)?)?;
+            Ok(file)
         };
-        let mentions_csv = if has(Format::Csv) {
-            let mut w = csv_writer(Pending::new(dir, "mentions.csv")?, csv_bom)?;
-            w.write_record(csv::MENTION_COLUMNS)?;
-            Some(w)
-        } else {
-            None
-        };
+        let records_csv = has(Format::Csv)
+            .then(|| csv_file("records.csv", &csv::RECORD_COLUMNS))
+            .transpose()?;
+        let mentions_csv = has(Format::Csv)
+            .then(|| csv_file("mentions.csv", &csv::MENTION_COLUMNS))
+            .transpose()?;
         let jsonl = has(Format::Jsonl)
             .then(|| Pending::new(dir, "records.jsonl"))
             .transpose()?;
@@ -150,7 +149,7 @@ impl Writer {
             records_csv,
             mentions_csv,
             xlsx,
-            csv_bom,
+            encoder,
             skipped,
             manifest,
             state,
@@ -166,27 +165,41 @@ impl Writer {
         }
     }
 
+    /// How records are to be encoded for this writer's text formats (see [`encode`]).
+    pub fn encoder(&self) -> Encoder {
+        self.encoder
+    }
+
     /// Appends one record to every open output.
     pub fn write(&mut self, record: &Record) -> std::io::Result<()> {
+        let encoded = self.encoder.encode(std::slice::from_ref(record))?;
+        self.write_encoded(std::slice::from_ref(record), &encoded)
+    }
+
+    /// Appends `records`, encoded by [`Writer::encoder`] as `encoded`, to every open output.
+    pub fn write_encoded(&mut self, records: &[Record], encoded: &Encoded) -> std::io::Result<()> {
         if let Some(j) = self.json.as_mut() {
-            j.write_all(if self.count == 0 { b"\n" } else { b",\n" })?;
-            serde_json::to_writer_pretty(&mut *j, record)?;
+            for (k, element) in encoded.json.iter().enumerate() {
+                j.write_all(if self.count + k == 0 { b"\n" } else { b",\n" })?;
+                j.write_all(element)?;
+            }
         }
-        if let Some(j) = self.jsonl.as_mut() {
-            lines::write_line(j, record)?;
-        }
-        if let Some(w) = self.records_csv.as_mut() {
-            w.write_record(csv::record_row(record))?;
-        }
-        if let Some(w) = self.mentions_csv.as_mut() {
-            for row in csv::mention_rows(record) {
-                w.write_record(row)?;
+        let appends = [
+            (&mut self.jsonl, &encoded.jsonl),
+            (&mut self.records_csv, &encoded.records_csv),
+            (&mut self.mentions_csv, &encoded.mentions_csv),
+        ];
+        for (file, bytes) in appends {
+            if let Some(f) = file.as_mut() {
+                f.write_all(bytes)?;
             }
         }
         if let Some(x) = self.xlsx.as_mut() {
-            guarded(|| x.write(record))?;
+            for record in records {
+                guarded(|| x.write(record))?;
+            }
         }
-        self.count += 1;
+        self.count += records.len();
         Ok(())
     }
 
@@ -204,29 +217,23 @@ impl Writer {
             j.write_all(if self.count == 0 { b"]\n" } else { b"\n]\n" })?;
             done.push(j);
         }
-        if let Some(j) = self.jsonl.take() {
-            done.push(j);
-        }
-        for w in [self.records_csv.take(), self.mentions_csv.take()]
-            .into_iter()
-            .flatten()
-        {
-            done.push(w.into_inner().map_err(|e| e.into_error())?);
-        }
+        done.extend(
+            [self.jsonl.take(), self.records_csv.take(), self.mentions_csv.take()]
+                .into_iter()
+                .flatten(),
+        );
         if let Some(x) = self.xlsx.take() {
             let manifest = serde_json::to_value(manifest)?;
             let mut book = Pending::new(&self.dir, "records.xlsx")?;
             guarded(|| x.finish(skipped, &manifest, &mut book.file))?;
             done.push(book);
         }
-        {
-            let mut w = csv_writer(&mut self.skipped, self.csv_bom)?;
-            w.write_record(csv::SKIPPED_COLUMNS)?;
-            for s in skipped {
-                w.write_record([csv::safe_cell(&s.source), csv::safe_cell(&s.reason)])?;
-            }
-            w.flush()?;
-        }
+        self.skipped
+            .write_all(&self.encoder.csv_start(&csv::SKIPPED_COLUMNS)?)?;
+        let rows = skipped
+            .iter()
+            .map(|s| [csv::safe_cell(&s.source), csv::safe_cell(&s.reason)]);
+        self.skipped.write_all(&self.encoder.csv_rows(rows)?)?;
         serde_json::to_writer_pretty(&mut self.manifest, manifest)?;
         self.manifest.write_all(b"\n")?;
         done.push(self.skipped);
@@ -238,17 +245,6 @@ impl Writer {
             .collect::<std::io::Result<Vec<_>>>()?;
         self.dir.commit(files)
     }
-}
-
-/// A CSV writer into `out`: plain (`\n` line ends), or for Excel (`bom`: a UTF-8 byte-order
-/// mark first, lines ended with CRLF).
-fn csv_writer<W: Write>(mut out: W, bom: bool) -> std::io::Result<::csv::Writer<W>> {
-    let mut builder = ::csv::WriterBuilder::new();
-    if bom {
-        out.write_all(UTF8_BOM)?;
-        builder.terminator(::csv::Terminator::CRLF);
-    }
-    Ok(builder.from_writer(out))
 }
 
 /// Runs a step of the workbook writer. rust_xlsxwriter panics when it cannot write a row to

@@ -10,6 +10,7 @@ use super::sink::Sink;
 use super::{output_error, Increment, RunConfig, RunError, RunSummary, SkippedOut, Target};
 use crate::incremental::Outcome;
 use crate::input::Skipped;
+use crate::output::encode::{Encoded, Encoder};
 use crate::output::progress::Progress;
 use crate::record::Record;
 use crate::rules::RuleSet;
@@ -17,8 +18,9 @@ use crate::rules::RuleSet;
 /// How many files each worker thread gets per chunk; bounds memory to a few chunks of records.
 pub(super) const FILES_PER_THREAD_PER_CHUNK: usize = 32;
 
-/// The results of one chunk of files, in input order.
-type Batch = Vec<Result<Outcome, Skipped>>;
+/// The results of one chunk of files, in input order: each file's outcome with its records
+/// encoded for the sink.
+type Batch = Vec<Result<(Outcome, Encoded), Skipped>>;
 
 /// Counts kept while records are written.
 #[derive(Default)]
@@ -111,6 +113,8 @@ where
     W: Fn(&Job) -> Result<Outcome, Skipped> + Sync,
 {
     let (sender, receiver) = std::sync::mpsc::sync_channel::<Batch>(2);
+    let encoder = written.sink.encoder();
+    let work = |job: &Job| encoded((workers.work)(job), &encoder, job);
     std::thread::scope(|scope| {
         let writing = scope.spawn(move || write_batches(receiver, written, progress));
         let mut read_error = None;
@@ -123,7 +127,7 @@ where
                     break;
                 }
             };
-            let results: Batch = workers.pool.install(|| batch.par_iter().map(workers.work).collect());
+            let results: Batch = workers.pool.install(|| batch.par_iter().map(work).collect());
             if sender.send(results).is_err() {
                 break;
             }
@@ -135,6 +139,19 @@ where
             None => written.map_err(|e| output_error(target, e)),
         }
     })
+}
+
+/// A file's outcome with its records encoded by `encoder`; a file whose records cannot be
+/// encoded is skipped with the reason.
+fn encoded(outcome: Result<Outcome, Skipped>, encoder: &Encoder, job: &Job) -> Result<(Outcome, Encoded), Skipped> {
+    let outcome = outcome?;
+    match encoder.encode(&outcome.records) {
+        Ok(bytes) => Ok((outcome, bytes)),
+        Err(e) => Err(Skipped {
+            source: job.source().to_owned(),
+            reason: format!("cannot encode its records: {e}"),
+        }),
+    }
 }
 
 /// The writer side of [`process_in_chunks`]: writes every batch's records and counts them.
@@ -149,9 +166,9 @@ fn write_batches(
             tally.inputs += 1;
             progress.file_done();
             match result {
-                Ok(outcome) => {
+                Ok((outcome, encoded)) => {
+                    sink.write(&outcome.records, &encoded)?;
                     for r in &outcome.records {
-                        sink.write(r)?;
                         tally.count(r);
                     }
                     if let Some(line) = &outcome.state_line {

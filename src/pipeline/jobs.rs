@@ -15,6 +15,17 @@ pub(super) enum Job {
     Bad(Skipped),
 }
 
+impl Job {
+    /// The input the job reads, as the records and the skipped list name it.
+    pub(super) fn source(&self) -> &str {
+        match self {
+            Job::File(f) => &f.source,
+            Job::Article(a) => &a.source,
+            Job::Bad(s) => &s.source,
+        }
+    }
+}
+
 /// The jobs of a run, handed out a chunk at a time so that a stream is never held whole.
 pub(super) enum Jobs {
     /// Files found one folder at a time.

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use super::RunSummary;
 use crate::input::Skipped;
+use crate::output::encode::{Encoded, Encoder};
 use crate::output::lines::RecordLines;
 use crate::output::Writer;
 use crate::record::Record;
@@ -15,10 +16,19 @@ pub(super) enum Sink {
 }
 
 impl Sink {
-    pub(super) fn write(&mut self, record: &Record) -> std::io::Result<()> {
+    /// How the workers encode records for this sink.
+    pub(super) fn encoder(&self) -> Encoder {
         match self {
-            Sink::Folder(w) => w.write(record),
-            Sink::Stdout(w) => w.write(record),
+            Sink::Folder(w) => w.encoder(),
+            Sink::Stdout(_) => Encoder::lines(),
+        }
+    }
+
+    /// Appends one file's `records`, encoded by [`Sink::encoder`] as `encoded`.
+    pub(super) fn write(&mut self, records: &[Record], encoded: &Encoded) -> std::io::Result<()> {
+        match self {
+            Sink::Folder(w) => w.write_encoded(records, encoded),
+            Sink::Stdout(w) => w.append(&encoded.jsonl),
         }
     }
 

@@ -72,8 +72,14 @@ const MAX_SENTENCE_REACH: usize = 1000;
 /// True when the character at `i` ends a sentence: a `.`, `!` or `?` before a space or the end,
 /// except the full stop of an initial ("J. Smith") or one that a lower-case word or a number
 /// follows (abbreviations and German ordinals: "Feb. 22", "vom 27. bis 29. Mai").
+#[inline]
 fn is_sentence_end(chars: &[char], i: usize, rules: &DateRules) -> bool {
-    if !matches!(chars[i], '.' | '!' | '?') || chars.get(i + 1).is_some_and(|c| !c.is_whitespace()) {
+    matches!(chars[i], '.' | '!' | '?') && mark_ends_sentence(chars, i, rules)
+}
+
+/// True when the sentence mark at character `i` ends a sentence (see [`is_sentence_end`]).
+fn mark_ends_sentence(chars: &[char], i: usize, rules: &DateRules) -> bool {
+    if chars.get(i + 1).is_some_and(|c| !c.is_whitespace()) {
         return false;
     }
     if chars[i] != '.' {
