@@ -249,12 +249,23 @@ fn control_count(bytes: &[u8]) -> usize {
     let c0 = count_bytes(bytes, |b| {
         (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)) || b == 0x7f
     });
-    let c1 = bytes
-        .iter()
-        .zip(bytes.iter().skip(1))
-        .filter(|&(&lead, &next)| lead == 0xc2 && (0x80..0xa0).contains(&next))
-        .count();
+    let c1 = count_pairs(bytes, |lead, next| lead == 0xc2 && (0x80..0xa0).contains(&next));
     c0 + c1
+}
+
+/// How many pairs of adjacent bytes satisfy `test`, counted like [`count_bytes`].
+fn count_pairs(bytes: &[u8], test: impl Fn(u8, u8) -> bool) -> usize {
+    let Some(last) = bytes.len().checked_sub(1) else {
+        return 0;
+    };
+    bytes[..last]
+        .chunks(255)
+        .zip(bytes[1..].chunks(255))
+        .map(|(leads, nexts)| {
+            let pairs = leads.iter().zip(nexts);
+            usize::from(pairs.map(|(&lead, &next)| u8::from(test(lead, next))).sum::<u8>())
+        })
+        .sum()
 }
 
 /// How many bytes satisfy `test`, summed in runs short enough for a byte counter (a form the

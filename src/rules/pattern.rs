@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 use regex_automata::meta;
 use regex_automata::util::captures::Captures;
-use regex_automata::{Anchored, Input};
+use regex_automata::{Anchored, Input, PatternID};
 use regex_syntax::hir::Hir;
 use serde::Deserialize;
 
@@ -173,9 +173,12 @@ pub struct Group<'t> {
 }
 
 impl<'t> Groups<'t> {
-    /// Group `name`, if it took part in the match.
+    /// Group `name`, if it took part in the match. A pattern has a handful of groups, so they
+    /// are compared by name rather than hashed.
     pub fn name(&self, name: &str) -> Option<Group<'t>> {
-        let span = self.captures.get_group_by_name(name)?;
+        let mut names = self.captures.group_info().pattern_names(PatternID::ZERO);
+        let index = names.position(|group| group == Some(name))?;
+        let span = self.captures.get_group(index)?;
         Some(Group {
             text: self.text,
             start: span.start,
