@@ -108,10 +108,20 @@ pub fn detect(text: &str) -> Language {
 /// What `whatlang::detect(text)` returns (language, script, confidence to the bit), computed
 /// by [`latin`] when the text's main script is Latin and by whatlang itself otherwise.
 pub fn whatlang_detect(text: &str) -> Option<whatlang::Info> {
-    match whatlang::detect_script(text)? {
+    match main_script(text)? {
         whatlang::Script::Latin => Some(latin::detect(text)),
         _ => whatlang::detect(text),
     }
+}
+
+/// The script whatlang finds for `text` (`whatlang::detect_script`). ASCII text is not read
+/// character by character: whatlang counts only letters there, and they are all Latin.
+fn main_script(text: &str) -> Option<whatlang::Script> {
+    if text.is_ascii() {
+        let has_letters = text.bytes().any(|b| b.is_ascii_alphabetic());
+        return has_letters.then_some(whatlang::Script::Latin);
+    }
+    whatlang::detect_script(text)
 }
 
 /// The ISO 639-1 code of a whatlang language (whatlang itself reports ISO 639-3).
@@ -193,6 +203,25 @@ pub fn iso639_1(lang: whatlang::Lang) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_main_script_of_ascii_text_is_whatlangs() {
+        let table = ["", "1234 -,;!", "Hello!", "\x7f\x7f", "2024: Tashkent", "a", "\t\n"];
+        for text in table {
+            assert_eq!(main_script(text), whatlang::detect_script(text), "{text:?}");
+        }
+        assert_eq!(
+            main_script("Привет, Tashkent"),
+            whatlang::detect_script("Привет, Tashkent")
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_main_script_of_any_ascii_text_is_whatlangs(text in "[\\x00-\\x7f]{0,40}") {
+            proptest::prop_assert_eq!(main_script(&text), whatlang::detect_script(&text));
+        }
+    }
 
     #[test]
     fn detects_english_and_german() {
