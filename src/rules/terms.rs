@@ -1,7 +1,9 @@
 //! Term matching: one Aho-Corasick automaton over all the terms of a rule table, with
 //! per-term word-boundary rules (whole word, open start for compounds, open or inflected end).
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::{Automaton, StateID};
+use aho_corasick::dfa::DFA;
+use aho_corasick::{Anchored, MatchKind, StartKind};
 
 pub use crate::text::normalize_for_matching;
 use crate::text::{is_word_char, word_end, word_start, MatchText, Span};
@@ -31,8 +33,21 @@ pub struct Term {
 /// A compiled set of terms.
 #[derive(Debug)]
 pub struct TermMatcher {
-    automaton: AhoCorasick,
+    /// Every term (normalised) in one DFA, read by [`TermMatcher::find_in`]'s own loop: no
+    /// prefilter, so only match states are special.
+    automaton: DFA,
     terms: Vec<Term>,
+    /// Per term: the length in characters of its normalised pattern.
+    pattern_chars: Vec<usize>,
+    /// The automaton's start state.
+    start: StateID,
+    /// Per byte: 1 when it leads from the start state back to it (no term starts with it).
+    stays: Box<[u8; 256]>,
+    /// True when the search skips the bytes that stay in the start state: when most lower-case
+    /// letters do, so that running text is mostly skipped (terms in capitals read in their
+    /// case). Else the start state is left at almost every letter and the check would cost
+    /// more than it saves.
+    skips: bool,
     case_insensitive: bool,
 }
 
@@ -52,14 +67,28 @@ impl TermMatcher {
             .iter()
             .map(|t| normalize_for_matching(&t.text, case_insensitive))
             .collect();
-        let automaton = AhoCorasick::builder()
+        let automaton = DFA::builder()
             .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
+            .start_kind(StartKind::Unanchored)
+            .prefilter(false)
             .build(&patterns)
             .map_err(|e| e.to_string())?;
+        let pattern_chars = patterns.iter().map(|p| p.chars().count()).collect();
+        let start = automaton.start_state(Anchored::No).map_err(|e| e.to_string())?;
+        let mut stays = Box::new([0; 256]);
+        if !automaton.is_match(start) {
+            for (byte, stay) in (0..=255).zip(stays.iter_mut()) {
+                *stay = u8::from(automaton.next_state(Anchored::No, start, byte) == start);
+            }
+        }
+        let skips = (b'a'..=b'z').filter(|&b| stays[usize::from(b)] == 1).count() >= 24;
         Ok(TermMatcher {
             automaton,
             terms,
+            pattern_chars,
+            start,
+            stays,
+            skips,
             case_insensitive,
         })
     }
@@ -84,21 +113,87 @@ impl TermMatcher {
     /// when the matcher is case-insensitive.
     pub fn find_in(&self, text: &MatchText) -> Vec<TermHit> {
         debug_assert_eq!(text.lowercase(), self.case_insensitive);
-        let hits = self
-            .automaton
-            .find_overlapping_iter(text.text())
-            .filter_map(|m| self.hit(text, m))
-            .collect();
+        let mut hits = Vec::new();
+        // Every occurrence of every term, overlaps included (what an overlapping search
+        // reports), read off the DFA one byte at a time.
+        let bytes = text.text().as_bytes();
+        let (mut at, mut sid) = (0, self.start);
+        if self.automaton.is_match(sid) {
+            // An empty term matches before the first byte too.
+            self.push_hits(text, sid, 0, &mut hits);
+        }
+        while let Some((end, state)) = self.next_match(bytes, at, sid) {
+            self.push_hits(text, state, end, &mut hits);
+            (at, sid) = (end, state);
+        }
         earliest_longest(hits)
     }
 
-    /// The automaton's match `m` as a term hit, with the span the term itself matched; None
-    /// when the word boundaries or the ending rule out the term there.
-    fn hit(&self, text: &MatchText, m: aho_corasick::Match) -> Option<(Span, TermHit)> {
-        let (index, chars) = (text.index(), text.chars());
-        let term = &self.terms[m.pattern().as_usize()];
-        let start = index.char_at(m.start());
-        let raw_end = index.char_at(m.end());
+    /// The next match state that the automaton, in state `sid` before byte `at` of `bytes`,
+    /// reaches, and the end of the byte that leads to it; None at the end of `bytes`. Without
+    /// a prefilter only match states (and the dead state, which an unanchored search never
+    /// reaches) are special. In the start state, the bytes that lead back to it are skipped
+    /// without stepping the automaton. A function of its own that calls nothing, so the loops
+    /// keep everything in registers.
+    #[inline(never)]
+    fn next_match(&self, bytes: &[u8], mut at: usize, mut sid: StateID) -> Option<(usize, StateID)> {
+        let aut = &self.automaton;
+        if !self.skips {
+            // Four bytes a round: one test of the end for four steps.
+            for quad in bytes[at..].chunks_exact(4) {
+                for (k, &byte) in quad.iter().enumerate() {
+                    sid = aut.next_state(Anchored::No, sid, byte);
+                    if aut.is_special(sid) {
+                        return aut.is_match(sid).then_some((at + k + 1, sid));
+                    }
+                }
+                at += 4;
+            }
+            while at < bytes.len() {
+                sid = aut.next_state(Anchored::No, sid, bytes[at]);
+                at += 1;
+                if aut.is_special(sid) {
+                    return aut.is_match(sid).then_some((at, sid));
+                }
+            }
+            return None;
+        }
+        while at < bytes.len() {
+            if sid == self.start {
+                at = skip_staying(&self.stays, bytes, at);
+                if at == bytes.len() {
+                    break;
+                }
+            }
+            sid = aut.next_state(Anchored::No, sid, bytes[at]);
+            at += 1;
+            if aut.is_special(sid) {
+                return aut.is_match(sid).then_some((at, sid));
+            }
+        }
+        None
+    }
+
+    /// Adds to `hits` the terms that the match state `sid` reached after byte `end` of `text`
+    /// matches, those that the word boundaries and endings allow.
+    #[inline(never)]
+    fn push_hits(&self, text: &MatchText, sid: StateID, end: usize, hits: &mut Vec<(Span, TermHit)>) {
+        let aut = &self.automaton;
+        let end = text.index().char_at(end);
+        for k in 0..aut.match_len(sid) {
+            let term = aut.match_pattern(sid, k).as_usize();
+            if let Some(hit) = self.hit(text, end - self.pattern_chars[term], end, term) {
+                hits.push(hit);
+            }
+        }
+    }
+
+    /// The match of term `index` over characters `start..raw_end` as a term hit, with the
+    /// span the term itself matched; None when the word boundaries or the ending rule out the
+    /// term there.
+    fn hit(&self, text: &MatchText, start: usize, raw_end: usize, index: usize) -> Option<(Span, TermHit)> {
+        let chars = text.chars();
+        let term = &self.terms[index];
         let before = start.checked_sub(1).map(|i| chars[i]);
         if !term.open_start && is_word_char(chars[start]) && before.is_some_and(is_word_char) {
             return None;
@@ -121,10 +216,30 @@ impl TermMatcher {
         let raw = Span::new(start, raw_stop);
         let hit = TermHit {
             span: Span::new(reported_start, end),
-            term: m.pattern().as_usize(),
+            term: index,
         };
         Some((raw, hit))
     }
+}
+
+/// The first byte of `bytes` from `at` (which is inside `bytes`) on whose `stays` entry is 0
+/// (or the end of `bytes`), read eight bytes a round.
+#[inline(always)]
+fn skip_staying(stays: &[u8; 256], bytes: &[u8], mut at: usize) -> usize {
+    if stays[usize::from(bytes[at])] == 0 {
+        return at;
+    }
+    let (octets, _) = bytes[at..].as_chunks::<8>();
+    for octet in octets {
+        if octet.iter().fold(1, |all, &b| all & stays[usize::from(b)]) == 0 {
+            break;
+        }
+        at += 8;
+    }
+    while at < bytes.len() && stays[usize::from(bytes[at])] != 0 {
+        at += 1;
+    }
+    at
 }
 
 /// Where a match of `term` that ends inside a word at `end` may end: the end of the word when
@@ -144,7 +259,8 @@ fn allowed_end(term: &Term, chars: &[char], end: usize) -> Option<usize> {
 /// wins, then the longest; terms that match different parts of one compound
 /// ("Pharma|industrie") are all kept.
 fn earliest_longest(mut hits: Vec<(Span, TermHit)>) -> Vec<TermHit> {
-    hits.sort_by(|(a, ha), (b, hb)| {
+    // No two hits share a key: one term matches at most once from a start.
+    hits.sort_unstable_by(|(a, ha), (b, hb)| {
         a.start
             .cmp(&b.start)
             .then(b.len().cmp(&a.len()))
@@ -178,6 +294,100 @@ pub fn enclosing_word(chars: &[char], span: Span) -> Span {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aho_corasick::{AhoCorasick, AhoCorasickKind};
+
+    /// The terms of `m` in an automaton for aho-corasick's own overlapping search.
+    fn reference_automaton(m: &TermMatcher) -> AhoCorasick {
+        let patterns: Vec<String> = m
+            .terms
+            .iter()
+            .map(|t| normalize_for_matching(&t.text, m.case_insensitive))
+            .collect();
+        AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&patterns)
+            .unwrap()
+    }
+
+    /// `find_in` as an overlapping search of aho-corasick's own iterator (over `automaton`,
+    /// [`reference_automaton`]) finds the terms: the reference for the matcher's loop and its
+    /// skipping.
+    fn reference_find(m: &TermMatcher, automaton: &AhoCorasick, text: &MatchText) -> Vec<TermHit> {
+        let hits = automaton
+            .find_overlapping_iter(text.text())
+            .filter_map(|hit| {
+                let (start, end) = (text.index().char_at(hit.start()), text.index().char_at(hit.end()));
+                m.hit(text, start, end, hit.pattern().as_usize())
+            })
+            .collect();
+        earliest_longest(hits)
+    }
+
+    /// Texts for comparing matchers: the sample articles (English and German), and their
+    /// lines in upper and lower case.
+    fn sample_texts() -> Vec<String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/articles");
+        let mut texts: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+            .collect();
+        texts.sort();
+        let lines: Vec<String> = texts.iter().flat_map(|t| t.lines().map(str::to_owned)).collect();
+        texts.extend(lines.iter().map(|l| l.to_uppercase()));
+        texts.extend(lines.iter().map(|l| l.to_lowercase()));
+        texts
+    }
+
+    /// Every term matcher of the test rules (sectors, countries and titles of each language),
+    /// with its reference automaton, built once.
+    fn matchers() -> &'static [(&'static TermMatcher, AhoCorasick)] {
+        static MATCHERS: std::sync::OnceLock<Vec<(&'static TermMatcher, AhoCorasick)>> = std::sync::OnceLock::new();
+        MATCHERS.get_or_init(|| {
+            let rules = crate::rules::test_rules();
+            ["en", "de"]
+                .into_iter()
+                .map(|lang| rules.language(lang).unwrap())
+                .flat_map(|l| [&l.sectors.matcher, &l.countries.matcher, &l.leaders.titles])
+                .map(|m| (m, reference_automaton(m)))
+                .collect()
+        })
+    }
+
+    #[test]
+    fn the_search_finds_what_an_overlapping_search_finds() {
+        let matchers = matchers();
+        for (m, automaton) in matchers {
+            for text in &sample_texts() {
+                let text = MatchText::new(text, m.case_insensitive);
+                assert_eq!(
+                    m.find_in(&text),
+                    reference_find(m, automaton, &text),
+                    "{:?}",
+                    text.text()
+                );
+            }
+        }
+        let skips: Vec<bool> = matchers.iter().map(|(m, _)| m.skips).collect();
+        assert!(
+            skips.contains(&true) && skips.contains(&false),
+            "both ways of searching are tested"
+        );
+    }
+
+    proptest::proptest! {
+        /// The same on any mix of words, compounds, capitals, punctuation and characters
+        /// outside ASCII, in English and German.
+        #[test]
+        fn the_search_finds_what_an_overlapping_search_finds_on_any_mix(
+            text in "(Energiewirtschaft|usbekisch-kasachischen|Pharmaindustrie|Ölindustrie|energy|Energy|ENERGY|IT|it|AI|LNG|trade|Handel|Präsident|President|president|Außenminister|Foreign Minister|Vize-Präsident|Bundeskanzler|Uzbekistan|Usbekistans|Türkiye|U\\.S\\.|USA|Korea's|Koreas|South Korea|Jordan|[a-zäöüß]{1,6}|[A-ZÄÖÜ][a-z]{0,5}|[0-9]{1,3}|[„“”’'—–.,;:()\\n-]|\u{a0}|😀| |  ){0,40}"
+        ) {
+            for (m, automaton) in matchers() {
+                let text = MatchText::new(&text, m.case_insensitive);
+                proptest::prop_assert_eq!(m.find_in(&text), reference_find(m, automaton, &text));
+            }
+        }
+    }
 
     fn term(text: &str, open_start: bool, ending: Ending) -> Term {
         Term {

@@ -102,12 +102,11 @@ fn build_story(
     number: usize,
     title: Option<(String, FileSpan)>,
 ) -> Story {
-    let slice = &text[index.byte_at(range.start)..index.byte_at(range.end)];
     // The file's lines inside the story, found by binary search (lines are in file order).
     let first = lines.partition_point(|l| l.span.start < range.start);
     let last = first + lines[first..].partition_point(|l| l.span.end <= range.end);
     let inside = &lines[first..last];
-    let masked = mask_furniture(slice, range.start, inside);
+    let masked = mask_furniture(text, index, range, inside);
     let story_lines = inside
         .iter()
         .filter(|l| l.furniture.is_none() && !l.span.is_empty())
@@ -122,26 +121,30 @@ fn build_story(
     }
 }
 
-/// `slice` (which starts at character `offset` of the file) with the characters of furniture
-/// lines replaced by spaces, line breaks kept, in one pass over both.
-fn mask_furniture(slice: &str, offset: usize, lines: &[Line]) -> String {
+/// The characters of the file `text` (indexed by `index`) in `range`, with the characters of
+/// the furniture lines among `lines` (the lines inside `range`, in file order) replaced by
+/// spaces. A line holds no line break, so every character of a furniture line becomes one
+/// space; the text between them is copied as it is.
+fn mask_furniture(text: &str, index: &CharIndex, range: FileSpan, lines: &[Line]) -> String {
+    let (from, to) = (index.byte_at(range.start), index.byte_at(range.end));
     let mut furniture = lines
         .iter()
         .filter(|l| l.furniture.is_some())
         .map(|l| l.span)
         .peekable();
     if furniture.peek().is_none() {
-        return slice.to_owned();
+        return text[from..to].to_owned();
     }
-    let mut masked = String::with_capacity(slice.len());
-    for (i, c) in slice.chars().enumerate() {
-        let at = offset + i;
-        while furniture.peek().is_some_and(|f| f.end <= at) {
-            furniture.next();
-        }
-        let in_furniture = furniture.peek().is_some_and(|f| f.start <= at);
-        masked.push(if in_furniture && c != '\n' { ' ' } else { c });
+    let mut masked = String::with_capacity(to - from);
+    let mut at = from;
+    for span in furniture {
+        let (start, end) = (index.byte_at(span.start), index.byte_at(span.end));
+        debug_assert!(!text[start..end].contains('\n'));
+        masked.push_str(&text[at..start]);
+        masked.extend(std::iter::repeat_n(' ', span.len()));
+        at = end;
     }
+    masked.push_str(&text[at..to]);
     masked
 }
 
@@ -150,12 +153,16 @@ mod tests {
     use super::*;
     use std::path::PathBuf;
 
-    fn rules() -> SegmentRules {
-        let mut errors = Vec::new();
-        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("rules/common/furniture.toml");
-        let r = SegmentRules::load(&path, &mut errors);
-        assert!(errors.is_empty(), "{errors:?}");
-        r.unwrap()
+    /// The rules of `rules/common/furniture.toml`, loaded once.
+    fn rules() -> &'static SegmentRules {
+        static RULES: std::sync::OnceLock<SegmentRules> = std::sync::OnceLock::new();
+        RULES.get_or_init(|| {
+            let mut errors = Vec::new();
+            let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("rules/common/furniture.toml");
+            let r = SegmentRules::load(&path, &mut errors);
+            assert!(errors.is_empty(), "{errors:?}");
+            r.unwrap()
+        })
     }
 
     const BODY_EN: &str = "The presidents of both countries met in Tashkent and discussed trade, energy and transport, agreeing on a road map for the coming years.";
@@ -191,7 +198,7 @@ mod tests {
     #[test]
     fn a_plain_article_is_one_story_with_its_headline() {
         let text = format!("Uzbekistan and Slovakia Sign Agreements\n\n{BODY_EN}\n{BODY_EN}\n");
-        let s = segment(&text, &rules());
+        let s = segment(&text, rules());
         assert_eq!(s.stories.len(), 1);
         assert_eq!(
             s.stories[0].title.as_ref().unwrap().0,
@@ -202,7 +209,7 @@ mod tests {
     #[test]
     fn a_headline_repeated_at_the_end_is_the_title() {
         let text = format!("{BODY_EN}\n{BODY_EN}\nUzbek-Slovak centre discussed in Samarkand\nFound a mistake?\n");
-        let s = segment(&text, &rules());
+        let s = segment(&text, rules());
         assert_eq!(s.stories.len(), 1);
         assert_eq!(
             s.stories[0].title.as_ref().unwrap().0,
@@ -213,7 +220,7 @@ mod tests {
     #[test]
     fn an_article_without_headline_has_no_title() {
         let text = format!("{BODY_DE}\n{BODY_DE}\n");
-        let s = segment(&text, &rules());
+        let s = segment(&text, rules());
         assert_eq!(s.stories.len(), 1);
         assert!(s.stories[0].title.is_none());
     }
@@ -223,7 +230,7 @@ mod tests {
         let text = format!(
             "• KGS/USD = 0.01190 0%\n• KZT/USD = 0.00211 0%\n\nViewing results 1 - 3 of 9\n\nTajikistan and China Tighten Partnership\n\n{BODY_EN}\n\nKazakhstan and United States Hold Dialogue\n\n{BODY_EN}\n\nTurkmenistan and USA Set to Strengthen Ties\n\n{BODY_EN}\n"
         );
-        let s = segment(&text, &rules());
+        let s = segment(&text, rules());
         assert_eq!(s.stories.len(), 3);
         assert_eq!(s.stories[1].number, 2);
         assert_eq!(
@@ -234,7 +241,7 @@ mod tests {
     }
 
     fn story_count(text: &str) -> usize {
-        segment(text, &rules()).stories.len()
+        segment(text, rules()).stories.len()
     }
 
     #[test]
@@ -280,7 +287,7 @@ mod tests {
     #[test]
     fn a_kicker_belongs_to_the_story_below_it() {
         let text = format!("Uzbek news\n\nFirst story here\n\n{BODY_EN}\n\nRead More\nInternational Affairs UZB\n\nSecond story here\n\n{BODY_EN}\n");
-        let s = segment(&text, &rules());
+        let s = segment(&text, rules());
         assert_eq!(s.stories.len(), 2);
         assert!(s.stories[1].text.starts_with("International Affairs UZB"));
         assert_eq!(s.stories[1].title.as_ref().unwrap().0, "Second story here");
@@ -293,7 +300,7 @@ mod tests {
     #[test]
     fn a_caption_is_not_a_title() {
         let text = format!("Annalena Baerbock ist auf Ostafrikareise. Foto: Michael Kappeler/dpa\n\nDschidda/Nairobi (dpa) – {BODY_DE}\n\nTreffen mit kenianischem Präsidenten Ruto\n\n{BODY_DE}\n");
-        let s = segment(&text, &rules());
+        let s = segment(&text, rules());
         assert_eq!(s.stories.len(), 1);
         assert!(s.stories[0].title.is_none());
     }
@@ -301,14 +308,40 @@ mod tests {
     #[test]
     fn section_headings_do_not_split_an_article() {
         let text = format!("Uzbekistan and Korea Agree on Agenda\n\n{BODY_EN}\n{BODY_EN}\n\nSeven Directions of the Strategy\n{BODY_EN}\n{BODY_EN}\n{BODY_EN}\n{BODY_EN}\n\nOther Agreements\n{BODY_EN}\n{BODY_EN}\n{BODY_EN}\n{BODY_EN}\n");
-        let s = segment(&text, &rules());
+        let s = segment(&text, rules());
         assert_eq!(s.stories.len(), 1);
+    }
+
+    /// The furniture of `lines` masked character by character, as it was written: the
+    /// reference for copying the text between furniture lines.
+    fn mask_by_characters(slice: &str, offset: usize, lines: &[Line]) -> String {
+        let furniture: Vec<FileSpan> = lines.iter().filter(|l| l.furniture.is_some()).map(|l| l.span).collect();
+        let in_furniture = |at: usize| furniture.iter().any(|f| f.start <= at && at < f.end);
+        let masked = slice.chars().enumerate();
+        masked
+            .map(|(i, c)| if in_furniture(offset + i) && c != '\n' { ' ' } else { c })
+            .collect()
+    }
+
+    proptest::proptest! {
+        /// Every story's text is the file's text in its range with the furniture lines masked,
+        /// on any mix of furniture, headlines, body lines, blank lines and line breaks.
+        #[test]
+        fn stories_mask_their_furniture_character_by_character(
+            text in "(Found a mistake\\?|111 views Politics 0|• KZT/USD = 0.00211 0%|Teilen|Zölle und Handel im Fokus|Read More|TASHKENT \\(TCA\\) — |Die Präsidenten trafen sich in Taschkent und erörterten Fragen des Handels\\.|The presidents met in Tashkent and discussed trade, energy and transport\\.|😀|\\n|\\n|\\r\\n|\\n\\n| ){0,30}"
+        ) {
+            let s = segment(&text, rules());
+            for story in &s.stories {
+                let slice = story.range.slice(&text, &s.index);
+                proptest::prop_assert_eq!(&story.text, &mask_by_characters(slice, story.range.start, &s.lines));
+            }
+        }
     }
 
     #[test]
     fn masked_text_keeps_offsets() {
         let text = format!("Zölle und Handel im Fokus\n111 views Politics 0\n{BODY_DE}\n");
-        let s = segment(&text, &rules());
+        let s = segment(&text, rules());
         let story = &s.stories[0];
         assert_eq!(story.text.chars().count(), story.range.len());
         let chars: Vec<char> = text.chars().collect();

@@ -2,6 +2,7 @@
 //! cues and the headline shape, validated with file:line:column diagnostics and compiled into
 //! one automaton per purpose (the furniture lines, and the cues of each kind).
 
+use std::cell::RefCell;
 use std::path::Path;
 
 use regex::Regex;
@@ -218,15 +219,23 @@ impl SegmentRules {
     pub fn is_headline(&self, line: &str) -> bool {
         let h = &self.headline;
         let trimmed = line.trim().trim_matches(|c| h.strip.contains(c)).trim();
-        let words = trimmed.split_whitespace().count();
+        // The checks that read only the ends of the line first, then the length (a long line
+        // is decided by its length in bytes), then the words of a short line.
         let first = trimmed.chars().next();
-        let last = trimmed.chars().last();
-        trimmed.chars().count() <= h.max_chars
-            && words >= h.min_words
-            && words <= h.max_words
-            && first.is_some_and(|c| c.is_uppercase() || c.is_numeric() || "\"'“‘«„".contains(c))
-            && last.is_some_and(|c| !h.not_ending_with.contains(c))
-            && !(self.year.is_match(trimmed) && words <= 4)
+        let last = trimmed.chars().next_back();
+        if !(first.is_some_and(|c| c.is_uppercase() || c.is_numeric() || "\"'“‘«„".contains(c))
+            && last.is_some_and(|c| !h.not_ending_with.contains(c)))
+        {
+            return false;
+        }
+        // A character is one to four bytes.
+        let short = trimmed.len() <= h.max_chars
+            || (trimmed.len() / 4 <= h.max_chars && trimmed.chars().count() <= h.max_chars);
+        if !short {
+            return false;
+        }
+        let words = trimmed.split_whitespace().count();
+        words >= h.min_words && words <= h.max_words && !(self.year.is_match(trimmed) && words <= 4)
     }
 
     /// `line` as a title: markup stripped from its ends, runs of white space made one space.
@@ -245,7 +254,21 @@ fn matching(set: &Starts, line: &str) -> PatternSet {
 
 /// The first pattern of `set` (in file order) that matches somewhere in `line`.
 fn first_matching(set: &Starts, line: &str) -> Option<usize> {
-    matching(set, line).iter().next().map(|p| p.as_usize())
+    thread_local! {
+        /// Pattern sets of the sizes read so far, reused from one line to the next.
+        static SETS: RefCell<Vec<PatternSet>> = const { RefCell::new(Vec::new()) };
+    }
+    SETS.with_borrow_mut(|sets| {
+        let k = match sets.iter().position(|s| s.capacity() == set.len()) {
+            Some(k) => k,
+            None => {
+                sets.push(PatternSet::new(set.len()));
+                sets.len() - 1
+            }
+        };
+        set.which_in(line, &mut sets[k]);
+        sets[k].iter().next().map(|p| p.as_usize())
+    })
 }
 
 /// The kinds of `cues`, each once, in the order they first appear.
@@ -420,6 +443,87 @@ fn last_line(s: &str) -> String {
 mod tests {
     use super::*;
 
+    /// The rules of `rules/common/furniture.toml`, loaded once.
+    fn furniture_rules() -> &'static SegmentRules {
+        static RULES: std::sync::OnceLock<SegmentRules> = std::sync::OnceLock::new();
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/common/furniture.toml");
+        RULES.get_or_init(|| SegmentRules::load(&path, &mut Vec::new()).unwrap())
+    }
+
+    /// `is_headline` as it was written, every test over the whole line: the reference for the
+    /// one that reads the ends and the length first.
+    fn is_headline_reference(rules: &SegmentRules, line: &str) -> bool {
+        let h = &rules.headline;
+        let trimmed = line.trim().trim_matches(|c| h.strip.contains(c)).trim();
+        let words = trimmed.split_whitespace().count();
+        let first = trimmed.chars().next();
+        let last = trimmed.chars().last();
+        trimmed.chars().count() <= h.max_chars
+            && words >= h.min_words
+            && words <= h.max_words
+            && first.is_some_and(|c| c.is_uppercase() || c.is_numeric() || "\"'“‘«„".contains(c))
+            && last.is_some_and(|c| !h.not_ending_with.contains(c))
+            && !(rules.year.is_match(trimmed) && words <= 4)
+    }
+
+    #[test]
+    fn headlines_are_told_as_the_whole_line_tells_them() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let rules = furniture_rules();
+        let mut lines: Vec<String> = std::fs::read_dir(root.join("data/articles"))
+            .unwrap()
+            .flat_map(|e| {
+                let text = std::fs::read_to_string(e.unwrap().path()).unwrap();
+                text.lines().map(str::to_owned).collect::<Vec<_>>()
+            })
+            .collect();
+        let max = rules.headline.max_chars;
+        for unit in ["a", "Ü", "€", "😀", "ab ", "Ü "] {
+            for n in [
+                max / 4 - 1,
+                max / 4,
+                max / 4 + 1,
+                max / 2,
+                max - 1,
+                max,
+                max + 1,
+                2 * max,
+            ] {
+                let body = unit.repeat(n);
+                for line in [
+                    format!("Uzbekistan {body}"),
+                    format!("# Zölle {body} #"),
+                    format!("2024 {body}"),
+                    format!("Uzbek {body}."),
+                ] {
+                    let chars = line.chars().count();
+                    for cut in [max - 2, max - 1, max, max + 1, max + 2] {
+                        lines.push(line.chars().take(cut.min(chars)).collect());
+                    }
+                    lines.push(line);
+                }
+            }
+        }
+        lines.extend(
+            [
+                "",
+                " ",
+                "#",
+                "## ##",
+                "„Zitat“ im Titel",
+                "«Titel»",
+                "A B",
+                "A",
+                "Talks in 2024",
+                "1999 Talks",
+            ]
+            .map(String::from),
+        );
+        for line in &lines {
+            assert_eq!(rules.is_headline(line), is_headline_reference(rules, line), "{line:?}");
+        }
+    }
+
     fn load(toml: &str) -> Vec<Diagnostic> {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("furniture.toml");
@@ -431,6 +535,18 @@ mod tests {
     }
 
     const HEADLINE: &str = "[headline]\nmax_chars = 160\nmin_words = 2\nmax_words = 22\nnot_ending_with = \".\"\nmax_digest_paragraphs = 3\nstrip = \"#\"\n";
+
+    proptest::proptest! {
+        /// The same on any mix of words, capitals, digits, years, markup and characters outside
+        /// ASCII, around the length limit.
+        #[test]
+        fn headlines_are_told_as_the_whole_line_tells_them_on_any_mix(
+            line in "(Uzbekistan|Zölle|und|and|2024|1999|# |\\*\\*|„|“|«|\\.|,|!|€|😀|[a-zäöü]{1,12}|[A-ZÄÖÜ][a-z]{0,8}|[0-9]{1,3}| |  |\\t){0,45}"
+        ) {
+            let rules = furniture_rules();
+            proptest::prop_assert_eq!(rules.is_headline(&line), is_headline_reference(rules, &line));
+        }
+    }
 
     #[test]
     fn bad_patterns_are_reported_where_they_are() {

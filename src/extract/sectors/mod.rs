@@ -33,18 +33,20 @@ pub struct SectorMention {
 pub fn extract(story: &StoryText, rules: &SectorRules) -> Vec<SectorMention> {
     let chars = story.chars();
     let tokens: OnceCell<Vec<Tok>> = OnceCell::new();
+    let text = story.text();
     let mut mentions: Vec<SectorMention> = Vec::new();
+    let mut scratch = Scratch::default();
     for hit in rules.matcher.find_in(story.matching(rules.matcher.case_insensitive())) {
         if rules.abbreviations[hit.term] && !is_abbreviation_at(chars, hit.span, &rules.sectors[hit.term].written) {
             continue;
         }
         let term = &rules.sectors[hit.term];
         let sector = &term.sector;
-        if is_false_friend(rules, chars, hit.span, sector)
+        if is_false_friend(rules, chars, hit.span, sector, &mut scratch)
             || in_organisation_name(
                 rules,
-                chars,
-                || tokens.get_or_init(|| tokenize(story.text(), chars)).as_slice(),
+                story,
+                || tokens.get_or_init(|| tokenize(text)).as_slice(),
                 hit.span,
             )
         {
@@ -60,27 +62,36 @@ pub fn extract(story: &StoryText, rules: &SectorRules) -> Vec<SectorMention> {
         mentions.push(SectorMention {
             span: hit.span,
             sector: sector.clone(),
-            term: chars[hit.span.start..hit.span.end]
-                .iter()
-                .collect::<String>()
-                .to_lowercase(),
+            term: lowercase(&chars[hit.span.start..hit.span.end]),
             rule: term.rule.clone(),
         });
     }
     mentions
 }
 
+/// Buffers for the lower-case words that [`is_false_friend`] compares, reused from one term
+/// to the next.
+#[derive(Default)]
+struct Scratch {
+    word: Vec<u8>,
+    compound: Vec<u8>,
+}
+
 /// True when an exclusion cancels the match of `sector` at `span`.
-fn is_false_friend(rules: &SectorRules, chars: &[char], span: Span, sector: &str) -> bool {
-    let lower = |s: Span| chars[s.start..s.end].iter().collect::<String>().to_lowercase();
+fn is_false_friend(rules: &SectorRules, chars: &[char], span: Span, sector: &str, scratch: &mut Scratch) -> bool {
+    let mut exclusions = rules.exclusions_of(sector).peekable();
+    if exclusions.peek().is_none() {
+        return false;
+    }
     let word_span = enclosing_word(chars, span);
-    let word = lower(word_span);
+    let word = lowercase_into(&chars[word_span.start..word_span.end], &mut scratch.word);
     let compound_span = hyphenated_word(chars, word_span);
-    let compound = (compound_span != word_span).then(|| lower(compound_span));
-    let compound = compound.as_deref().unwrap_or(&word);
-    rules
-        .exclusions_of(sector)
-        .any(|e| exclusions::cancels(e, sector, chars, word_span, &word, compound))
+    let compound = if compound_span != word_span {
+        lowercase_into(&chars[compound_span.start..compound_span.end], &mut scratch.compound)
+    } else {
+        word
+    };
+    exclusions.any(|e| exclusions::cancels(e, sector, chars, word_span, word, compound))
 }
 
 /// True when `span` is part of a run of capitalised words (joined by the rules' joiners, such
@@ -88,22 +99,28 @@ fn is_false_friend(rules: &SectorRules, chars: &[char], span: Span, sector: &str
 /// story's tokens, read only when they are needed.
 fn in_organisation_name<'t>(
     rules: &SectorRules,
-    chars: &[char],
-    tokens: impl FnOnce() -> &'t [Tok<'t>],
+    story: &StoryText,
+    tokens: impl FnOnce() -> &'t [Tok],
     span: Span,
 ) -> bool {
     let names = &rules.names;
-    if names.heads.is_empty() || !chars[span.start].is_uppercase() {
+    if names.heads.is_empty() || !story.chars()[span.start].is_uppercase() {
         return false;
     }
     let tokens = tokens();
-    let pos = tokens.partition_point(|t| t.span.end <= span.start);
-    if !tokens.get(pos).is_some_and(|t| t.span.overlaps(&span)) {
+    let text = story.text();
+    // The tokens are in bytes: so is the span (character and byte ranges overlap alike).
+    let (start, end) = (story.index().byte_at(span.start), story.index().byte_at(span.end));
+    let pos = tokens.partition_point(|t| t.end as usize <= start);
+    if !tokens
+        .get(pos)
+        .is_some_and(|t| (t.start as usize) < end && start < t.end as usize)
+    {
         return false;
     }
-    let is_cap = |t: &Tok| t.text.chars().next().is_some_and(|c| c.is_uppercase());
-    let is_joiner = |t: &Tok| names.joiners.iter().any(|j| j == t.text);
-    let is_article = |t: &Tok| names.articles.iter().any(|a| a == t.text);
+    let is_cap = |t: &Tok| t.text(text).chars().next().is_some_and(|c| c.is_uppercase());
+    let is_joiner = |t: &Tok| names.joiners.iter().any(|j| j == t.text(text));
+    let is_article = |t: &Tok| names.articles.iter().any(|a| a == t.text(text));
     let mut lo = pos;
     while lo > 0
         && pos - lo < MAX_NAME_TOKENS
@@ -121,7 +138,7 @@ fn in_organisation_name<'t>(
     {
         hi += 1;
     }
-    tokens[lo..=hi].iter().any(|t| names.heads.contains(t.text))
+    tokens[lo..=hi].iter().any(|t| names.heads.contains(t.text(text)))
 }
 
 /// True when the text at `span` is the abbreviation `term` as written, in capitals, and not a
@@ -208,54 +225,251 @@ fn hyphenated_word(chars: &[char], word: Span) -> Span {
 }
 
 /// A word or a single other character of the text, for telling organisations' names.
-struct Tok<'a> {
-    /// Its characters.
-    span: Span,
-    /// As written.
-    text: &'a str,
+struct Tok {
+    /// Its first byte in the text.
+    start: u32,
+    /// One past its last byte.
+    end: u32,
     /// False after a line break or punctuation that ends a name (`.`, `;`, brackets, quotes).
     same_line: bool,
 }
 
+impl Tok {
+    /// The token as written in `text`.
+    fn text<'a>(&self, text: &'a str) -> &'a str {
+        &text[self.start as usize..self.end as usize]
+    }
+}
+
+/// `chars` as a lower-case string (`str::to_lowercase` of their text).
+fn lowercase(chars: &[char]) -> String {
+    if chars.iter().all(char::is_ascii) {
+        String::from_utf8(chars.iter().map(|&c| (c as u8).to_ascii_lowercase()).collect()).expect("ASCII is UTF-8")
+    } else {
+        chars.iter().collect::<String>().to_lowercase()
+    }
+}
+
+/// `chars` as a lower-case string (`str::to_lowercase` of their text), written over `out`.
+fn lowercase_into<'b>(chars: &[char], out: &'b mut Vec<u8>) -> &'b str {
+    out.clear();
+    if chars.iter().all(char::is_ascii) {
+        out.extend(chars.iter().map(|&c| (c as u8).to_ascii_lowercase()));
+    } else {
+        out.extend_from_slice(chars.iter().collect::<String>().to_lowercase().as_bytes());
+    }
+    std::str::from_utf8(out).expect("a string's bytes are UTF-8")
+}
+
+/// What a character is to the tokenizer.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// White space: separates tokens.
+    Space,
+    /// Ends a name ([`ends_name`]) and separates tokens.
+    NameEnd,
+    /// A letter or digit: starts or continues a word.
+    Word,
+    /// An apostrophe: continues a word, else a token of its own.
+    Apostrophe,
+    /// Any other character: a token of its own.
+    Other,
+    /// The first byte of a character outside ASCII (in [`BYTE_CLASS`] only).
+    Wide,
+}
+
+/// The [`Class`] of every ASCII character, and [`Class::Wide`] for the other bytes.
+const BYTE_CLASS: [Class; 256] = {
+    let mut table = [Class::Wide; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8 as char;
+        table[b] = if ends_name(c) {
+            Class::NameEnd
+        } else if c.is_ascii_whitespace() || c == '\x0B' {
+            Class::Space
+        } else if c.is_ascii_alphanumeric() {
+            Class::Word
+        } else if c == '\'' {
+            Class::Apostrophe
+        } else {
+            Class::Other
+        };
+        b += 1;
+    }
+    table
+};
+
+/// True for the bytes of ASCII characters that continue a word (letters, digits and `'`).
+const CONTINUES_WORD: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = matches!(BYTE_CLASS[b], Class::Word | Class::Apostrophe);
+        b += 1;
+    }
+    table
+};
+
+/// The [`Class`] of a character outside ASCII.
+fn wide_class(c: char) -> Class {
+    if ends_name(c) {
+        Class::NameEnd
+    } else if c.is_whitespace() {
+        Class::Space
+    } else if c.is_alphanumeric() {
+        Class::Word
+    } else if c == '’' {
+        Class::Apostrophe
+    } else {
+        Class::Other
+    }
+}
+
 /// True for the characters that end a name: a line break and the punctuation of
 /// [`Tok::same_line`]; no token holds them.
-fn ends_name(c: char) -> bool {
+const fn ends_name(c: char) -> bool {
     matches!(c, '\n' | '.' | ';' | ':' | '(' | ')' | '"' | '“' | '”')
 }
 
-/// The words and other characters of `text` (whose characters are `chars`), whitespace left
-/// out.
-fn tokenize<'a>(text: &'a str, chars: &[char]) -> Vec<Tok<'a>> {
-    let mut tokens: Vec<Tok> = Vec::new();
-    let (mut i, mut byte) = (0, 0);
+/// The [`Class`] and length in bytes of the character outside ASCII at byte `at` of `text`.
+#[inline(never)]
+fn wide_at(text: &str, at: usize) -> (Class, usize) {
+    let c = text[at..].chars().next().expect("a character starts here");
+    (wide_class(c), c.len_utf8())
+}
+
+/// The words and other characters of `text`, whitespace left out, as byte ranges. Read on
+/// bytes: only characters outside ASCII are decoded.
+fn tokenize(text: &str) -> Vec<Tok> {
+    let bytes = text.as_bytes();
+    let mut tokens: Vec<Tok> = Vec::with_capacity(bytes.len() / 4);
+    let mut at = 0;
     let mut newline_before = false;
-    while i < chars.len() {
-        let c = chars[i];
-        if ends_name(c) || c.is_whitespace() {
-            newline_before |= ends_name(c);
-            (i, byte) = (i + 1, byte + c.len_utf8());
-            continue;
-        }
-        let mut end = i + 1;
-        if c.is_alphanumeric() {
-            while end < chars.len() && (chars[end].is_alphanumeric() || chars[end] == '\'' || chars[end] == '’') {
-                end += 1;
+    while at < bytes.len() {
+        let start = at;
+        let class = match BYTE_CLASS[usize::from(bytes[at])] {
+            Class::Wide => {
+                let (class, len) = wide_at(text, at);
+                at += len;
+                class
             }
+            class => {
+                at += 1;
+                class
+            }
+        };
+        match class {
+            Class::Space => continue,
+            Class::NameEnd => {
+                newline_before = true;
+                continue;
+            }
+            Class::Word => loop {
+                while at < bytes.len() && CONTINUES_WORD[usize::from(bytes[at])] {
+                    at += 1;
+                }
+                if at == bytes.len() || bytes[at] < 0x80 {
+                    break;
+                }
+                match wide_at(text, at) {
+                    (Class::Word | Class::Apostrophe, len) => at += len,
+                    _ => break,
+                }
+            },
+            Class::Apostrophe | Class::Other | Class::Wide => {}
         }
-        let end_byte = byte + chars[i..end].iter().map(|c| c.len_utf8()).sum::<usize>();
         tokens.push(Tok {
-            span: Span::new(i, end),
-            text: &text[byte..end_byte],
+            start: start as u32,
+            end: at as u32,
             same_line: !newline_before,
         });
         newline_before = false;
-        (i, byte) = (end, end_byte);
     }
     tokens
 }
 
 #[cfg(test)]
 mod tests {
+    use super::{tokenize, Span};
+
+    /// The tokenizer as it was written on characters: the reference for the one on bytes.
+    fn tokenize_chars(chars: &[char]) -> Vec<(Span, String, bool)> {
+        let ends_name = |c: char| matches!(c, '\n' | '.' | ';' | ':' | '(' | ')' | '"' | '“' | '”');
+        let mut tokens = Vec::new();
+        let mut i = 0;
+        let mut newline_before = false;
+        while i < chars.len() {
+            let c = chars[i];
+            if ends_name(c) || c.is_whitespace() {
+                newline_before |= ends_name(c);
+                i += 1;
+                continue;
+            }
+            let mut end = i + 1;
+            if c.is_alphanumeric() {
+                while end < chars.len() && (chars[end].is_alphanumeric() || chars[end] == '\'' || chars[end] == '’') {
+                    end += 1;
+                }
+            }
+            tokens.push((Span::new(i, end), chars[i..end].iter().collect(), !newline_before));
+            newline_before = false;
+            i = end;
+        }
+        tokens
+    }
+
+    /// The tokens of `text`, as character spans with their text and `same_line`.
+    fn tokens_in_chars(text: &str) -> Vec<(Span, String, bool)> {
+        let index = crate::text::CharIndex::new(text);
+        tokenize(text)
+            .iter()
+            .map(|t| {
+                let span = index.span(t.start as usize, t.end as usize);
+                (span, t.text(text).to_owned(), t.same_line)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn tokens_are_words_and_single_characters() {
+        for (text, want) in [
+            (
+                "the Export-Import Bank of Korea’s",
+                vec!["the", "Export", "-", "Import", "Bank", "of", "Korea’s"],
+            ),
+            ("l'État (Aksa Energy).", vec!["l'État", "Aksa", "Energy"]),
+            (
+                "Zölle; „Gespräche“ in Taschkent",
+                vec!["Zölle", "„", "Gespräche", "in", "Taschkent"],
+            ),
+            ("'quoted' 2024", vec!["'", "quoted'", "2024"]),
+        ] {
+            let got: Vec<String> = tokens_in_chars(text).into_iter().map(|(_, t, _)| t).collect();
+            assert_eq!(got, want, "{text}");
+        }
+        let same_line: Vec<bool> = tokens_in_chars("A B.\nC; D").into_iter().map(|(.., s)| s).collect();
+        assert_eq!(same_line, [true, true, false, false]);
+    }
+
+    proptest::proptest! {
+        /// The tokens read on bytes are those read on characters, on any text.
+        #[test]
+        fn tokens_on_bytes_are_the_tokens_on_characters(text in "\\PC{0,40}") {
+            let chars: Vec<char> = text.chars().collect();
+            proptest::prop_assert_eq!(tokens_in_chars(&text), tokenize_chars(&chars));
+        }
+
+        /// The same on a mix of the characters that the tokenizer tells apart.
+        #[test]
+        fn tokens_on_bytes_are_the_tokens_on_characters_on_any_mix(
+            text in "(Bank|Zölle|ÄÖÜ|ß|x|9|١٢٣|²|½|Ⅻ|ǅ|'|’|[.;:()\"“”„]|-|—|,|😀| |\\t|\\n|\u{b}|\u{85}|\u{a0}|\u{2003}){0,40}"
+        ) {
+            let chars: Vec<char> = text.chars().collect();
+            proptest::prop_assert_eq!(tokens_in_chars(&text), tokenize_chars(&chars));
+        }
+    }
+
     /// (language, text, expected sector ids in text order, duplicates removed).
     const CASES: &[(&str, &str, &[&str])] = &[
         ("en", "a state-of-the-art plan and a trade-off", &[]),

@@ -8,6 +8,10 @@ mod exclusions;
 use crate::lang::Lang;
 use crate::rules::id::RuleId;
 use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Hash maps and sets keyed by short words and ids, which need no DoS-resistant hashing
+/// (foldhash's fixed-seed hasher).
+type FastState = foldhash::fast::FixedState;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -96,7 +100,7 @@ impl Taxonomy {
 #[derive(Debug, Default, Clone)]
 pub struct NameWords {
     /// Words that make a capitalised name an organisation, or a title or index name.
-    pub heads: HashSet<String>,
+    pub heads: HashSet<String, FastState>,
     /// Words and signs that may stand between the capitalised words of such a name.
     pub joiners: Vec<String>,
     /// Articles that may follow a joiner inside such a name ("of the").
@@ -115,7 +119,7 @@ pub struct SectorRules {
     /// The false friends of every sector (`*`).
     pub(crate) every_sector: Vec<Exclusion>,
     /// The false friends of one sector, by its id.
-    pub(crate) by_sector: HashMap<String, Vec<Exclusion>>,
+    pub(crate) by_sector: HashMap<String, Vec<Exclusion>, FastState>,
     /// The words of organisations' names; no heads disables the check.
     pub(crate) names: NameWords,
     /// The ids of the generic sectors.
@@ -312,9 +316,9 @@ fn compile_exclusions(
 }
 
 /// The exclusions of every sector, and those of each sector by its id.
-fn by_sector(exclusions: Vec<Exclusion>) -> (Vec<Exclusion>, HashMap<String, Vec<Exclusion>>) {
+fn by_sector(exclusions: Vec<Exclusion>) -> (Vec<Exclusion>, HashMap<String, Vec<Exclusion>, FastState>) {
     let mut every_sector = Vec::new();
-    let mut by_sector: HashMap<String, Vec<Exclusion>> = HashMap::new();
+    let mut by_sector: HashMap<String, Vec<Exclusion>, FastState> = HashMap::default();
     for e in exclusions {
         match e.sector.clone() {
             Some(sector) => by_sector.entry(sector).or_default().push(e),
