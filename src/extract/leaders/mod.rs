@@ -5,7 +5,6 @@
 //! Minister Akan Rakhmetullin", "Rashid Meredov, Minister of Foreign Affairs of Turkmenistan").
 
 use crate::rules::id::RuleId;
-use std::collections::HashMap;
 
 use super::countries::CountryMention;
 use crate::rules::leaders::LeaderRules;
@@ -77,13 +76,21 @@ struct Found {
 /// The leaders found so far, by the tokens they cover, so that a new mention finds the one
 /// it lies in or that lies in it without a scan of all of them.
 struct FoundIndex {
-    at_token: HashMap<usize, Vec<usize>>,
+    /// Per token: the last of `entries` for a leader that covers it, or [`NO_ENTRY`].
+    last: Vec<u32>,
+    /// A leader (its index in the found leaders) and the entry before it of the same token.
+    entries: Vec<(u32, u32)>,
 }
 
+/// No entry of a [`FoundIndex`].
+const NO_ENTRY: u32 = u32::MAX;
+
 impl FoundIndex {
-    fn new(found: &[Found]) -> FoundIndex {
+    /// The index of `found` in a story of `tokens` tokens.
+    fn new(tokens: usize, found: &[Found]) -> FoundIndex {
         let mut index = FoundIndex {
-            at_token: HashMap::new(),
+            last: vec![NO_ENTRY; tokens],
+            entries: Vec::with_capacity(found.iter().map(|f| f.toks.1 - f.toks.0).sum()),
         };
         for (i, f) in found.iter().enumerate() {
             index.add(i, f.toks);
@@ -91,18 +98,30 @@ impl FoundIndex {
         index
     }
 
+    /// Records that leader `i` covers tokens `a..b`.
     fn add(&mut self, i: usize, (a, b): (usize, usize)) {
+        let i = u32::try_from(i).expect("fewer leaders than characters");
         for k in a..b {
-            self.at_token.entry(k).or_default().push(i);
+            let entry = u32::try_from(self.entries.len()).expect("fewer entries than characters");
+            self.entries.push((i, self.last[k]));
+            self.last[k] = entry;
         }
+    }
+
+    /// The leaders whose tokens include token `k`.
+    fn at(&self, k: usize) -> impl Iterator<Item = usize> + '_ {
+        let mut entry = self.last[k];
+        std::iter::from_fn(move || {
+            let &(i, before) = self.entries.get(entry as usize)?;
+            entry = before;
+            Some(i as usize)
+        })
     }
 
     /// The first found leader (in `found` order) whose tokens lie within `a..b` or contain it.
     fn nested(&self, found: &[Found], (a, b): (usize, usize)) -> Option<usize> {
         (a..b)
-            .filter_map(|k| self.at_token.get(&k))
-            .flatten()
-            .copied()
+            .flat_map(|k| self.at(k))
             .filter(|&i| {
                 let (fa, fb) = found[i].toks;
                 (a <= fa && fb <= b) || (fa <= a && b <= fb)

@@ -2,6 +2,7 @@
 //! mentions ("Tokajew dankte ...") of people found by a title counted too.
 
 use crate::rules::leaders::GAZETTEER_RULE;
+use foldhash::fast::FixedState;
 use std::collections::{HashMap, HashSet};
 
 use super::scan::Scan;
@@ -14,7 +15,7 @@ pub(super) fn group(scan: &Scan, mut found: Vec<Found>) -> Vec<LeaderMention> {
     found.sort_by_key(|f| f.span.start);
     let mut people: Vec<LeaderMention> = Vec::new();
     let mut spans: Vec<Vec<Span>> = Vec::new();
-    let mut by_name: HashMap<String, usize> = HashMap::new();
+    let mut by_name: HashMap<String, usize, FixedState> = HashMap::default();
     for f in found {
         match by_name.get(f.name.as_str()) {
             Some(&i) => {
@@ -50,20 +51,20 @@ pub(super) fn group(scan: &Scan, mut found: Vec<Found>) -> Vec<LeaderMention> {
 }
 
 /// The surname of `p` as the story writes it (the canonical name may be respelled).
-fn written_surname(scan: &Scan, p: &LeaderMention) -> String {
-    let written = scan.text(p.span.start, p.span.end);
-    written.split_whitespace().last().unwrap_or("").to_owned()
+fn written_surname<'a>(scan: &Scan<'a>, p: &LeaderMention) -> &'a str {
+    let written = scan.slice(p.span.start, p.span.end);
+    written.split_whitespace().last().unwrap_or("")
 }
 
 /// Adds to each title-found person's `spans` the name-run tokens that are their surname and
 /// not already inside one of their mentions; the tokens are indexed once.
 fn add_surname_mentions(scan: &Scan, people: &[LeaderMention], spans: &mut [Vec<Span>]) {
-    let wanted: HashSet<String> = people
+    let wanted: HashSet<&str, FixedState> = people
         .iter()
         .filter(|p| p.rule != GAZETTEER_RULE)
         .map(|p| written_surname(scan, p))
         .collect();
-    let mut surname_tokens: HashMap<&str, Vec<Span>> = HashMap::new();
+    let mut surname_tokens: HashMap<&str, Vec<Span>, FixedState> = HashMap::default();
     for tok in scan.runs.iter().flat_map(|&(a, b)| &scan.toks[a..b]) {
         if wanted.contains(tok.text) {
             surname_tokens.entry(tok.text).or_default().push(tok.span);
@@ -76,7 +77,7 @@ fn add_surname_mentions(scan: &Scan, people: &[LeaderMention], spans: &mut [Vec<
             continue;
         }
         let unnamed: Vec<Span> = surname_tokens
-            .get(written_surname(scan, p).as_str())
+            .get(written_surname(scan, p))
             .into_iter()
             .flatten()
             .filter(|tok| {

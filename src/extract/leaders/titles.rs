@@ -5,7 +5,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::scan::{Scan, Tok};
+use foldhash::fast::FixedState;
+
+use super::scan::{starts_upper, Scan, Tok};
 use super::{Found, FoundIndex, OfficeMention};
 use crate::rules::leaders::LeaderRules;
 use crate::rules::terms::TermHit;
@@ -19,27 +21,27 @@ const MAX_OF_PHRASE: usize = 32;
 const MAX_NAME_WORDS: usize = 4;
 
 /// A title phrase read over the tokens.
-struct TitleAt {
+struct TitleAt<'a> {
     /// The title's first and last token.
     first: usize,
     last: usize,
     /// The first token with the modifiers before the title ("First Deputy").
     lo: usize,
     /// The title phrase as written.
-    text: String,
+    text: &'a str,
     /// A country word right before the title and its modifiers ("Kazakhstan First Deputy
     /// Foreign Minister").
-    country: Option<String>,
+    country: Option<&'a str>,
 }
 
 /// The words after a title up to its name: an of-phrase ("of the Republic of Korea").
-struct OfPhrase {
+struct OfPhrase<'a> {
     /// One past its last token.
     end: usize,
     /// The last token of the phrase that cannot be part of a name.
     last_non_name: usize,
     /// The first country in it.
-    country: Option<String>,
+    country: Option<&'a str>,
     /// The token where a second title joined by "and" starts ("Minister of Trade and Deputy
     /// PM, Denis Manturov").
     next_title: Option<usize>,
@@ -56,7 +58,7 @@ struct Candidate {
 /// Reads the title `hit` over the tokens. A title may start or end inside a token
 /// ("Abgeordnete" in "EU-Abgeordnete"): it then covers every token it touches, so token and
 /// character positions agree.
-fn title_at(scan: &Scan, hit: &TermHit) -> Option<TitleAt> {
+fn title_at<'a>(scan: &Scan<'a>, hit: &TermHit) -> Option<TitleAt<'a>> {
     let toks = &scan.toks;
     let first = toks.partition_point(|t| t.span.end <= hit.span.start);
     if first == toks.len() {
@@ -75,14 +77,14 @@ fn title_at(scan: &Scan, hit: &TermHit) -> Option<TitleAt> {
         first,
         last,
         lo,
-        text: scan.text(hit.span.start, hit.span.end),
+        text: scan.slice(hit.span.start, hit.span.end),
         country,
     })
 }
 
 /// Reads the of-phrase after title `t`: joiners and capitalised words, a bracketed
 /// abbreviation among them ("Emirate (VAE)"); it stops before a second title joined by "and".
-fn of_phrase(scan: &Scan, t: &TitleAt) -> OfPhrase {
+fn of_phrase<'a>(scan: &Scan<'a>, t: &TitleAt) -> OfPhrase<'a> {
     let toks = &scan.toks;
     let last = t.last;
     let mut j = last + 1;
@@ -93,7 +95,7 @@ fn of_phrase(scan: &Scan, t: &TitleAt) -> OfPhrase {
         while j < toks.len()
             && j - last <= MAX_OF_PHRASE
             && toks[j].joined
-            && (scan.joiner(j) || toks[j].text.chars().next().is_some_and(char::is_uppercase))
+            && (scan.joiner(j) || starts_upper(toks[j].text))
         {
             if is_bracketed_abbreviation(toks, j + 1) {
                 country = country.or_else(|| scan.country_at(j));
@@ -192,7 +194,7 @@ fn name_before(scan: &Scan, t: &TitleAt) -> Option<(usize, usize)> {
 /// The country of an organisation named right before a title ("Swiss National Bank Chairman"):
 /// a country word among the capitalised words before token `lo`, with an organisation word
 /// ("Bank") among them.
-fn org_country(scan: &Scan, lo: usize) -> Option<String> {
+fn org_country<'a>(scan: &Scan<'a>, lo: usize) -> Option<&'a str> {
     const MAX_ORG_WORDS: usize = 5;
     let toks = &scan.toks;
     let mut org = false;
@@ -202,7 +204,7 @@ fn org_country(scan: &Scan, lo: usize) -> Option<String> {
         if let Some(code) = scan.country_at(k) {
             return org.then_some(code);
         }
-        if !toks[k].text.chars().next().is_some_and(char::is_uppercase) {
+        if !starts_upper(toks[k].text) {
             return None;
         }
         org |= scan.rules.org_heads.contains(toks[k].text);
@@ -212,29 +214,28 @@ fn org_country(scan: &Scan, lo: usize) -> Option<String> {
 
 /// The country of a party written in brackets right after a name ending before token `b`
 /// ("Sebastian Kurz (ÖVP)", "Anja Karliczek (CDU, ...)", "Carlo Sommaruga (sp, GE)"); any case.
-fn party_country(toks: &[Tok], b: usize, rules: &LeaderRules) -> Option<String> {
+fn party_country<'a>(toks: &[Tok], b: usize, rules: &'a LeaderRules) -> Option<&'a str> {
     toks.get(b).filter(|t| t.text == "(")?;
     let party = toks.get(b + 1)?;
     let close = toks.get(b + 2)?;
     if close.text != ")" && close.text != "," {
         return None;
     }
-    rules.party_countries.get(&party.text.to_lowercase()).cloned()
+    rules
+        .party_countries
+        .get(&party.text.to_lowercase())
+        .map(String::as_str)
 }
 
 /// The country a title implies (`title_countries`, the longest key the title contains): of its
-/// codes, the first the story names, else the first.
-fn title_country(rules: &LeaderRules, title: &str, story_codes: &HashSet<String>) -> Option<String> {
+/// codes, the first the story names (`named`), else the first.
+fn title_country<'a>(rules: &'a LeaderRules, title: &str, named: impl Fn(&str) -> bool) -> Option<&'a str> {
     let (_, codes) = rules
         .title_countries
         .iter()
         .filter(|(t, _)| title.contains(t.as_str()))
         .max_by_key(|(t, _)| t.len())?;
-    codes
-        .iter()
-        .find(|c| story_codes.contains(*c))
-        .or(codes.first())
-        .cloned()
+    codes.iter().find(|c| named(c)).or(codes.first()).map(String::as_str)
 }
 
 /// The title stage: people found so far, and what a title learns from those before it.
@@ -242,22 +243,23 @@ struct TitleStage<'s, 'a> {
     scan: &'s Scan<'a>,
     found: Vec<Found>,
     found_at: FoundIndex,
-    /// The person that ends at a token, for lists of titled people ("Staatspräsident Alar
-    /// Karis, Premierministerin Kaja Kallas und Verteidigungsminister Hanno Pevkur").
-    found_until: HashMap<usize, usize>,
-    /// People whose title follows a comma: members of a list.
-    in_list: HashSet<usize>,
-    /// Every word of every name found, so that a surname alone is not one of them.
-    found_words: HashSet<String>,
+    /// Per token: the person that ends right before it, or [`NO_FOUND`], for lists of titled
+    /// people ("Staatspräsident Alar Karis, Premierministerin Kaja Kallas und
+    /// Verteidigungsminister Hanno Pevkur").
+    found_until: Vec<u32>,
+    /// Per person found: whether their title follows a comma (a member of a list).
+    in_list: Vec<bool>,
+    /// Every word of every name found, so that a surname alone is not one of them; made when
+    /// first asked for.
+    found_words: Option<HashSet<String, FixedState>>,
     /// A country carried to the title that starts at a token: the title before it names the
     /// country and goes on with another title ("Russian Minister of Trade and Deputy PM, Denis
     /// Manturov"; "Aussenminister der VAE, Scheich Abdullah ...").
-    carried: HashMap<usize, String>,
-    story_codes: HashSet<String>,
+    carried: HashMap<usize, &'a str, FixedState>,
     offices: Vec<OfficeMention>,
 }
 
-impl TitleStage<'_, '_> {
+impl<'a> TitleStage<'_, 'a> {
     /// Reads one title phrase: finds its name, or records the office without one.
     fn read(&mut self, hit: &TermHit) {
         let scan = self.scan;
@@ -265,7 +267,7 @@ impl TitleStage<'_, '_> {
             return;
         };
         let phrase = of_phrase(scan, &t);
-        if let (Some(next), Some(code)) = (phrase.next_title, t.country.clone().or(phrase.country.clone())) {
+        if let (Some(next), Some(code)) = (phrase.next_title, t.country.or(phrase.country)) {
             self.carried.insert(next, code);
         }
         let Some(c) = candidate(scan, &t, &phrase) else {
@@ -281,7 +283,7 @@ impl TitleStage<'_, '_> {
         let title = Some(scan.text(scan.toks[t.lo].span.start, hit.span.end));
         if let Some(i) = self.found_at.nested(&self.found, (a, b)) {
             if comma_before {
-                self.in_list.insert(i);
+                self.in_list[i] = true;
             }
             let f = &mut self.found[i];
             f.title = f.title.take().or(title);
@@ -295,7 +297,7 @@ impl TitleStage<'_, '_> {
             && b - a == 1
             && t.text.chars().count() >= 4
             && scan.toks[a].text.chars().filter(|c| c.is_alphabetic()).count() >= 3
-            && !self.found_words.contains(scan.toks[a].text);
+            && !self.found_word(scan.toks[a].text);
         if b - a < 2 && !surname_alone {
             return;
         }
@@ -317,22 +319,22 @@ impl TitleStage<'_, '_> {
 
     /// A title without a name: it may carry its country to a title after a comma, and a
     /// bare office with a country is recorded for resolution by date.
-    fn no_name(&mut self, hit: &TermHit, t: &TitleAt, phrase: &OfPhrase) {
+    fn no_name(&mut self, hit: &TermHit, t: &TitleAt<'a>, phrase: &OfPhrase<'a>) {
         let scan = self.scan;
         let j = phrase.end;
-        let country = t.country.clone().or(phrase.country.clone());
+        let country = t.country.or(phrase.country);
         // "der Aussenminister der VAE, Scheich Abdullah ...": the next title takes the country.
         if j + 1 < scan.toks.len() && scan.toks[j].text == "," && scan.in_title(j + 1) {
-            if let Some(code) = country.clone() {
+            if let Some(code) = country {
                 self.carried.insert(j + 1, code);
             }
         }
-        let role = scan.rules.title_roles.get(&t.text);
+        let role = scan.rules.title_roles.get(t.text);
         if let (Some(role), Some(code), true) = (role, country, t.lo == t.first) {
             self.offices.push(OfficeMention {
                 span: hit.span,
-                title: t.text.clone(),
-                country: code,
+                title: t.text.to_owned(),
+                country: code.to_owned(),
                 role: role.clone(),
             });
         }
@@ -343,26 +345,26 @@ impl TitleStage<'_, '_> {
     /// before it, a party after the name (which ends before token `b`), `title_countries`,
     /// and the person before in a list of three or more ("A, B und C"; two people joined by
     /// "and" often serve different states).
-    fn country(&self, t: &TitleAt, phrase: &OfPhrase, b: usize, comma_before: bool) -> Option<String> {
+    fn country(&self, t: &TitleAt<'a>, phrase: &OfPhrase<'a>, b: usize, comma_before: bool) -> Option<String> {
         let scan = self.scan;
-        let full_title = scan.text(scan.toks[t.lo].span.start, scan.toks[phrase.last_non_name].span.end);
+        let full_title = || scan.slice(scan.toks[t.lo].span.start, scan.toks[phrase.last_non_name].span.end);
         let listed_after = || {
             let s = t.lo.checked_sub(1)?;
             if scan.toks[s].text != "," && !scan.is_and(s) {
                 return None;
             }
-            let &i = self.found_until.get(&s)?;
-            (comma_before || self.in_list.contains(&i))
+            let i = found_at(&self.found_until, s)?;
+            (comma_before || self.in_list[i])
                 .then(|| self.found[i].country.clone())
                 .flatten()
         };
         t.country
-            .clone()
-            .or(phrase.country.clone())
-            .or_else(|| self.carried.get(&t.lo).or(self.carried.get(&t.first)).cloned())
+            .or(phrase.country)
+            .or_else(|| self.carried.get(&t.lo).or(self.carried.get(&t.first)).copied())
             .or_else(|| org_country(scan, t.lo))
             .or_else(|| party_country(&scan.toks, b, scan.rules))
-            .or_else(|| title_country(scan.rules, &full_title, &self.story_codes))
+            .or_else(|| title_country(scan.rules, full_title(), |code| scan.names_country(code)))
+            .map(str::to_owned)
             .or_else(listed_after)
     }
 
@@ -370,29 +372,55 @@ impl TitleStage<'_, '_> {
     fn add(&mut self, f: Found, comma_before: bool) {
         let i = self.found.len();
         self.found_at.add(i, f.toks);
-        self.found_until.insert(f.toks.1, i);
-        if comma_before {
-            self.in_list.insert(i);
+        mark_end(&mut self.found_until, f.toks.1, i);
+        self.in_list.push(comma_before);
+        if let Some(words) = &mut self.found_words {
+            words.extend(f.name.split(' ').map(str::to_owned));
         }
-        self.found_words.extend(f.name.split(' ').map(str::to_owned));
         self.found.push(f);
     }
+
+    /// True when `word` is a word of the name of a person found so far.
+    fn found_word(&mut self, word: &str) -> bool {
+        let found = &self.found;
+        self.found_words
+            .get_or_insert_with(|| {
+                found
+                    .iter()
+                    .flat_map(|f| f.name.split(' ').map(str::to_owned))
+                    .collect()
+            })
+            .contains(word)
+    }
+}
+
+/// No person: an entry of `TitleStage::found_until`.
+const NO_FOUND: u32 = u32::MAX;
+
+/// Records in `until` that person `i` ends right before token `end`.
+fn mark_end(until: &mut [u32], end: usize, i: usize) {
+    until[end] = u32::try_from(i).expect("fewer people than characters");
+}
+
+/// The person that ends right before token `k`, by `until`.
+fn found_at(until: &[u32], k: usize) -> Option<usize> {
+    until.get(k).filter(|&&i| i != NO_FOUND).map(|&i| i as usize)
 }
 
 /// Adds to `found` (the gazetteer's people) the people named next to the title phrases
 /// `hits`, in text order, and returns the offices named without a person.
 pub(super) fn title_people(scan: &Scan, hits: &[TermHit], found: Vec<Found>) -> (Vec<Found>, Vec<OfficeMention>) {
+    let mut found_until = vec![NO_FOUND; scan.toks.len() + 1];
+    for (i, f) in found.iter().enumerate() {
+        mark_end(&mut found_until, f.toks.1, i);
+    }
     let mut stage = TitleStage {
         scan,
-        found_at: FoundIndex::new(&found),
-        found_until: found.iter().enumerate().map(|(i, f)| (f.toks.1, i)).collect(),
-        in_list: HashSet::new(),
-        found_words: found
-            .iter()
-            .flat_map(|f| f.name.split(' ').map(str::to_owned))
-            .collect(),
-        carried: HashMap::new(),
-        story_codes: scan.story_codes(),
+        found_at: FoundIndex::new(scan.toks.len(), &found),
+        found_until,
+        in_list: vec![false; found.len()],
+        found_words: None,
+        carried: HashMap::default(),
         offices: Vec::new(),
         found,
     };
@@ -425,7 +453,7 @@ mod tests {
             let t = title_at(scan, &hits[0]).unwrap();
             let phrase = of_phrase(scan, &t);
             assert_eq!(scan.toks[phrase.end].text, ",");
-            assert_eq!(phrase.country.as_deref(), Some("AE"));
+            assert_eq!(phrase.country, Some("AE"));
         });
     }
 
@@ -433,7 +461,7 @@ mod tests {
     fn countries_come_from_organisations_parties_and_title_lists() {
         with_scan("en", "Swiss National Bank Chairman Martin Schlegel", |scan, hits| {
             let t = title_at(scan, &hits[0]).unwrap();
-            assert_eq!(org_country(scan, t.lo).as_deref(), Some("CH"));
+            assert_eq!(org_country(scan, t.lo), Some("CH"));
         });
         with_scan("en", "the Bank Chairman Martin Schlegel", |scan, hits| {
             let t = title_at(scan, &hits[0]).unwrap();
@@ -441,23 +469,17 @@ mod tests {
         });
         with_scan("de", "Ministerin Margarete Schramböck (ÖVP) sprach", |scan, _| {
             let b = scan.toks.iter().position(|t| t.text == "(").unwrap();
-            assert_eq!(party_country(&scan.toks, b, scan.rules).as_deref(), Some("AT"));
+            assert_eq!(party_country(&scan.toks, b, scan.rules), Some("AT"));
         });
         with_scan("de", "Nationalrätin Bulliard-Marbach (mitte, FR) und", |scan, _| {
             let b = scan.toks.iter().position(|t| t.text == "(").unwrap();
-            assert_eq!(party_country(&scan.toks, b, scan.rules).as_deref(), Some("CH"));
+            assert_eq!(party_country(&scan.toks, b, scan.rules), Some("CH"));
         });
         let rules = crate::rules::test_rules();
         let de = &rules.languages[&Lang::De].leaders;
-        let named = |codes: &[&str]| codes.iter().map(|c| c.to_string()).collect::<HashSet<_>>();
-        assert_eq!(
-            title_country(de, "Bundeskanzler", &named(&["AT", "AE"])).as_deref(),
-            Some("AT")
-        );
-        assert_eq!(
-            title_country(de, "Bundeskanzler", &named(&["FR"])).as_deref(),
-            Some("DE")
-        );
+        let named = |codes: &'static [&'static str]| move |code: &str| codes.contains(&code);
+        assert_eq!(title_country(de, "Bundeskanzler", named(&["AT", "AE"])), Some("AT"));
+        assert_eq!(title_country(de, "Bundeskanzler", named(&["FR"])), Some("DE"));
     }
 
     #[test]

@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
+pub(crate) use gazetteer::push_name_words_key;
 pub use gazetteer::{
     in_capitals, name_key, name_words_key, short_key, Gazetteer, LeaderRow, OfficeTerm, Person, LEADER_COLUMNS, ROLES,
 };
@@ -112,6 +113,57 @@ impl Respelling {
     }
 }
 
+/// A set of words looked up by the text of a token, hashed with foldhash's fixed-seed hasher;
+/// most words not in the set are turned away unhashed, by a Bloom filter of the words' lengths
+/// and first and last bytes.
+#[derive(Debug, Clone)]
+pub(crate) struct WordSet {
+    words: HashSet<String, foldhash::fast::FixedState>,
+    /// One bit per (length, first byte, last byte) of a word of the set, hashed.
+    shapes: Box<[u64; 64]>,
+}
+
+impl WordSet {
+    /// True when `word` is one of the words.
+    #[inline]
+    pub(crate) fn contains(&self, word: &str) -> bool {
+        let bit = WordSet::shape_bit(word);
+        self.shapes[bit >> 6] & (1 << (bit & 63)) != 0 && self.words.contains(word)
+    }
+
+    /// The filter bit of the length and the first and last bytes of `word` (bytes of the
+    /// empty word: 0).
+    #[inline]
+    fn shape_bit(word: &str) -> usize {
+        let bytes = word.as_bytes();
+        let (first, last) = (bytes.first().map_or(0, |&b| b), bytes.last().map_or(0, |&b| b));
+        let len = bytes.len().min(255) as u32;
+        let shape = u32::from(first) << 16 | u32::from(last) << 8 | len;
+        (shape.wrapping_mul(0x9E37_79B1) >> 20) as usize
+    }
+}
+
+impl Default for WordSet {
+    fn default() -> WordSet {
+        WordSet {
+            words: HashSet::default(),
+            shapes: Box::new([0; 64]),
+        }
+    }
+}
+
+impl FromIterator<String> for WordSet {
+    fn from_iter<I: IntoIterator<Item = String>>(words: I) -> WordSet {
+        let mut set = WordSet::default();
+        for word in words {
+            let bit = WordSet::shape_bit(&word);
+            set.shapes[bit >> 6] |= 1 << (bit & 63);
+            set.words.insert(word);
+        }
+        set
+    }
+}
+
 /// One ISO 3166-1 alpha-2 code or a list of them, as written in a rule file.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
@@ -147,20 +199,20 @@ pub struct LeaderRules {
     /// The title phrases.
     pub(crate) titles: TermMatcher,
     /// Words that may precede a title and belong to it.
-    pub(crate) modifiers: HashSet<String>,
+    pub(crate) modifiers: WordSet,
     /// Words that join a title to what it is of.
-    pub(crate) joiners: Vec<String>,
+    pub(crate) joiners: WordSet,
     /// Words that join the last two items of a list.
-    pub(crate) conjunctions: Vec<String>,
+    pub(crate) conjunctions: WordSet,
     /// Name particles.
-    pub(crate) particles: Vec<String>,
+    pub(crate) particles: WordSet,
     /// Possessive endings after a name.
     pub(crate) possessives: Vec<String>,
     /// Articles between a name's comma and its title.
     pub(crate) articles: Vec<String>,
     /// Capitalised words that are never part of a name: the file's `not_name`, with the
     /// `org_heads` and `modifiers`, in one set.
-    pub(crate) never_in_name: HashSet<String>,
+    pub(crate) never_in_name: WordSet,
     /// Organisation words, also used by the sector extractor.
     pub org_heads: HashSet<String>,
     /// Words and signs inside organisations' names, for the sector extractor.
@@ -231,9 +283,9 @@ impl LeaderRules {
             gazetteer,
             titles,
             modifiers: file.modifiers.into_iter().collect(),
-            joiners: file.joiners,
-            conjunctions: words(file.conjunctions),
-            particles: file.particles,
+            joiners: file.joiners.into_iter().collect(),
+            conjunctions: file.conjunctions.into_iter().map(toml::Spanned::into_inner).collect(),
+            particles: file.particles.into_iter().collect(),
             possessives: words(file.possessives),
             articles: file.articles,
             org_heads: file.org_heads.into_iter().collect(),
@@ -412,6 +464,34 @@ mod tests {
         assert_eq!((errors[0].line, errors[0].column), (line, 25));
         let errors = problems_with("org_joiners = [\"of\"", "org_joiners = [\"\", \"of\"");
         assert_eq!(errors[0].message, "org_joiners: `` is not one word");
+    }
+
+    #[test]
+    fn a_word_set_holds_its_words_and_no_others() {
+        let words = [
+            "of",
+            "",
+            "der",
+            "Über",
+            "a-very-long-word-of-more-than-sixty-three-bytes-in-all-of-its-letters",
+        ];
+        let set: WordSet = words.iter().map(|w| w.to_string()).collect();
+        for w in words {
+            assert!(set.contains(w), "{w}");
+        }
+        // "dar" has the length and the first and last bytes of "der".
+        for w in [
+            "off",
+            "o",
+            "Der",
+            "dar",
+            "über",
+            "x",
+            "a-very-long-word-of-more-than-sixty-three-bytes-in-all-of-its-letterz",
+        ] {
+            assert!(!set.contains(w), "{w}");
+        }
+        assert!(!WordSet::default().contains(""));
     }
 
     #[test]
