@@ -97,7 +97,7 @@ impl Encoder {
 }
 
 /// Writes `record` as one JSON line: the line format of `records.jsonl` and of `--out -`.
-pub fn write_line<W: Write>(out: &mut W, record: &Record) -> std::io::Result<()> {
+fn write_line<W: Write>(out: &mut W, record: &Record) -> std::io::Result<()> {
     serde_json::to_writer(&mut *out, record)?;
     out.write_all(b"\n")
 }

@@ -170,12 +170,6 @@ impl Writer {
         self.encoder
     }
 
-    /// Appends one record to every open output.
-    pub fn write(&mut self, record: &Record) -> std::io::Result<()> {
-        let encoded = self.encoder.encode(std::slice::from_ref(record))?;
-        self.write_encoded(std::slice::from_ref(record), &encoded)
-    }
-
     /// Appends `records`, encoded by [`Writer::encoder`] as `encoded`, to every open output.
     pub fn write_encoded(&mut self, records: &[Record], encoded: &Encoded) -> std::io::Result<()> {
         if let Some(j) = self.json.as_mut() {

@@ -496,26 +496,53 @@ fn has_vowel_spelling(s: &[u8]) -> bool {
 /// in one pass, for a text that [`has_vowel_spelling`] not.
 fn respell_consonants_as_words(s: &mut Vec<u8>, start: usize) {
     // In place: what is written never passes what is read, as in both.
-    let (mut read, mut write) = (start, start);
-    let mut last: Option<u8> = None;
+    let mut words = WordsInPlace::new(start);
+    let mut read = start;
     while read < s.len() {
         let (b, used) = consonant_spelling(s, read);
         read += used;
-        if b == b' ' {
-            last = None;
-            continue;
-        }
-        if last.is_none() && write > start {
-            s[write] = b' ';
-            write += 1;
-        }
-        if last != Some(b) {
-            s[write] = b;
-            write += 1;
-        }
-        last = Some(b);
+        words.put(s, b);
     }
-    s.truncate(write);
+    s.truncate(words.write);
+}
+
+/// Writes bytes back into the buffer they are read from, from `start` on, as space-separated
+/// words with runs of one byte written once, joined by single spaces. The output never
+/// outgrows what has been read (a space written between two words stands for at least one
+/// space read), so it may overwrite the bytes already read.
+struct WordsInPlace {
+    start: usize,
+    write: usize,
+    last: Option<u8>,
+}
+
+impl WordsInPlace {
+    /// A writer from byte `start` on.
+    fn new(start: usize) -> WordsInPlace {
+        WordsInPlace {
+            start,
+            write: start,
+            last: None,
+        }
+    }
+
+    /// Writes the next byte read, `b`, into `s`.
+    #[inline]
+    fn put(&mut self, s: &mut [u8], b: u8) {
+        if b == b' ' {
+            self.last = None;
+            return;
+        }
+        if self.last.is_none() && self.write > self.start {
+            s[self.write] = b' ';
+            self.write += 1;
+        }
+        if self.last != Some(b) {
+            s[self.write] = b;
+            self.write += 1;
+        }
+        self.last = Some(b);
+    }
 }
 
 /// The bytes that start a consonant spelling of [`NAME_SPELLINGS`] in ASCII text.
@@ -577,27 +604,12 @@ fn words_without_doubles(s: &mut Vec<u8>, start: usize) {
         }
         return;
     }
-    // In place: the output never outgrows what has been read (a space written between two
-    // words stands for at least one space read).
-    let mut write = start;
-    let mut last: Option<u8> = None;
+    let mut words = WordsInPlace::new(start);
     for read in start..s.len() {
         let b = s[read];
-        if b == b' ' {
-            last = None;
-            continue;
-        }
-        if last.is_none() && write > start {
-            s[write] = b' ';
-            write += 1;
-        }
-        if last != Some(b) {
-            s[write] = b;
-            write += 1;
-        }
-        last = Some(b);
+        words.put(s, b);
     }
-    s.truncate(write);
+    s.truncate(words.write);
 }
 
 /// The spellings [`short_key`] maps, replaced in this order.
