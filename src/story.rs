@@ -1,8 +1,10 @@
 //! The text of one story as the extractors read it, built once per story: the text, its
-//! character index, its characters and its forms normalised for term matching.
+//! character index, its characters, its forms normalised for term matching and the positions
+//! where pattern matches may begin.
 
 use std::cell::OnceCell;
 
+use crate::rules::pattern::MatchStarts;
 use crate::text::{slice, CharIndex, MatchText, Span};
 
 /// One story's text, shared by every extractor of the story.
@@ -13,6 +15,7 @@ pub struct StoryText<'a> {
     chars: Vec<char>,
     cased: OnceCell<MatchText>,
     lowercased: OnceCell<MatchText>,
+    match_starts: OnceCell<MatchStarts>,
 }
 
 impl<'a> StoryText<'a> {
@@ -25,6 +28,7 @@ impl<'a> StoryText<'a> {
             chars,
             cased: OnceCell::new(),
             lowercased: OnceCell::new(),
+            match_starts: OnceCell::new(),
         }
     }
 
@@ -54,6 +58,12 @@ impl<'a> StoryText<'a> {
         let cell = if lowercase { &self.lowercased } else { &self.cased };
         cell.get_or_init(|| MatchText::new(self.text, lowercase))
     }
+
+    /// Where a pattern match may begin in the text; listed on first use and shared by every
+    /// pattern set searched over the story (dates, money).
+    pub fn match_starts(&self) -> &MatchStarts {
+        self.match_starts.get_or_init(|| MatchStarts::of(self.text))
+    }
 }
 
 #[cfg(test)]
@@ -67,7 +77,7 @@ mod tests {
         assert_eq!(story.slice(Span::new(8, 14)), "Energy");
         assert_eq!(story.matching(true).text(), "zölle's energy");
         assert_eq!(story.matching(false).text(), "Zölle's Energy");
-        assert_eq!(story.matching(true).chars().len(), story.chars().len());
+        assert_eq!(story.matching(true).index().char_len(), story.chars().len());
         assert!(std::ptr::eq(story.matching(true), story.matching(true)));
     }
 }

@@ -128,19 +128,15 @@ impl Wide {
 impl CharIndex {
     /// Indexes `text`.
     pub fn new(text: &str) -> Self {
-        assert!(
-            text.len() <= MAX_TEXT_BYTES,
-            "text of {} bytes is over the limit",
-            text.len()
-        );
+        check_len(text);
         let mut wide = Vec::new();
         let bytes = text.as_bytes();
         let mut at = 0;
         while at < bytes.len() {
-            let Some(skip) = bytes[at..].iter().position(|b| !b.is_ascii()) else {
+            at += ascii_len(&bytes[at..]);
+            if at == bytes.len() {
                 break;
-            };
-            at += skip;
+            }
             let len = utf8_len(bytes[at]);
             push_wide(&mut wide, at, len);
             at += len;
@@ -150,18 +146,13 @@ impl CharIndex {
 
     /// Indexes `text` and lists its characters, in one pass over it.
     pub fn with_chars(text: &str) -> (CharIndex, Vec<char>) {
-        assert!(
-            text.len() <= MAX_TEXT_BYTES,
-            "text of {} bytes is over the limit",
-            text.len()
-        );
+        check_len(text);
         let mut wide = Vec::new();
         let mut chars = Vec::with_capacity(text.len());
         let mut at = 0;
         while at < text.len() {
-            let rest = &text[at..];
-            let ascii = rest.bytes().position(|b| !b.is_ascii()).unwrap_or(rest.len());
-            chars.extend(rest[..ascii].bytes().map(char::from));
+            let ascii = ascii_len(&text.as_bytes()[at..]);
+            chars.extend(text.as_bytes()[at..at + ascii].iter().map(|&b| char::from(b)));
             at += ascii;
             let Some(c) = text[at..].chars().next() else {
                 break;
@@ -224,6 +215,45 @@ fn utf8_len(first: u8) -> usize {
         0xE0..=0xEF => 3,
         _ => 4,
     }
+}
+
+/// Panics when `text` is longer than [`MAX_TEXT_BYTES`], which offsets of `u32` cannot index.
+fn check_len(text: &str) {
+    assert!(
+        text.len() <= MAX_TEXT_BYTES,
+        "text of {} bytes is over the limit",
+        text.len()
+    );
+}
+
+/// How many bytes at the start of `bytes` are ASCII, read eight bytes a round.
+pub fn ascii_len(bytes: &[u8]) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let (octets, _) = bytes.as_chunks::<8>();
+    let mut n = 0;
+    for octet in octets {
+        let high = u64::from_le_bytes(*octet) & HIGH;
+        if high != 0 {
+            return n + (high.trailing_zeros() / 8) as usize;
+        }
+        n += 8;
+    }
+    n + bytes[n..].iter().take_while(|b| b.is_ascii()).count()
+}
+
+/// For eight ASCII bytes read as a little-endian `u64`: the high bit of each byte set when the
+/// byte is a letter or a digit, all other bits clear.
+#[inline(always)]
+pub fn ascii_word_bytes(x: u64) -> u64 {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGH: u64 = ONES * 0x80;
+    // Per byte below 0x80, the high bit set when the byte is at least `low` and at most `high`
+    // (the sums stay within each byte).
+    let between =
+        |x: u64, low: u8, high: u8| (x + ONES * u64::from(0x80 - low)) & !(x + ONES * u64::from(0x7F - high)) & HIGH;
+    let ascii = !x & HIGH;
+    let low7 = x & !HIGH;
+    (between(low7 | (ONES * 0x20), b'a', b'z') | between(low7, b'0', b'9')) & ascii
 }
 
 /// A text lower-cased character by character, so that it has exactly as many characters as
@@ -294,29 +324,45 @@ pub fn word_start(chars: &[char], to: usize) -> Option<usize> {
 /// Makes matching text uniform without changing its length in characters: whitespace becomes a
 /// space, typographic apostrophes and dashes their ASCII forms, and (optionally) lower case.
 pub fn normalize_for_matching(text: &str, lowercase: bool) -> String {
+    normalize_with(text, lowercase, |_, _| {})
+}
+
+/// [`normalize_for_matching`], telling `wide` the byte offset and length of every character of
+/// more than one byte it writes.
+fn normalize_with(text: &str, lowercase: bool, mut wide: impl FnMut(usize, usize)) -> String {
     let mut out = Vec::with_capacity(text.len());
     let mut rest = text;
     while !rest.is_empty() {
-        let ascii = rest.bytes().position(|b| !b.is_ascii()).unwrap_or(rest.len());
-        out.extend(rest[..ascii].bytes().map(|b| normalize_ascii(b, lowercase)));
+        let ascii = ascii_len(rest.as_bytes());
+        let from = out.len();
+        out.extend_from_slice(&rest.as_bytes()[..ascii]);
+        out[from..].iter_mut().for_each(|b| *b = normalize_ascii(*b, lowercase));
         rest = &rest[ascii..];
         let Some(c) = rest.chars().next() else {
             break;
         };
         let mut buf = [0; 4];
-        out.extend_from_slice(normalize_other(c, lowercase).encode_utf8(&mut buf).as_bytes());
+        let written = normalize_other(c, lowercase).encode_utf8(&mut buf).as_bytes();
+        if written.len() > 1 {
+            wide(out.len(), written.len());
+        }
+        out.extend_from_slice(written);
         rest = &rest[c.len_utf8()..];
     }
     String::from_utf8(out).expect("ASCII bytes and whole characters are UTF-8")
 }
 
-/// [`normalize_for_matching`] of an ASCII character (one byte).
+/// [`normalize_for_matching`] of an ASCII character (one byte): written with comparisons and
+/// selects only, so that a loop over a run of ASCII turns into vector instructions.
+#[inline(always)]
 fn normalize_ascii(b: u8, lowercase: bool) -> u8 {
-    match b {
-        b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' => b' ',
-        b'`' => b'\'',
-        b if lowercase => b.to_ascii_lowercase(),
-        b => b,
+    // Tab, line feed, vertical tab, form feed and carriage return are 9 to 13.
+    let b = if b.wrapping_sub(b'\t') < 5 { b' ' } else { b };
+    let b = if b == b'`' { b'\'' } else { b };
+    if lowercase && b.wrapping_sub(b'A') < 26 {
+        b | 0x20
+    } else {
+        b
     }
 }
 
@@ -336,24 +382,26 @@ fn normalize_other(c: char, lowercase: bool) -> char {
 }
 
 /// A text normalised for term matching ([`normalize_for_matching`]), with its character
-/// index and characters: built once and read by every term matcher of the same case mode.
+/// index: built once and read by every term matcher of the same case mode.
 #[derive(Debug, Clone)]
 pub struct MatchText {
     text: String,
     index: CharIndex,
-    chars: Vec<char>,
     lowercase: bool,
 }
 
 impl MatchText {
-    /// Normalises `text` (and lower-cases it when `lowercase`).
+    /// Normalises `text` (and lower-cases it when `lowercase`), indexing it as it is written.
     pub fn new(text: &str, lowercase: bool) -> MatchText {
-        let text = normalize_for_matching(text, lowercase);
-        let (index, chars) = CharIndex::with_chars(&text);
+        check_len(text);
+        let mut wide = Vec::new();
+        let normalized = normalize_with(text, lowercase, |at, len| push_wide(&mut wide, at, len));
         MatchText {
-            text,
-            index,
-            chars,
+            index: CharIndex {
+                len: normalized.len(),
+                wide,
+            },
+            text: normalized,
             lowercase,
         }
     }
@@ -366,11 +414,6 @@ impl MatchText {
     /// Its character index.
     pub fn index(&self) -> &CharIndex {
         &self.index
-    }
-
-    /// Its characters.
-    pub fn chars(&self) -> &[char] {
-        &self.chars
     }
 
     /// True when the text was lower-cased.
@@ -451,6 +494,57 @@ mod tests {
         let longest: Vec<char> = "a".repeat(MAX_WORD_CHARS).chars().collect();
         assert_eq!(word_end(&longest, 0), Some(MAX_WORD_CHARS));
         assert_eq!(word_start(&longest, MAX_WORD_CHARS), Some(0));
+    }
+
+    #[test]
+    fn normalizing_ascii_turns_space_like_bytes_and_backticks_and_keeps_the_rest() {
+        for b in 0u8..128 {
+            let c = char::from(b);
+            for lowercase in [false, true] {
+                let expected = match c {
+                    '\t' | '\n' | '\x0B' | '\x0C' | '\r' => ' ',
+                    '`' => '\'',
+                    c if lowercase => c.to_ascii_lowercase(),
+                    c => c,
+                };
+                // In a run long enough for the vector loop, and alone.
+                let run = c.to_string().repeat(37);
+                let normalized = normalize_for_matching(&run, lowercase);
+                assert_eq!(
+                    normalized,
+                    expected.to_string().repeat(37),
+                    "{b:#x} lowercase={lowercase}"
+                );
+                assert_eq!(normalize_for_matching(&c.to_string(), lowercase), expected.to_string());
+            }
+        }
+    }
+
+    #[test]
+    fn ascii_len_stops_at_the_first_byte_outside_ascii() {
+        for len in 0..40 {
+            for at in 0..=len {
+                let mut bytes = vec![b'a'; len];
+                if at < len {
+                    bytes[at] = 0xC3;
+                }
+                assert_eq!(ascii_len(&bytes), at, "len {len}, non-ASCII at {at}");
+            }
+        }
+    }
+
+    #[test]
+    fn match_text_indexes_what_it_writes() {
+        for text in ["", "plain", "Zölle’s\tEnergy — ẞ İstanbul", "😀a\u{a0}b"] {
+            for lowercase in [false, true] {
+                let m = MatchText::new(text, lowercase);
+                let fresh = CharIndex::new(m.text());
+                for byte in 0..=m.text().len() {
+                    assert_eq!(m.index().char_at(byte), fresh.char_at(byte), "{text:?} byte {byte}");
+                }
+                assert_eq!(m.index().char_len(), text.chars().count());
+            }
+        }
     }
 
     #[test]

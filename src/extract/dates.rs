@@ -450,7 +450,7 @@ pub fn extract(story: &StoryText, rules: &DateRules) -> Vec<DateMention> {
     let (text, index) = (story.text(), story.index());
     let candidates: Vec<_> = rules
         .patterns()
-        .find_all(text)
+        .find_all_from(text, story.match_starts())
         .into_iter()
         .filter(|m| !continues_amount(text, m.start) && !continued_by_digits(text, m.end))
         .filter_map(|m| read(rules, &m.captures).map(|expr| (m, expr)))

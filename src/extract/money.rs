@@ -179,7 +179,7 @@ pub fn extract(story: &StoryText, rules: &MoneyRules) -> Vec<MoneyMention> {
     let (text, index) = (story.text(), story.index());
     let candidates: Vec<_> = rules
         .patterns()
-        .find_all(text)
+        .find_all_from(text, story.match_starts())
         .into_iter()
         .filter_map(|m| read(rules, &m.captures, text, m.start, m.end).map(|mention| (m, mention)))
         .collect();

@@ -193,7 +193,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
 fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
     let sample = &bytes[..bytes.len().min(4096) & !1];
     let pairs = sample.len() / 2;
-    if pairs < 2 {
+    if pairs < 2 || !sample.contains(&0) {
         return None;
     }
     let zeros_at = |offset: usize| sample.iter().skip(offset).step_by(2).filter(|&&b| b == 0).count();
@@ -220,6 +220,11 @@ fn detect_legacy(bytes: &[u8]) -> &'static Encoding {
 /// character in a hundred a control character other than tab, line and page breaks.
 pub(crate) fn refuse_binary(text: &str) -> Result<(), DecodeError> {
     let bytes = text.as_bytes();
+    let control = control_count(bytes);
+    if control == 0 {
+        // No control character, so no NUL either: the common case needs no more reading.
+        return Ok(());
+    }
     if let Some(nul) = bytes.iter().position(|&b| b == 0) {
         let at = char_count(&bytes[..nul]);
         if at < NUL_WINDOW {
@@ -227,7 +232,6 @@ pub(crate) fn refuse_binary(text: &str) -> Result<(), DecodeError> {
         }
     }
     let total = char_count(bytes);
-    let control = control_count(bytes);
     if control * CONTROL_SHARE_DIVISOR > total {
         return Err(DecodeError::Binary(format!(
             "{control} of {total} characters are control characters"

@@ -35,8 +35,9 @@ pub fn event_date(
         let Some(value) = event_value(d) else {
             continue;
         };
-        let (start, sentence) = sentence_around(chars, lead, d.span, rules);
-        let sentence = sentence.to_lowercase();
+        let sentence = sentence_around(chars, lead, d.span, rules);
+        let start = sentence.start;
+        let sentence = story.slice(sentence).to_lowercase();
         // The lead's first sentence is the news itself; later ones must name an event.
         let first = start <= first_end;
         if first || rules.event_cues.iter().any(|cue| starts_a_word(&sentence, cue)) {
@@ -102,8 +103,8 @@ fn mark_ends_sentence(chars: &[char], i: usize, rules: &DateRules) -> bool {
     !(initial || lone_char || continues || ordinal)
 }
 
-/// The sentence around `span` inside `within`, with the character where it starts.
-fn sentence_around(chars: &[char], within: Span, span: Span, rules: &DateRules) -> (usize, String) {
+/// The sentence around `span` inside `within`.
+fn sentence_around(chars: &[char], within: Span, span: Span, rules: &DateRules) -> Span {
     let is_end = |i: usize| is_sentence_end(chars, i, rules);
     let floor = within.start.max(span.start.saturating_sub(MAX_SENTENCE_REACH));
     let ceiling = within.end.min(span.end + MAX_SENTENCE_REACH);
@@ -115,7 +116,7 @@ fn sentence_around(chars: &[char], within: Span, span: Span, rules: &DateRules) 
     while end < ceiling && !is_end(end) {
         end += 1;
     }
-    (start, chars[start..end.min(chars.len())].iter().collect())
+    Span::new(start, end.min(chars.len()))
 }
 
 /// A line without closing punctuation and with fewer words than this is a headline, not the
@@ -130,8 +131,7 @@ const LEAD_SENTENCES: usize = 4;
 pub fn lead(story: &StoryText, lines: &[Span], title: Option<Span>, rules: &DateRules) -> Span {
     let chars = story.chars();
     let is_body = |l: &Span| {
-        let line: String = chars[l.start..l.end].iter().collect();
-        let line = line.trim();
+        let line = story.slice(*l).trim();
         let bracketed = line.starts_with('[') && line.ends_with(']');
         let headline = !line.ends_with(['.', '!', '?', '"', '”', '“', '»', ':'])
             && line.split_whitespace().count() < HEADLINE_WORDS;

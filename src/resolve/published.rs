@@ -64,28 +64,28 @@ pub fn published(
         }
         let in_header = ranks[at] < HEADER_LINES;
         let in_footer = ranks[at] + FOOTER_LINES >= total;
-        let before: String = chars[line.start..m.span.start].iter().collect();
+        let before = story.slice(Span::new(line.start, m.span.start));
         let after_end = line.end.min(m.span.end + MAX_DATELINE_CHARS);
-        let after: String = chars[m.span.end..after_end].iter().collect();
+        let after = story.slice(Span::new(m.span.end, after_end));
         let truncated = after_end < line.end;
         let full_date = |year: i32| NaiveDate::from_ymd_opt(year, day.month?, day.day?);
         if let Some(year) = day.year {
-            if is_labelled(&before, rules)
-                || (in_header && after_byline(&before, rules))
-                || ((in_header || in_footer) && !truncated && is_alone(&before, &after, rules))
+            if is_labelled(before, rules)
+                || (in_header && after_byline(before, rules))
+                || ((in_header || in_footer) && !truncated && is_alone(before, after, rules))
             {
                 if let Some(date) = full_date(year) {
                     return Some((m.span, date));
                 }
             }
         }
-        let place = dateline_place(&before);
+        let place = dateline_place(before);
         let opens = match place {
             Some("") => in_header,
             Some(_) => day.year.is_some() || in_header,
             None => false,
         };
-        if opens && separates(&after) {
+        if opens && separates(after) {
             let year = day.year.or_else(|| context_year(mentions, i));
             if let Some(date) = year.and_then(full_date) {
                 return Some((m.span, date));

@@ -16,7 +16,7 @@ use super::compose::Composer;
 use super::diag::Diagnostic;
 use super::id::RuleId;
 use super::starts::Starts;
-use crate::text::is_word_char;
+use crate::text::{ascii_len, ascii_word_bytes, is_word_char};
 
 /// A pattern as written in a rule file.
 #[derive(Debug, Clone, Deserialize)]
@@ -340,12 +340,20 @@ impl PatternSet {
     /// matches are those of searching it on its own, each search after the end of the match
     /// before, in one reading of the text for all patterns.
     pub fn find_all<'t>(&self, text: &'t str) -> Vec<PatternMatch<'t>> {
+        self.find_all_from(text, &MatchStarts::of(text))
+    }
+
+    /// [`PatternSet::find_all`] with the positions where a match may begin already listed
+    /// (they are the same for every set, so a story lists them once).
+    pub fn find_all_from<'t>(&self, text: &'t str, starts: &MatchStarts) -> Vec<PatternMatch<'t>> {
+        debug_assert_eq!(starts.text_len, text.len());
         let mut found = Vec::new();
         let mut cursor = vec![0usize; self.patterns.len()];
         let mut here = regex_automata::PatternSet::new(self.starts.len());
         let mut cache = self.starts.cache();
         let bytes = text.as_bytes();
-        for at in outside_words(text) {
+        for &at in &starts.at {
+            let at = at as usize;
             if !self.starts.may_start(&mut cache, bytes, at) {
                 continue;
             }
@@ -527,32 +535,78 @@ fn next_char_boundary(text: &str, byte: usize) -> usize {
         .unwrap_or(text.len() + 1)
 }
 
-/// The byte offsets of the characters of `text` that do not continue a word: word starts and
-/// everything between words. A match may only begin at one of them. ASCII is classified by
-/// its byte; other characters are decoded.
-fn outside_words(text: &str) -> impl Iterator<Item = usize> + '_ {
-    let bytes = text.as_bytes();
-    let mut at = 0;
-    let mut after_word = false;
-    std::iter::from_fn(move || {
-        while at < bytes.len() {
-            let here = at;
-            let word = if bytes[here].is_ascii() {
-                at += 1;
-                bytes[here].is_ascii_alphanumeric()
-            } else {
-                let c = text[here..].chars().next().expect("at a character boundary");
-                at += c.len_utf8();
-                is_word_char(c)
+/// The byte offsets of the characters of a text that do not continue a word: word starts and
+/// everything between words. A match may only begin at one of them.
+#[derive(Debug, Clone)]
+pub struct MatchStarts {
+    /// The offsets, ascending (`u32`: texts are below 4 GiB, see
+    /// [`crate::text::MAX_TEXT_BYTES`]).
+    at: Vec<u32>,
+    /// The length of the text they were listed for.
+    text_len: usize,
+}
+
+impl MatchStarts {
+    /// Lists the positions of `text`. Runs of ASCII are read eight bytes at a time; other
+    /// characters are decoded.
+    pub fn of(text: &str) -> MatchStarts {
+        let bytes = text.as_bytes();
+        let mut at = Vec::with_capacity(bytes.len() / 2);
+        let mut after_word = false;
+        let mut i = 0;
+        while i < bytes.len() {
+            let run = ascii_len(&bytes[i..]);
+            after_word = push_ascii_starts(&bytes[i..i + run], i, after_word, &mut at);
+            i += run;
+            let Some(c) = text[i..].chars().next() else {
+                break;
             };
-            let continues_word = word && after_word;
-            after_word = word;
-            if !continues_word {
-                return Some(here);
+            let word = is_word_char(c);
+            if !(word && after_word) {
+                at.push(i as u32);
             }
+            after_word = word;
+            i += c.len_utf8();
         }
-        None
-    })
+        MatchStarts {
+            at,
+            text_len: text.len(),
+        }
+    }
+
+    /// The offsets, ascending.
+    pub fn offsets(&self) -> impl Iterator<Item = usize> + '_ {
+        self.at.iter().map(|&at| at as usize)
+    }
+}
+
+/// Adds the positions of the ASCII `run`, which starts at byte `base` of its text after a word
+/// character when `after_word`, to `out` (see [`MatchStarts`]); returns whether the run ends
+/// in a word character.
+fn push_ascii_starts(run: &[u8], base: usize, mut after_word: bool, out: &mut Vec<u32>) -> bool {
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    let (octets, rest) = run.as_chunks::<8>();
+    let mut base = base as u32;
+    for octet in octets {
+        let word = ascii_word_bytes(u64::from_le_bytes(*octet));
+        // Each byte's flag moved onto the byte after it; the first byte gets the run's.
+        let before = (word << 8) | if after_word { 0x80 } else { 0 };
+        let mut kept = !(word & before) & HIGH;
+        while kept != 0 {
+            out.push(base + kept.trailing_zeros() / 8);
+            kept &= kept - 1;
+        }
+        after_word = word >> 63 != 0;
+        base += 8;
+    }
+    for (&b, at) in rest.iter().zip(base..) {
+        let word = b.is_ascii_alphanumeric();
+        if !(word && after_word) {
+            out.push(at);
+        }
+        after_word = word;
+    }
+    after_word
 }
 
 /// True when `text[start..end]` does not begin or end in the middle of a word.
@@ -607,9 +661,45 @@ mod tests {
 
     #[test]
     fn matches_may_begin_only_outside_words() {
-        let starts: Vec<usize> = outside_words("Am 3. Mai, Öl-Preis").collect();
+        let starts: Vec<usize> = MatchStarts::of("Am 3. Mai, Öl-Preis").offsets().collect();
         assert_eq!(starts, vec![0, 2, 3, 4, 5, 6, 9, 10, 11, 14, 15]);
-        assert_eq!(outside_words("").count(), 0);
+        assert_eq!(MatchStarts::of("").offsets().count(), 0);
+    }
+
+    /// The positions as first written: every character that does not continue a word.
+    fn match_starts_by_chars(text: &str) -> Vec<usize> {
+        let mut after_word = false;
+        let mut starts = Vec::new();
+        for (at, c) in text.char_indices() {
+            let word = is_word_char(c);
+            if !(word && after_word) {
+                starts.push(at);
+            }
+            after_word = word;
+        }
+        starts
+    }
+
+    #[test]
+    fn match_starts_read_by_eight_bytes_agree_with_reading_characters() {
+        let mut texts: Vec<String> = [
+            "",
+            "a",
+            "On 5 May 2024, the talks (in Astana) ended.",
+            "Zölle für Öl-Preise – am 3. Mai 2024 in Taschkent; €5bn",
+            "abcdefgh12345678 x.y,z!  \t\n ÄÖÜ99ab  😀x😀",
+        ]
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+        // Every split of a word across the eight-byte chunks, with ASCII and wide neighbours.
+        for pad in 0..17 {
+            texts.push(format!("{}word9 x{}é1a", " ".repeat(pad), "b".repeat(pad)));
+        }
+        for text in &texts {
+            let listed: Vec<usize> = MatchStarts::of(text).offsets().collect();
+            assert_eq!(listed, match_starts_by_chars(text), "{text:?}");
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@ use aho_corasick::dfa::DFA;
 use aho_corasick::{Anchored, MatchKind, StartKind};
 
 pub use crate::text::normalize_for_matching;
-use crate::text::{is_word_char, word_end, word_start, MatchText, Span};
+use crate::text::{is_word_char, MatchText, Span, MAX_WORD_CHARS};
 
 /// How a term may end inside a word.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,8 +37,8 @@ pub struct TermMatcher {
     /// prefilter, so only match states are special.
     automaton: DFA,
     terms: Vec<Term>,
-    /// Per term: the length in characters of its normalised pattern.
-    pattern_chars: Vec<usize>,
+    /// Per term: the length in bytes of its normalised pattern.
+    pattern_bytes: Vec<usize>,
     /// The automaton's start state.
     start: StateID,
     /// Per byte: 1 when it leads from the start state back to it (no term starts with it).
@@ -73,7 +73,7 @@ impl TermMatcher {
             .prefilter(false)
             .build(&patterns)
             .map_err(|e| e.to_string())?;
-        let pattern_chars = patterns.iter().map(|p| p.chars().count()).collect();
+        let pattern_bytes = patterns.iter().map(String::len).collect();
         let start = automaton.start_state(Anchored::No).map_err(|e| e.to_string())?;
         let mut stays = Box::new([0; 256]);
         if !automaton.is_match(start) {
@@ -85,7 +85,7 @@ impl TermMatcher {
         Ok(TermMatcher {
             automaton,
             terms,
-            pattern_chars,
+            pattern_bytes,
             start,
             stays,
             skips,
@@ -179,32 +179,41 @@ impl TermMatcher {
     #[inline(never)]
     fn push_hits(&self, text: &MatchText, sid: StateID, end: usize, hits: &mut Vec<(Span, TermHit)>) {
         let aut = &self.automaton;
-        let end = text.index().char_at(end);
         for k in 0..aut.match_len(sid) {
             let term = aut.match_pattern(sid, k).as_usize();
-            if let Some(hit) = self.hit(text, end - self.pattern_chars[term], end, term) {
+            if let Some(hit) = self.term_hit(text, end - self.pattern_bytes[term], end, term) {
                 hits.push(hit);
             }
         }
     }
 
-    /// The match of term `index` over characters `start..raw_end` as a term hit, with the
-    /// span the term itself matched; None when the word boundaries or the ending rule out the
-    /// term there.
-    fn hit(&self, text: &MatchText, start: usize, raw_end: usize, index: usize) -> Option<(Span, TermHit)> {
-        let chars = text.chars();
+    /// The match of term `index` over bytes `start..end` of `text` as a term hit (in
+    /// characters), with the bytes the term itself matched; None when the word boundaries or
+    /// the ending rule out the term there.
+    fn term_hit(&self, text: &MatchText, start: usize, end: usize, index: usize) -> Option<(Span, TermHit)> {
+        let (raw, span) = self.hit(text.text(), start, end, index)?;
+        let span = text.index().span(span.start, span.end);
+        Some((raw, TermHit { span, term: index }))
+    }
+
+    /// The match of term `index` over bytes `start..raw_end` of `text`: the bytes the term
+    /// itself matched and those of the hit, an allowed ending included; None when the word
+    /// boundaries or the ending rule out the term there.
+    fn hit(&self, text: &str, start: usize, raw_end: usize, index: usize) -> Option<(Span, Span)> {
         let term = &self.terms[index];
-        let before = start.checked_sub(1).map(|i| chars[i]);
-        if !term.open_start && is_word_char(chars[start]) && before.is_some_and(is_word_char) {
+        let first_is_word = text[start..].chars().next().is_some_and(is_word_char);
+        let before_is_word = text[..start].chars().next_back().is_some_and(is_word_char);
+        if !term.open_start && first_is_word && before_is_word {
             return None;
         }
-        let end = if is_word_char(chars[raw_end - 1]) {
-            allowed_end(term, chars, raw_end)?
+        let last_is_word = text[..raw_end].chars().next_back().is_some_and(is_word_char);
+        let end = if last_is_word {
+            allowed_end(term, text, raw_end)?
         } else {
             raw_end
         };
         let reported_start = if term.open_start {
-            word_start(chars, start)?
+            word_start_byte(text, start)?
         } else {
             start
         };
@@ -213,12 +222,7 @@ impl TermMatcher {
         } else {
             end
         };
-        let raw = Span::new(start, raw_stop);
-        let hit = TermHit {
-            span: Span::new(reported_start, end),
-            term: index,
-        };
-        Some((raw, hit))
+        Some((Span::new(start, raw_stop), Span::new(reported_start, end)))
     }
 }
 
@@ -242,17 +246,49 @@ fn skip_staying(stays: &[u8; 256], bytes: &[u8], mut at: usize) -> usize {
     at
 }
 
-/// Where a match of `term` that ends inside a word at `end` may end: the end of the word when
-/// the term's ending allows the letters that follow, else None.
-fn allowed_end(term: &Term, chars: &[char], end: usize) -> Option<usize> {
-    let tail_end = word_end(chars, end)?;
-    let tail = &chars[end..tail_end];
+/// Where a match of `term` that ends inside a word at byte `end` of `text` may end: the end of
+/// the word when the term's ending allows the letters that follow, else None.
+fn allowed_end(term: &Term, text: &str, end: usize) -> Option<usize> {
+    let tail_end = word_end_byte(text, end)?;
+    let tail = &text[end..tail_end];
     let ok = match &term.ending {
         Ending::Closed => tail.is_empty(),
         Ending::Open => true,
-        Ending::OneOf(endings) => tail.is_empty() || endings.iter().any(|e| e.chars().eq(tail.iter().copied())),
+        Ending::OneOf(endings) => tail.is_empty() || endings.iter().any(|e| e == tail),
     };
     ok.then_some(tail_end)
+}
+
+/// The byte where the word that continues at byte `from` of `text` ends, or `None` when it runs
+/// on for more than [`MAX_WORD_CHARS`] characters from there.
+fn word_end_byte(text: &str, from: usize) -> Option<usize> {
+    let mut end = from;
+    for (n, c) in text[from..].chars().enumerate() {
+        if !is_word_char(c) {
+            return Some(end);
+        }
+        if n == MAX_WORD_CHARS {
+            return None;
+        }
+        end += c.len_utf8();
+    }
+    Some(end)
+}
+
+/// The byte where the word that reaches back from byte `to` of `text` starts, or `None` when it
+/// runs back for more than [`MAX_WORD_CHARS`] characters from there.
+fn word_start_byte(text: &str, to: usize) -> Option<usize> {
+    let mut start = to;
+    for (n, c) in text[..to].chars().rev().enumerate() {
+        if !is_word_char(c) {
+            return Some(start);
+        }
+        if n == MAX_WORD_CHARS {
+            return None;
+        }
+        start -= c.len_utf8();
+    }
+    Some(start)
 }
 
 /// Among overlapping term matches (each with the span the term itself matched) the earliest
@@ -316,10 +352,7 @@ mod tests {
     fn reference_find(m: &TermMatcher, automaton: &AhoCorasick, text: &MatchText) -> Vec<TermHit> {
         let hits = automaton
             .find_overlapping_iter(text.text())
-            .filter_map(|hit| {
-                let (start, end) = (text.index().char_at(hit.start()), text.index().char_at(hit.end()));
-                m.hit(text, start, end, hit.pattern().as_usize())
-            })
+            .filter_map(|hit| m.term_hit(text, hit.start(), hit.end(), hit.pattern().as_usize()))
             .collect();
         earliest_longest(hits)
     }

@@ -5,7 +5,7 @@ use crate::extract::countries::CountryMention;
 use crate::rules::leaders::LeaderRules;
 use crate::rules::terms::TermHit;
 use crate::story::StoryText;
-use crate::text::Span;
+use crate::text::{ascii_word_bytes, Span};
 
 /// A word or a single punctuation character of the story.
 #[derive(Debug, Clone)]
@@ -227,18 +227,10 @@ fn word_end(text: &str, start: usize, i: usize) -> (usize, usize, usize) {
 /// eight are left.
 #[inline(always)]
 fn ascii_word_run(bytes: &[u8], at: usize) -> usize {
-    const ONES: u64 = u64::from_ne_bytes([1; 8]);
-    const HIGH: u64 = ONES * 0x80;
-    // Per byte below 0x80, the high bit set when the byte is at least `low` and at most `high`
-    // (the sums stay within each byte).
-    let between =
-        |x: u64, low: u8, high: u8| (x + ONES * u64::from(0x80 - low)) & !(x + ONES * u64::from(0x7F - high)) & HIGH;
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
     let mut n = 0;
     while let Some(chunk) = bytes.get(at + n..at + n + 8) {
-        let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-        let ascii = !x & HIGH;
-        let low7 = x & !HIGH;
-        let word = (between(low7 | (ONES * 0x20), b'a', b'z') | between(low7, b'0', b'9')) & ascii;
+        let word = ascii_word_bytes(u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
         let others = !word & HIGH;
         if others != 0 {
             return n + (others.trailing_zeros() / 8) as usize;
