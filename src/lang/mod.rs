@@ -114,12 +114,21 @@ pub fn whatlang_detect(text: &str) -> Option<whatlang::Info> {
     }
 }
 
-/// The script whatlang finds for `text` (`whatlang::detect_script`). ASCII text is not read
-/// character by character: whatlang counts only letters there, and they are all Latin.
+/// The script whatlang finds for `text` (`whatlang::detect_script`), mostly without reading it
+/// character by character: whatlang counts each character that is no digit, punctuation or
+/// space for the first script it belongs to, and ASCII letters are Latin; so when ASCII
+/// letters outnumber all the other characters it counts, Latin has the most, whatever script
+/// those are.
 fn main_script(text: &str) -> Option<whatlang::Script> {
-    if text.is_ascii() {
-        let has_letters = text.bytes().any(|b| b.is_ascii_alphabetic());
-        return has_letters.then_some(whatlang::Script::Latin);
+    let letters = text.bytes().filter(u8::is_ascii_alphabetic).count();
+    // Characters outside ASCII (their first bytes) and DEL, the only other ASCII character
+    // whatlang counts.
+    let others = text.bytes().filter(|&b| b >= 0xC0 || b == 0x7F).count();
+    if letters > others {
+        return Some(whatlang::Script::Latin);
+    }
+    if others == 0 {
+        return None;
     }
     whatlang::detect_script(text)
 }
@@ -210,15 +219,27 @@ mod tests {
         for text in table {
             assert_eq!(main_script(text), whatlang::detect_script(text), "{text:?}");
         }
-        assert_eq!(
-            main_script("Привет, Tashkent"),
-            whatlang::detect_script("Привет, Tashkent")
-        );
+        for text in [
+            "Привет, Tashkent",
+            "Привет, Tashkents",
+            "Tashkent Привет",
+            "ab Пр",
+            "abc Пр",
+            "Zölle für Öl",
+            "ÄÖÜ ab",
+        ] {
+            assert_eq!(main_script(text), whatlang::detect_script(text), "{text:?}");
+        }
     }
 
     proptest::proptest! {
         #[test]
         fn the_main_script_of_any_ascii_text_is_whatlangs(text in "[\\x00-\\x7f]{0,40}") {
+            proptest::prop_assert_eq!(main_script(&text), whatlang::detect_script(&text));
+        }
+
+        #[test]
+        fn the_main_script_of_mixed_scripts_is_whatlangs(text in "[a-zA-Z0-9 .,\\x7f äöüßé’–Жжیبα中]{0,40}") {
             proptest::prop_assert_eq!(main_script(&text), whatlang::detect_script(&text));
         }
     }

@@ -44,9 +44,9 @@ impl Tally {
             }
         }
         self.records += 1;
-        *self.by_language.entry(r.language.clone()).or_default() += 1;
+        bump(&mut self.by_language, &r.language);
         for m in &r.mentions {
-            *self.mentions.entry(m.kind.as_str().to_owned()).or_default() += 1;
+            bump(&mut self.mentions, m.kind.as_str());
         }
     }
 
@@ -82,6 +82,16 @@ impl Tally {
                 processed: self.processed,
             }),
             written: Vec::new(),
+        }
+    }
+}
+
+/// Adds one to the count of `key`, making the key's text only the first time it is counted.
+fn bump(counts: &mut BTreeMap<String, usize>, key: &str) {
+    match counts.get_mut(key) {
+        Some(n) => *n += 1,
+        None => {
+            counts.insert(key.to_owned(), 1);
         }
     }
 }
