@@ -241,6 +241,15 @@ pub fn ascii_len(bytes: &[u8]) -> usize {
     n + bytes[n..].iter().take_while(|b| b.is_ascii()).count()
 }
 
+/// How many bytes satisfy `test`, summed in runs short enough for a byte counter (a form the
+/// compiler turns into vector instructions).
+pub fn count_bytes(bytes: &[u8], test: impl Fn(u8) -> bool) -> usize {
+    bytes
+        .chunks(255)
+        .map(|run| usize::from(run.iter().map(|&b| u8::from(test(b))).sum::<u8>()))
+        .sum()
+}
+
 /// For eight ASCII bytes read as a little-endian `u64`: the high bit of each byte set when the
 /// byte is a letter or a digit, all other bits clear.
 #[inline(always)]

@@ -13,6 +13,8 @@ use std::path::PathBuf;
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE};
 use thiserror::Error;
 
+use crate::text::count_bytes;
+
 pub mod stream;
 mod walk;
 
@@ -257,7 +259,7 @@ fn control_count(bytes: &[u8]) -> usize {
     c0 + c1
 }
 
-/// How many pairs of adjacent bytes satisfy `test`, counted like [`count_bytes`].
+/// How many pairs of adjacent bytes satisfy `test`, counted like [`count_bytes`] counts bytes.
 fn count_pairs(bytes: &[u8], test: impl Fn(u8, u8) -> bool) -> usize {
     let Some(last) = bytes.len().checked_sub(1) else {
         return 0;
@@ -269,15 +271,6 @@ fn count_pairs(bytes: &[u8], test: impl Fn(u8, u8) -> bool) -> usize {
             let pairs = leads.iter().zip(nexts);
             usize::from(pairs.map(|(&lead, &next)| u8::from(test(lead, next))).sum::<u8>())
         })
-        .sum()
-}
-
-/// How many bytes satisfy `test`, summed in runs short enough for a byte counter (a form the
-/// compiler turns into vector instructions).
-fn count_bytes(bytes: &[u8], test: impl Fn(u8) -> bool) -> usize {
-    bytes
-        .chunks(255)
-        .map(|run| usize::from(run.iter().map(|&b| u8::from(test(b))).sum::<u8>()))
         .sum()
 }
 

@@ -22,6 +22,8 @@ use std::sync::LazyLock;
 
 use whatlang::{Info, Lang, Script};
 
+use crate::text::ascii_len;
+
 /// The model data: whatlang 0.16.4's Latin-script trigram profiles and alphabets (MIT).
 const MODEL_DATA: &str = include_str!("whatlang_latin.txt");
 
@@ -93,7 +95,7 @@ pub fn detect(sample: &str) -> Info {
 /// ranked trigrams (its `trigrams_count`), which the confidence depends on.
 pub fn combined_scores(sample: &str) -> (Vec<(Lang, f64)>, usize) {
     let model = &*MODEL;
-    let lower = sample.to_lowercase();
+    let lower = to_lowercase(sample);
     let (alphabet, char_count) = alphabet_scores(model, &lower);
     let (trigram, trigram_count) = trigram_scores(model, &lower);
     let (alphabet_weight, trigram_weight) = score_weights(char_count);
@@ -105,6 +107,30 @@ pub fn combined_scores(sample: &str) -> (Vec<(Lang, f64)>, usize) {
         .collect();
     scores.sort_unstable_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(Ordering::Less));
     (scores, trigram_count)
+}
+
+/// `text.to_lowercase()`, with runs of ASCII lower-cased eight bytes at a time (the standard
+/// library goes character by character once it meets a character outside ASCII). Text with a
+/// capital sigma, whose lower case depends on where it stands, is left to the standard library.
+fn to_lowercase(text: &str) -> String {
+    if text.contains('Σ') {
+        return text.to_lowercase();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let ascii = ascii_len(rest.as_bytes());
+        let from = out.len();
+        out.push_str(&rest[..ascii]);
+        out[from..].make_ascii_lowercase();
+        rest = &rest[ascii..];
+        let Some(c) = rest.chars().next() else {
+            break;
+        };
+        out.extend(c.to_lowercase());
+        rest = &rest[c.len_utf8()..];
+    }
+    out
 }
 
 /// The weights of the alphabet score and of the trigram score for a text of `char_count`
@@ -391,6 +417,21 @@ mod tests {
     use std::process::Command;
 
     use super::*;
+
+    #[test]
+    fn lowercasing_by_ascii_runs_is_the_standard_librarys() {
+        let texts = [
+            "",
+            "PLAIN ASCII Text, 2024",
+            "Zölle FÜR Öl – „Gespräche“ İstanbul ẞ ǅ",
+            "ΟΔΥΣΣΕΥΣ Σ ΣΑΣ",
+            "Mirziyoyev’s VISIT to the UAE",
+            "😀ABC😀def",
+        ];
+        for text in texts {
+            assert_eq!(to_lowercase(text), text.to_lowercase(), "{text:?}");
+        }
+    }
 
     /// The data lines of one kind, as (language code, payload).
     fn data_lines(kind: &str) -> Vec<(&'static str, &'static str)> {

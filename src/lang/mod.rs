@@ -5,6 +5,8 @@
 
 pub mod latin;
 
+use crate::text::{ascii_len, count_bytes};
+
 /// How many characters of a story the detector reads: a few hundred decide as reliably as
 /// the whole story (the same answers and confidences on the dev corpus as 4,000) at a seventh
 /// of the cost.
@@ -72,11 +74,7 @@ pub struct Language {
 /// of names can fool the detector; when its answer is unreliable, the text is re-read among
 /// the supported languages and the first answer is kept in `uncertain`.
 pub fn detect(text: &str) -> Language {
-    let end = text
-        .char_indices()
-        .nth(SAMPLE_CHARS)
-        .map(|(b, _)| b)
-        .unwrap_or(text.len());
+    let end = sample_end(text);
     let sample = &text[..end];
     let round = |c: f64| (c * 1000.0).round() / 1000.0;
     let Some(info) = whatlang_detect(sample) else {
@@ -105,6 +103,17 @@ pub fn detect(text: &str) -> Language {
     }
 }
 
+/// The byte where the first [`SAMPLE_CHARS`] characters of `text` end.
+fn sample_end(text: &str) -> usize {
+    if ascii_len(&text.as_bytes()[..text.len().min(SAMPLE_CHARS)]) == SAMPLE_CHARS {
+        return SAMPLE_CHARS;
+    }
+    text.char_indices()
+        .nth(SAMPLE_CHARS)
+        .map(|(b, _)| b)
+        .unwrap_or(text.len())
+}
+
 /// What `whatlang::detect(text)` returns (language, script, confidence to the bit), computed
 /// by [`latin`] when the text's main script is Latin and by whatlang itself otherwise.
 pub fn whatlang_detect(text: &str) -> Option<whatlang::Info> {
@@ -120,10 +129,10 @@ pub fn whatlang_detect(text: &str) -> Option<whatlang::Info> {
 /// letters outnumber all the other characters it counts, Latin has the most, whatever script
 /// those are.
 fn main_script(text: &str) -> Option<whatlang::Script> {
-    let letters = text.bytes().filter(u8::is_ascii_alphabetic).count();
+    let letters = count_bytes(text.as_bytes(), |b| b.is_ascii_alphabetic());
     // Characters outside ASCII (their first bytes) and DEL, the only other ASCII character
     // whatlang counts.
-    let others = text.bytes().filter(|&b| b >= 0xC0 || b == 0x7F).count();
+    let others = count_bytes(text.as_bytes(), |b| b >= 0xC0 || b == 0x7F);
     if letters > others {
         return Some(whatlang::Script::Latin);
     }

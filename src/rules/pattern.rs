@@ -350,14 +350,16 @@ impl PatternSet {
         let mut found = Vec::new();
         let mut cursor = vec![0usize; self.patterns.len()];
         let mut here = regex_automata::PatternSet::new(self.starts.len());
-        let mut cache = self.starts.cache();
+        let mut guard = self.starts.cache();
+        // Borrowed once: the guard checks where its cache lives at every use.
+        let cache = &mut *guard;
         let bytes = text.as_bytes();
         for &at in &starts.at {
             let at = at as usize;
-            if !self.starts.may_start(&mut cache, bytes, at) {
+            if !self.starts.may_start(cache, bytes, at) {
                 continue;
             }
-            if self.starts.which_at(&mut cache, text, at, &mut here).is_err() {
+            if self.starts.which_at(cache, text, at, &mut here).is_err() {
                 return self.find_each(text);
             }
             if here.is_empty() {
