@@ -402,6 +402,8 @@ pub struct MatchText {
 impl MatchText {
     /// Normalises `text` (and lower-cases it when `lowercase`), indexing it as it is written.
     pub fn new(text: &str, lowercase: bool) -> MatchText {
+        // Lower-casing lengthens a character by half at most (two bytes to three), so the
+        // normalised text too stays far below what `u32` offsets index.
         check_len(text);
         let mut wide = Vec::new();
         let normalized = normalize_with(text, lowercase, |at, len| push_wide(&mut wide, at, len));
