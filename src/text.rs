@@ -52,7 +52,7 @@ impl Span {
 }
 
 /// A half-open range of character offsets in a whole file. Extractors work in story offsets
-/// ([`Span`]); [`crate::segment::Story::to_file`] is the one conversion between the two.
+/// ([`Span`]); [`Span::in_file`] and [`FileSpan::within`] convert between the two.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FileSpan {
     /// First character of the span in the file.
