@@ -330,6 +330,38 @@ pub fn word_start(chars: &[char], to: usize) -> Option<usize> {
     Some(start)
 }
 
+/// [`word_end`] on a text: the byte where the word that continues at byte `from` of `text`
+/// ends, or `None` when it runs on for more than [`MAX_WORD_CHARS`] characters from there.
+pub fn word_end_byte(text: &str, from: usize) -> Option<usize> {
+    let mut end = from;
+    for (n, c) in text[from..].chars().enumerate() {
+        if !is_word_char(c) {
+            return Some(end);
+        }
+        if n == MAX_WORD_CHARS {
+            return None;
+        }
+        end += c.len_utf8();
+    }
+    Some(end)
+}
+
+/// [`word_start`] on a text: the byte where the word that reaches back from byte `to` of
+/// `text` starts, or `None` when it runs back for more than [`MAX_WORD_CHARS`] characters.
+pub fn word_start_byte(text: &str, to: usize) -> Option<usize> {
+    let mut start = to;
+    for (n, c) in text[..to].chars().rev().enumerate() {
+        if !is_word_char(c) {
+            return Some(start);
+        }
+        if n == MAX_WORD_CHARS {
+            return None;
+        }
+        start -= c.len_utf8();
+    }
+    Some(start)
+}
+
 /// Makes matching text uniform without changing its length in characters: whitespace becomes a
 /// space, typographic apostrophes and dashes their ASCII forms, and (optionally) lower case.
 pub fn normalize_for_matching(text: &str, lowercase: bool) -> String {
@@ -554,6 +586,28 @@ mod tests {
                     assert_eq!(m.index().char_at(byte), fresh.char_at(byte), "{text:?} byte {byte}");
                 }
                 assert_eq!(m.index().char_len(), text.chars().count());
+            }
+        }
+    }
+
+    #[test]
+    fn words_end_and_start_on_bytes_as_on_characters() {
+        let long = format!("x {} y", "ä".repeat(MAX_WORD_CHARS + 1));
+        for text in ["ab Zollunion cd", "Zölle’s 5-Jahres-Plan", "", long.as_str()] {
+            let chars: Vec<char> = text.chars().collect();
+            let index = CharIndex::new(text);
+            for (ch, (byte, _)) in text.char_indices().chain([(text.len(), ' ')]).enumerate() {
+                let to_char = |b: Option<usize>| b.map(|b| index.char_at(b));
+                assert_eq!(
+                    to_char(word_end_byte(text, byte)),
+                    word_end(&chars, ch),
+                    "{text:?} {ch}"
+                );
+                assert_eq!(
+                    to_char(word_start_byte(text, byte)),
+                    word_start(&chars, ch),
+                    "{text:?} {ch}"
+                );
             }
         }
     }

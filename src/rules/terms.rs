@@ -6,7 +6,7 @@ use aho_corasick::dfa::DFA;
 use aho_corasick::{Anchored, MatchKind, StartKind};
 
 pub use crate::text::normalize_for_matching;
-use crate::text::{is_word_char, MatchText, Span, MAX_WORD_CHARS};
+use crate::text::{is_word_char, word_end_byte, word_start_byte, MatchText, Span};
 
 /// How a term may end inside a word.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -257,38 +257,6 @@ fn allowed_end(term: &Term, text: &str, end: usize) -> Option<usize> {
         Ending::OneOf(endings) => tail.is_empty() || endings.iter().any(|e| e == tail),
     };
     ok.then_some(tail_end)
-}
-
-/// The byte where the word that continues at byte `from` of `text` ends, or `None` when it runs
-/// on for more than [`MAX_WORD_CHARS`] characters from there.
-fn word_end_byte(text: &str, from: usize) -> Option<usize> {
-    let mut end = from;
-    for (n, c) in text[from..].chars().enumerate() {
-        if !is_word_char(c) {
-            return Some(end);
-        }
-        if n == MAX_WORD_CHARS {
-            return None;
-        }
-        end += c.len_utf8();
-    }
-    Some(end)
-}
-
-/// The byte where the word that reaches back from byte `to` of `text` starts, or `None` when it
-/// runs back for more than [`MAX_WORD_CHARS`] characters from there.
-fn word_start_byte(text: &str, to: usize) -> Option<usize> {
-    let mut start = to;
-    for (n, c) in text[..to].chars().rev().enumerate() {
-        if !is_word_char(c) {
-            return Some(start);
-        }
-        if n == MAX_WORD_CHARS {
-            return None;
-        }
-        start -= c.len_utf8();
-    }
-    Some(start)
 }
 
 /// Among overlapping term matches (each with the span the term itself matched) the earliest
