@@ -30,6 +30,9 @@ pub struct Term {
     pub ending: Ending,
 }
 
+/// How many streams [`TermMatcher::scan_in_lanes`] reads side by side.
+const LANES: usize = 4;
+
 /// A compiled set of terms.
 #[derive(Debug)]
 pub struct TermMatcher {
@@ -39,6 +42,8 @@ pub struct TermMatcher {
     terms: Vec<Term>,
     /// Per term: the length in bytes of its normalised pattern.
     pattern_bytes: Vec<usize>,
+    /// The longest of them.
+    longest: usize,
     /// The automaton's start state.
     start: StateID,
     /// Per byte: 1 when it leads from the start state back to it (no term starts with it).
@@ -73,7 +78,8 @@ impl TermMatcher {
             .prefilter(false)
             .build(&patterns)
             .map_err(|e| e.to_string())?;
-        let pattern_bytes = patterns.iter().map(String::len).collect();
+        let pattern_bytes: Vec<usize> = patterns.iter().map(String::len).collect();
+        let longest = pattern_bytes.iter().copied().max().unwrap_or(0);
         let start = automaton.start_state(Anchored::No).map_err(|e| e.to_string())?;
         let mut stays = Box::new([0; 256]);
         if !automaton.is_match(start) {
@@ -86,6 +92,7 @@ impl TermMatcher {
             automaton,
             terms,
             pattern_bytes,
+            longest,
             start,
             stays,
             skips,
@@ -122,6 +129,10 @@ impl TermMatcher {
             // An empty term matches before the first byte too.
             self.push_hits(text, sid, 0, &mut hits);
         }
+        if !self.skips {
+            self.scan_in_lanes(bytes, &mut |state, end| self.push_hits(text, state, end, &mut hits));
+            return earliest_longest(hits);
+        }
         while let Some((end, state)) = self.next_match(bytes, at, sid) {
             self.push_hits(text, state, end, &mut hits);
             (at, sid) = (end, state);
@@ -129,35 +140,59 @@ impl TermMatcher {
         earliest_longest(hits)
     }
 
+    /// Calls `found(state, end)` for every match state the automaton reaches over `bytes`,
+    /// after byte `end`, stepping every byte. The text is read as [`LANES`] streams side by
+    /// side, one per part of it, so that the processor looks up several transitions at once
+    /// instead of waiting for each before the next. Each stream but the first starts
+    /// [`TermMatcher::longest`] bytes before its part: by the part's start it is in the state a
+    /// search from the text's start would be in (the automaton's state is the longest end of
+    /// the text read that begins a term, never longer than a term), and it reports only the
+    /// matches that end inside its part.
+    #[inline(never)]
+    fn scan_in_lanes(&self, bytes: &[u8], found: &mut impl FnMut(StateID, usize)) {
+        let aut = &self.automaton;
+        let part = bytes.len() / LANES;
+        // Lane k reports the matches ending after byte `parts[k]` and up to `parts[k + 1]`,
+        // reading from `reads[k]`.
+        let parts: [usize; LANES] = std::array::from_fn(|k| k * part);
+        let reads: [usize; LANES] = parts.map(|p| p.saturating_sub(self.longest));
+        let mut states = [self.start; LANES];
+        for step in 0..part {
+            let mut special = false;
+            for k in 0..LANES {
+                states[k] = aut.next_state(Anchored::No, states[k], bytes[reads[k] + step]);
+                special |= aut.is_special(states[k]);
+            }
+            if special {
+                for k in 0..LANES {
+                    let end = reads[k] + step + 1;
+                    if aut.is_match(states[k]) && end > parts[k] {
+                        found(states[k], end);
+                    }
+                }
+            }
+        }
+        for k in 0..LANES {
+            let stop = parts.get(k + 1).copied().unwrap_or(bytes.len());
+            let mut sid = states[k];
+            for end in reads[k] + part + 1..=stop {
+                sid = aut.next_state(Anchored::No, sid, bytes[end - 1]);
+                if aut.is_match(sid) && end > parts[k] {
+                    found(sid, end);
+                }
+            }
+        }
+    }
+
     /// The next match state that the automaton, in state `sid` before byte `at` of `bytes`,
     /// reaches, and the end of the byte that leads to it; None at the end of `bytes`. Without
     /// a prefilter only match states (and the dead state, which an unanchored search never
     /// reaches) are special. In the start state, the bytes that lead back to it are skipped
-    /// without stepping the automaton. A function of its own that calls nothing, so the loops
-    /// keep everything in registers.
+    /// without stepping the automaton (for a matcher that [`TermMatcher::skips`]). A function
+    /// of its own that calls nothing, so the loop keeps everything in registers.
     #[inline(never)]
     fn next_match(&self, bytes: &[u8], mut at: usize, mut sid: StateID) -> Option<(usize, StateID)> {
         let aut = &self.automaton;
-        if !self.skips {
-            // Four bytes a round: one test of the end for four steps.
-            for quad in bytes[at..].chunks_exact(4) {
-                for (k, &byte) in quad.iter().enumerate() {
-                    sid = aut.next_state(Anchored::No, sid, byte);
-                    if aut.is_special(sid) {
-                        return aut.is_match(sid).then_some((at + k + 1, sid));
-                    }
-                }
-                at += 4;
-            }
-            while at < bytes.len() {
-                sid = aut.next_state(Anchored::No, sid, bytes[at]);
-                at += 1;
-                if aut.is_special(sid) {
-                    return aut.is_match(sid).then_some((at, sid));
-                }
-            }
-            return None;
-        }
         while at < bytes.len() {
             if sid == self.start {
                 at = skip_staying(&self.stays, bytes, at);
@@ -374,6 +409,26 @@ mod tests {
             skips.contains(&true) && skips.contains(&false),
             "both ways of searching are tested"
         );
+    }
+
+    #[test]
+    fn every_part_of_a_text_read_in_lanes_is_searched() {
+        // Every prefix of a text thick with terms: the lanes' parts and the places where their
+        // streams start fall at every position, terms straddling them included.
+        let text = "energy security, Energiewirtschaft und Ölindustrie: President of Uzbekistan, \
+                    Bundeskanzler der Bundesrepublik Deutschland, trade and investment in LNG, \
+                    Außenminister Kasachstans, usbekisch-kasachischen Handel, Foreign Minister";
+        for (m, automaton) in matchers() {
+            for end in (0..=text.len()).filter(|&end| text.is_char_boundary(end)) {
+                let text = MatchText::new(&text[..end], m.case_insensitive);
+                assert_eq!(
+                    m.find_in(&text),
+                    reference_find(m, automaton, &text),
+                    "{:?}",
+                    text.text()
+                );
+            }
+        }
     }
 
     proptest::proptest! {
