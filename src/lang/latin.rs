@@ -216,12 +216,15 @@ fn count_letters(lower: &str) -> (Vec<(char, usize)>, usize) {
 fn trigram_scores(model: &Model, lower: &str) -> (Vec<f64>, usize) {
     let ranked = ranked_trigrams(lower);
     let count = ranked.len() as u32;
+    // All the look-ups first: they do not depend on each other, so the processor overlaps
+    // their waits for memory, which the summing in between would hold up.
+    let found: Vec<(u32, (u32, u32))> = ranked
+        .iter()
+        .filter_map(|(text_rank, trigram)| Some((*text_rank, *model.trigram_postings.get(trigram)?)))
+        .collect();
     let mut present = vec![0u32; model.langs.len()];
     let mut present_distance = vec![0u32; model.langs.len()];
-    for (text_rank, trigram) in &ranked {
-        let Some(&(start, end)) = model.trigram_postings.get(trigram) else {
-            continue;
-        };
+    for (text_rank, (start, end)) in found {
         for &(lang, profile_rank) in &model.postings[start as usize..end as usize] {
             present[lang as usize] += 1;
             present_distance[lang as usize] += text_rank.abs_diff(u32::from(profile_rank));
