@@ -89,7 +89,9 @@ pub struct Gazetteer {
     people: Vec<Person>,
     full: KeyMap,
     short: KeyMap,
-    terms: Vec<OfficeTerm>,
+    /// The terms of office by country, then by role: a story asks for the holders of the
+    /// offices its titles name.
+    terms: HashMap<String, HashMap<String, Vec<OfficeTerm>>>,
 }
 
 /// The gazetteer being built: who owns each name key, and each person's index by name.
@@ -138,10 +140,10 @@ impl Gazetteer {
     /// The holder of `role` in `country`: on `date` when given, otherwise only when the
     /// gazetteer knows a single holder of that office.
     pub fn holder(&self, country: &str, role: &str, date: Option<NaiveDate>) -> Option<usize> {
-        let mut holders: Vec<usize> = self
-            .terms
-            .iter()
-            .filter(|t| t.country == country && t.role == role)
+        let terms = self.terms.get(country).and_then(|roles| roles.get(role));
+        let mut holders: Vec<usize> = terms
+            .into_iter()
+            .flatten()
             .filter(|t| match date {
                 Some(d) => t.from.is_none_or(|f| f <= d) && t.to.is_none_or(|e| d <= e),
                 None => true,
@@ -250,7 +252,8 @@ impl Builder {
     /// Adds the row's term of office, when it names a country.
     fn office(&mut self, id: usize, r: &LeaderRow) {
         if !r.country.is_empty() {
-            self.gazetteer.terms.push(OfficeTerm {
+            let by_role = self.gazetteer.terms.entry(r.country.clone()).or_default();
+            by_role.entry(r.role.clone()).or_default().push(OfficeTerm {
                 person: id,
                 country: r.country.clone(),
                 role: r.role.clone(),
@@ -811,6 +814,25 @@ mod tests {
             );
         }
         assert!(gazetteer.short_keyed("Tokajew", &name_words_key("Tokajew")).is_some());
+    }
+
+    #[test]
+    fn the_holder_of_an_office_is_the_one_in_office_on_the_day() {
+        let gazetteer = &crate::rules::test_rules().language("en").unwrap().leaders.gazetteer;
+        let name = |id: Option<usize>| id.map(|id| gazetteer.name(id).to_owned());
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        let tokayev = Some("Kassym-Jomart Tokayev".to_owned());
+        let nazarbayev = Some("Nursultan Nazarbayev".to_owned());
+        assert_eq!(name(gazetteer.holder("KZ", "head_of_state", day(2024, 5, 1))), tokayev);
+        assert_eq!(
+            name(gazetteer.holder("KZ", "head_of_state", day(2010, 5, 1))),
+            nazarbayev
+        );
+        // Both on the day of the handover; no day, no single holder either.
+        assert_eq!(gazetteer.holder("KZ", "head_of_state", day(2019, 3, 20)), None);
+        assert_eq!(gazetteer.holder("KZ", "head_of_state", None), None);
+        assert_eq!(gazetteer.holder("KZ", "no_such_role", day(2024, 5, 1)), None);
+        assert_eq!(gazetteer.holder("XX", "head_of_state", day(2024, 5, 1)), None);
     }
 
     #[test]
