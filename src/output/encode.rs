@@ -22,6 +22,8 @@ pub struct Encoder {
 /// write).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Encoded {
+    /// How many records were encoded.
+    pub records: usize,
     /// Each record as an element of `records.json` (pretty JSON, no separator).
     pub json: Vec<Vec<u8>>,
     /// The lines of `records.jsonl`.
@@ -50,7 +52,10 @@ impl Encoder {
 
     /// `records` in every format of the run.
     pub fn encode(&self, records: &[Record]) -> std::io::Result<Encoded> {
-        let mut out = Encoded::default();
+        let mut out = Encoded {
+            records: records.len(),
+            ..Encoded::default()
+        };
         for record in records {
             if self.json {
                 out.json.push(serde_json::to_vec_pretty(record)?);

@@ -170,7 +170,15 @@ impl Writer {
         self.encoder
     }
 
-    /// Appends `records`, encoded by [`Writer::encoder`] as `encoded`, to every open output.
+    /// True when [`Writer::write_encoded`] needs the records themselves, not only their
+    /// encoded forms: for the workbook, which is made on the writer's thread.
+    pub fn needs_records(&self) -> bool {
+        self.xlsx.is_some()
+    }
+
+    /// Appends one file's records, encoded by [`Writer::encoder`] as `encoded`, to every open
+    /// output; `records` are the records themselves when [`Writer::needs_records`] (else
+    /// they may be left out).
     pub fn write_encoded(&mut self, records: &[Record], encoded: &Encoded) -> std::io::Result<()> {
         if let Some(j) = self.json.as_mut() {
             for (k, element) in encoded.json.iter().enumerate() {
@@ -193,7 +201,7 @@ impl Writer {
                 guarded(|| x.write(record))?;
             }
         }
-        self.count += records.len();
+        self.count += encoded.records;
         Ok(())
     }
 

@@ -12,15 +12,46 @@ use crate::incremental::Outcome;
 use crate::input::Skipped;
 use crate::output::encode::{Encoded, Encoder};
 use crate::output::progress::Progress;
-use crate::record::Record;
+use crate::record::{MentionKind, Record};
 use crate::rules::RuleSet;
 
 /// How many files each worker thread gets per chunk; bounds memory to a few chunks of records.
 pub(super) const FILES_PER_THREAD_PER_CHUNK: usize = 32;
 
 /// The results of one chunk of files, in input order: each file's outcome with its records
-/// encoded for the sink.
-type Batch = Vec<Result<(Outcome, Encoded), Skipped>>;
+/// encoded for the sink, and what they add to the run's counts.
+type Batch = Vec<Result<(Outcome, Encoded, Counts), Skipped>>;
+
+/// What one file's records add to the run's counts, counted on the worker that made them.
+#[derive(Debug, Default)]
+struct Counts {
+    /// Records by language.
+    languages: Vec<(String, usize)>,
+    /// Mentions by kind, in the order of [`MentionKind::ALL`].
+    mentions: [usize; MentionKind::ALL.len()],
+}
+
+impl Counts {
+    /// The counts of `records`.
+    fn of(records: &[Record]) -> Counts {
+        let mut counts = Counts::default();
+        for r in records {
+            match counts
+                .languages
+                .iter_mut()
+                .find(|(language, _)| *language == r.language)
+            {
+                Some((_, n)) => *n += 1,
+                None => counts.languages.push((r.language.clone(), 1)),
+            }
+            for m in &r.mentions {
+                let kind = MentionKind::ALL.iter().position(|&k| k == m.kind);
+                counts.mentions[kind.expect("every kind is listed")] += 1;
+            }
+        }
+        counts
+    }
+}
 
 /// Counts kept while records are written.
 #[derive(Default)]
@@ -36,17 +67,19 @@ pub(super) struct Tally {
 }
 
 impl Tally {
-    /// Counts a record written.
-    pub(super) fn count(&mut self, r: &Record) {
+    /// Counts one file's records written.
+    fn add(&mut self, counts: &Counts) {
         if self.mentions.is_empty() {
-            for kind in crate::record::MentionKind::ALL {
+            for kind in MentionKind::ALL {
                 self.mentions.insert(kind.to_string(), 0);
             }
         }
-        self.records += 1;
-        bump(&mut self.by_language, &r.language);
-        for m in &r.mentions {
-            bump(&mut self.mentions, m.kind.as_str());
+        for (language, n) in &counts.languages {
+            self.records += n;
+            add(&mut self.by_language, language, *n);
+        }
+        for (kind, n) in MentionKind::ALL.iter().zip(counts.mentions) {
+            add(&mut self.mentions, kind.as_str(), n);
         }
     }
 
@@ -86,12 +119,12 @@ impl Tally {
     }
 }
 
-/// Adds one to the count of `key`, making the key's text only the first time it is counted.
-fn bump(counts: &mut BTreeMap<String, usize>, key: &str) {
+/// Adds `n` to the count of `key`, making the key's text only the first time it is counted.
+fn add(counts: &mut BTreeMap<String, usize>, key: &str, n: usize) {
     match counts.get_mut(key) {
-        Some(n) => *n += 1,
+        Some(count) => *count += n,
         None => {
-            counts.insert(key.to_owned(), 1);
+            counts.insert(key.to_owned(), n);
         }
     }
 }
@@ -124,7 +157,8 @@ where
 {
     let (sender, receiver) = std::sync::mpsc::sync_channel::<Batch>(2);
     let encoder = written.sink.encoder();
-    let work = |job: &Job| encoded((workers.work)(job), &encoder, job);
+    let keep_records = written.sink.needs_records();
+    let work = |job: &Job| encoded((workers.work)(job), &encoder, keep_records, job);
     std::thread::scope(|scope| {
         let writing = scope.spawn(move || write_batches(receiver, written, progress));
         let mut read_error = None;
@@ -151,17 +185,26 @@ where
     })
 }
 
-/// A file's outcome with its records encoded by `encoder`; a file whose records cannot be
-/// encoded is skipped with the reason.
-fn encoded(outcome: Result<Outcome, Skipped>, encoder: &Encoder, job: &Job) -> Result<(Outcome, Encoded), Skipped> {
-    let outcome = outcome?;
-    match encoder.encode(&outcome.records) {
-        Ok(bytes) => Ok((outcome, bytes)),
-        Err(e) => Err(Skipped {
-            source: job.source().to_owned(),
-            reason: format!("cannot encode its records: {e}"),
-        }),
+/// A file's outcome with its records encoded by `encoder` and counted; a file whose records
+/// cannot be encoded is skipped with the reason. Unless `keep_records`, the records are
+/// dropped here, on the worker that made them: the writer only needs their bytes, and memory
+/// is freed fastest by the thread that allocated it.
+fn encoded(
+    outcome: Result<Outcome, Skipped>,
+    encoder: &Encoder,
+    keep_records: bool,
+    job: &Job,
+) -> Result<(Outcome, Encoded, Counts), Skipped> {
+    let mut outcome = outcome?;
+    let bytes = encoder.encode(&outcome.records).map_err(|e| Skipped {
+        source: job.source().to_owned(),
+        reason: format!("cannot encode its records: {e}"),
+    })?;
+    let counts = Counts::of(&outcome.records);
+    if !keep_records {
+        outcome.records = Vec::new();
     }
+    Ok((outcome, bytes, counts))
 }
 
 /// The writer side of [`process_in_chunks`]: writes every batch's records and counts them.
@@ -176,11 +219,9 @@ fn write_batches(
             tally.inputs += 1;
             progress.file_done();
             match result {
-                Ok((outcome, encoded)) => {
+                Ok((outcome, encoded, counts)) => {
                     sink.write(&outcome.records, &encoded)?;
-                    for r in &outcome.records {
-                        tally.count(r);
-                    }
+                    tally.add(&counts);
                     if let Some(line) = &outcome.state_line {
                         sink.write_state(line)?;
                     }

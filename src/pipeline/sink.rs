@@ -24,7 +24,16 @@ impl Sink {
         }
     }
 
-    /// Appends one file's `records`, encoded by [`Sink::encoder`] as `encoded`.
+    /// True when [`Sink::write`] needs the records themselves, not only their encoded forms.
+    pub(super) fn needs_records(&self) -> bool {
+        match self {
+            Sink::Folder(w) => w.needs_records(),
+            Sink::Stdout(_) => false,
+        }
+    }
+
+    /// Appends one file's records, encoded by [`Sink::encoder`] as `encoded`; `records` may
+    /// be left out unless [`Sink::needs_records`].
     pub(super) fn write(&mut self, records: &[Record], encoded: &Encoded) -> std::io::Result<()> {
         match self {
             Sink::Folder(w) => w.write_encoded(records, encoded),

@@ -336,3 +336,33 @@ fn explain_shows_where_each_story_starts_and_why() {
         "{stdout}"
     );
 }
+
+#[test]
+fn the_run_summary_counts_the_records_and_mentions_written() {
+    // With the workbook the writer keeps each file's records; without it, they are counted
+    // and dropped on the workers. Both summaries count what records.json and mentions.csv
+    // hold.
+    for formats in ["json,csv,xlsx", "json,csv"] {
+        let out = tempfile::tempdir().unwrap();
+        run_into(out.path(), &["--format", formats, "--threads", "2"]).success();
+        let bump = |map: &mut serde_json::Map<String, Value>, key: &str| {
+            let n = map.get(key).and_then(Value::as_u64).unwrap_or(0);
+            map.insert(key.into(), Value::from(n + 1));
+        };
+        let recs = records(out.path());
+        let mut by_language = serde_json::Map::new();
+        for r in &recs {
+            bump(&mut by_language, r["language"].as_str().unwrap());
+        }
+        let mut mentions = serde_json::Map::new();
+        let rows = fs::read_to_string(out.path().join("mentions.csv")).unwrap();
+        for row in rows.lines().skip(1) {
+            bump(&mut mentions, row.split(',').nth(1).unwrap());
+        }
+        let run = manifest(out.path());
+        assert_eq!(run["records"].as_u64(), Some(recs.len() as u64), "{formats}");
+        assert_eq!(run["by_language"], Value::Object(by_language), "{formats}");
+        assert_eq!(run["mentions"], Value::Object(mentions), "{formats}");
+        assert_eq!(run["mentions"].as_object().map(|m| m.len()), Some(5), "{formats}");
+    }
+}
