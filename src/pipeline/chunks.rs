@@ -67,8 +67,12 @@ pub(super) struct Tally {
 }
 
 impl Tally {
-    /// Counts one file's records written.
+    /// Counts one file's records written. The mention kinds are listed from the first record
+    /// on: a run without records counts none.
     fn add(&mut self, counts: &Counts) {
+        if counts.languages.is_empty() {
+            return;
+        }
         if self.mentions.is_empty() {
             for kind in MentionKind::ALL {
                 self.mentions.insert(kind.to_string(), 0);
