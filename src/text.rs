@@ -149,17 +149,12 @@ impl CharIndex {
         check_len(text);
         let mut wide = Vec::new();
         let mut chars = Vec::with_capacity(text.len());
-        let mut at = 0;
-        while at < text.len() {
-            let ascii = ascii_len(&text.as_bytes()[at..]);
-            chars.extend(text.as_bytes()[at..at + ascii].iter().map(|&b| char::from(b)));
-            at += ascii;
-            let Some(c) = text[at..].chars().next() else {
-                break;
-            };
-            push_wide(&mut wide, at, c.len_utf8());
-            chars.push(c);
-            at += c.len_utf8();
+        for (at, run, after) in ascii_runs(text) {
+            chars.extend(run.bytes().map(char::from));
+            if let Some(c) = after {
+                push_wide(&mut wide, at + run.len(), c.len_utf8());
+                chars.push(c);
+            }
         }
         (CharIndex { len: text.len(), wide }, chars)
     }
@@ -239,6 +234,23 @@ pub fn ascii_len(bytes: &[u8]) -> usize {
         n += 8;
     }
     n + bytes[n..].iter().take_while(|b| b.is_ascii()).count()
+}
+
+/// `text` as runs of ASCII, each with the character outside ASCII that ends it (none at the
+/// end of the text): (byte offset of the run, the run, that character). Runs are found eight
+/// bytes at a time ([`ascii_len`]), so a loop over them handles ASCII without decoding it.
+pub fn ascii_runs(text: &str) -> impl Iterator<Item = (usize, &str, Option<char>)> + '_ {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        if at >= text.len() {
+            return None;
+        }
+        let start = at;
+        let run = ascii_len(&text.as_bytes()[start..]);
+        let after = text[start + run..].chars().next();
+        at = start + run + after.map_or(0, char::len_utf8);
+        Some((start, &text[start..start + run], after))
+    })
 }
 
 /// How many bytes satisfy `test`, summed in runs short enough for a byte counter (a form the
@@ -372,14 +384,11 @@ pub fn normalize_for_matching(text: &str, lowercase: bool) -> String {
 /// more than one byte it writes.
 fn normalize_with(text: &str, lowercase: bool, mut wide: impl FnMut(usize, usize)) -> String {
     let mut out = Vec::with_capacity(text.len());
-    let mut rest = text;
-    while !rest.is_empty() {
-        let ascii = ascii_len(rest.as_bytes());
+    for (_, run, after) in ascii_runs(text) {
         let from = out.len();
-        out.extend_from_slice(&rest.as_bytes()[..ascii]);
+        out.extend_from_slice(run.as_bytes());
         out[from..].iter_mut().for_each(|b| *b = normalize_ascii(*b, lowercase));
-        rest = &rest[ascii..];
-        let Some(c) = rest.chars().next() else {
+        let Some(c) = after else {
             break;
         };
         let mut buf = [0; 4];
@@ -388,7 +397,6 @@ fn normalize_with(text: &str, lowercase: bool, mut wide: impl FnMut(usize, usize
             wide(out.len(), written.len());
         }
         out.extend_from_slice(written);
-        rest = &rest[c.len_utf8()..];
     }
     String::from_utf8(out).expect("ASCII bytes and whole characters are UTF-8")
 }
@@ -561,6 +569,35 @@ mod tests {
                 assert_eq!(normalize_for_matching(&c.to_string(), lowercase), expected.to_string());
             }
         }
+    }
+
+    #[test]
+    fn ascii_runs_cover_the_text_in_order() {
+        for text in [
+            "",
+            "abc",
+            "é",
+            "ab😀",
+            "😀ab",
+            "Zölle für Öl",
+            "ÄÖ",
+            "a long run of ASCII, then ẞ",
+        ] {
+            let mut rebuilt = String::new();
+            for (at, run, after) in ascii_runs(text) {
+                assert_eq!(at, rebuilt.len(), "{text:?}");
+                assert!(run.is_ascii(), "{text:?}");
+                rebuilt.push_str(run);
+                rebuilt.extend(after);
+                assert!(after.is_none_or(|c| !c.is_ascii()), "{text:?}");
+            }
+            assert_eq!(rebuilt, text);
+        }
+        assert_eq!(ascii_runs("ab").collect::<Vec<_>>(), vec![(0, "ab", None)]);
+        assert_eq!(
+            ascii_runs("ÄÖx").collect::<Vec<_>>(),
+            vec![(0, "", Some('Ä')), (2, "", Some('Ö')), (4, "x", None)]
+        );
     }
 
     #[test]

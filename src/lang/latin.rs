@@ -22,7 +22,7 @@ use std::sync::LazyLock;
 
 use whatlang::{Info, Lang, Script};
 
-use crate::text::ascii_len;
+use crate::text::ascii_runs;
 
 /// The model data: whatlang 0.16.4's Latin-script trigram profiles and alphabets (MIT).
 const MODEL_DATA: &str = include_str!("whatlang_latin.txt");
@@ -117,18 +117,11 @@ fn to_lowercase(text: &str) -> String {
         return text.to_lowercase();
     }
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while !rest.is_empty() {
-        let ascii = ascii_len(rest.as_bytes());
+    for (_, run, after) in ascii_runs(text) {
         let from = out.len();
-        out.push_str(&rest[..ascii]);
+        out.push_str(run);
         out[from..].make_ascii_lowercase();
-        rest = &rest[ascii..];
-        let Some(c) = rest.chars().next() else {
-            break;
-        };
-        out.extend(c.to_lowercase());
-        rest = &rest[c.len_utf8()..];
+        out.extend(after.into_iter().flat_map(char::to_lowercase));
     }
     out
 }

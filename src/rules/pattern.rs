@@ -16,7 +16,7 @@ use super::compose::Composer;
 use super::diag::Diagnostic;
 use super::id::RuleId;
 use super::starts::Starts;
-use crate::text::{ascii_len, ascii_word_bytes, is_word_char};
+use crate::text::{ascii_runs, ascii_word_bytes, is_word_char};
 
 /// A pattern as written in a rule file.
 #[derive(Debug, Clone, Deserialize)]
@@ -552,23 +552,18 @@ impl MatchStarts {
     /// Lists the positions of `text`. Runs of ASCII are read eight bytes at a time; other
     /// characters are decoded.
     pub fn of(text: &str) -> MatchStarts {
-        let bytes = text.as_bytes();
-        let mut at = Vec::with_capacity(bytes.len() / 2);
+        let mut at = Vec::with_capacity(text.len() / 2);
         let mut after_word = false;
-        let mut i = 0;
-        while i < bytes.len() {
-            let run = ascii_len(&bytes[i..]);
-            after_word = push_ascii_starts(&bytes[i..i + run], i, after_word, &mut at);
-            i += run;
-            let Some(c) = text[i..].chars().next() else {
+        for (start, run, after) in ascii_runs(text) {
+            after_word = push_ascii_starts(run.as_bytes(), start, after_word, &mut at);
+            let Some(c) = after else {
                 break;
             };
             let word = is_word_char(c);
             if !(word && after_word) {
-                at.push(i as u32);
+                at.push((start + run.len()) as u32);
             }
             after_word = word;
-            i += c.len_utf8();
         }
         MatchStarts {
             at,

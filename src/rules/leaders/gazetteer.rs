@@ -64,15 +64,12 @@ pub struct Person {
     pub country: Option<String>,
 }
 
-/// One term of office from the gazetteer.
+/// One term of office from the gazetteer (its country and role are where the gazetteer
+/// keeps it).
 #[derive(Debug, Clone)]
 pub struct OfficeTerm {
     /// Index of the person.
     pub person: usize,
-    /// ISO 3166-1 alpha-2 code.
-    pub country: String,
-    /// Role (`head_of_state`, ...).
-    pub role: String,
     /// First day in office.
     pub from: Option<NaiveDate>,
     /// Last day in office, `None` while in office.
@@ -255,8 +252,6 @@ impl Builder {
             let by_role = self.gazetteer.terms.entry(r.country.clone()).or_default();
             by_role.entry(r.role.clone()).or_default().push(OfficeTerm {
                 person: id,
-                country: r.country.clone(),
-                role: r.role.clone(),
                 from: partial_date(&r.valid_from, false),
                 to: partial_date(&r.valid_to, true),
             });
