@@ -110,7 +110,11 @@ fn check_command(dir: &std::path::Path) -> Exit {
     };
     print!("{}", accord::check::summary(&rules));
     let failures = accord::check::run_examples(&rules);
-    if failures.is_empty() {
+    let cue_problems = rules.cue_example_problems();
+    for problem in &cue_problems {
+        eprintln!("{problem}");
+    }
+    if failures.is_empty() && cue_problems.is_empty() {
         println!("all rule examples pass");
         Exit::Ok
     } else {
@@ -127,7 +131,7 @@ fn check_command(dir: &std::path::Path) -> Exit {
                 f.got
             );
         }
-        eprintln!("{} rule example(s) failed", failures.len());
+        eprintln!("{} rule example(s) failed", failures.len() + cue_problems.len());
         Exit::Usage
     }
 }

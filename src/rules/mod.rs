@@ -14,6 +14,7 @@ pub mod sectors;
 pub mod source;
 pub mod starts;
 pub mod terms;
+pub mod widen;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -61,31 +62,16 @@ pub struct RuleSet {
     pub gazetteer_size: usize,
 }
 
-/// The rules of `rules/common/` that every language shares, read and checked once.
-struct CommonRules {
-    /// Country terms and exclusions.
-    countries: CountryTables,
-    /// Currency terms.
-    currencies: Table<CurrencyRow>,
-    /// The sector taxonomy.
-    taxonomy: Taxonomy,
-    /// The gazetteer of leaders.
-    gazetteer: Arc<Gazetteer>,
-    /// Where names come from.
-    origins: Arc<NameOrigins>,
-}
-
-/// What the threads of [`compile_patterns`] return: the segmentation rules, and per language
-/// its date and money rules, each with their diagnostics.
-type Compiled = (
-    (Option<SegmentRules>, Vec<Diagnostic>),
-    Vec<((Option<DateRules>, Option<MoneyRules>), Vec<Diagnostic>)>,
-);
-
 impl RuleSet {
     /// The rules of the language with ISO 639-1 code `code`, if it is supported.
     pub fn language(&self, code: &str) -> Option<&LanguageRules> {
         Lang::from_code(code).and_then(|lang| self.languages.get(&lang))
+    }
+
+    /// The furniture cues' examples that fail, as diagnostics at the example (run by
+    /// `accord check`, as the other rules' examples are).
+    pub fn cue_example_problems(&self) -> Vec<Diagnostic> {
+        self.segment.example_problems(&furniture_path(&self.dir))
     }
 
     /// Loads every rule file under `dir`; on any problem returns all of them.
@@ -96,15 +82,16 @@ impl RuleSet {
                     "pass --rules DIR pointing at a folder laid out as described in rules/README.md",
                 )]));
         }
-        let mut errors: Vec<Diagnostic> = Vec::new();
-        let common = load_common(&dir.join("common"), &mut errors);
-        let ((segment, segment_errors), compiled) = compile_patterns(dir, &common.currencies);
-        errors.splice(0..0, segment_errors);
+        let parts = Parts::load(dir);
+        // Diagnostics in file order: furniture, the shared tables, then each language's files.
+        let (segment, mut errors) = parts.segment;
+        errors.extend(parts.common);
         let mut languages = BTreeMap::new();
-        for (lang, ((dates, money), pattern_errors)) in Lang::ALL.into_iter().zip(compiled) {
-            errors.extend(pattern_errors);
-            let rest = load_language(&dir.join(lang.code()), lang, &common, &mut errors);
-            if let (Some(dates), Some(money), Some((leaders, sectors, countries))) = (dates, money, rest) {
+        for (lang, ((dates, date_errors), (money, money_errors), (others, other_errors))) in
+            Lang::ALL.into_iter().zip(parts.languages)
+        {
+            errors.extend(date_errors.into_iter().chain(money_errors).chain(other_errors));
+            if let (Some(dates), Some(money), Some((leaders, sectors, countries))) = (dates, money, others) {
                 let rules = LanguageRules {
                     dates,
                     money,
@@ -125,49 +112,122 @@ impl RuleSet {
             digest,
             segment: segment.expect("no errors means furniture rules loaded"),
             languages,
-            gazetteer_size: common.gazetteer.len(),
+            gazetteer_size: parts.gazetteer_size,
         })
     }
 }
 
-/// Reads and checks the shared tables of the folder `common` (the furniture rules aside).
-fn load_common(common: &Path, errors: &mut Vec<Diagnostic>) -> CommonRules {
-    let countries = CountryTables::load(common, errors);
-    let currencies_path = common.join("currencies.csv");
-    let currencies = read_csv::<CurrencyRow>(&currencies_path, &["code", "lang", "kind", "term"], errors);
+/// The tables of `rules/common/` that every language's leader, sector and country rules
+/// share, read and checked once.
+struct CommonRules {
+    /// Country terms and exclusions.
+    countries: CountryTables,
+    /// The sector taxonomy.
+    taxonomy: Taxonomy,
+    /// The gazetteer of leaders.
+    gazetteer: Arc<Gazetteer>,
+    /// Where names come from.
+    origins: Arc<NameOrigins>,
+}
+
+/// A part of the rule set as loaded: its value, if it loaded, and its diagnostics.
+type Loaded<T> = (Option<T>, Vec<Diagnostic>);
+
+/// Every part of a rule set as loaded, each with its own diagnostics.
+struct Parts {
+    /// The segmentation rules (`common/furniture.toml`).
+    segment: Loaded<SegmentRules>,
+    /// The diagnostics of the shared tables.
+    common: Vec<Diagnostic>,
+    /// Per language, in [`Lang::ALL`] order: its dates, its money, and its other rules.
+    languages: Vec<LanguageParts>,
+    /// Number of people in the gazetteer.
+    gazetteer_size: usize,
+}
+
+/// The parts of one language: dates, money, and leaders with sectors and countries.
+type LanguageParts = (
+    Loaded<DateRules>,
+    Loaded<MoneyRules>,
+    Loaded<(LeaderRules, SectorRules, CountryRules)>,
+);
+
+impl Parts {
+    /// Loads every part under `dir`. The regex-heavy files (furniture, and per language dates
+    /// and money) compile on threads of their own while this thread reads the shared tables
+    /// and builds each language's other rules.
+    fn load(dir: &Path) -> Parts {
+        let common_dir = dir.join("common");
+        let mut common_errors = Vec::new();
+        let countries = CountryTables::load(&common_dir, &mut common_errors);
+        let currencies = load_currencies(&common_dir, &mut common_errors);
+        std::thread::scope(|scope| {
+            let segment = spawn_load(scope, |e| SegmentRules::load(&furniture_path(dir), e));
+            let patterns: Vec<_> = Lang::ALL
+                .into_iter()
+                .map(|lang| {
+                    let d = dir.join(lang.code());
+                    let dates = d.join("dates.toml");
+                    let currencies = &currencies;
+                    (
+                        spawn_load(scope, move |e| DateRules::load(&dates, e)),
+                        spawn_load(scope, move |e| {
+                            MoneyRules::load(&d.join("money.toml"), lang, currencies, e)
+                        }),
+                    )
+                })
+                .collect();
+            let common = load_common(&common_dir, countries, &mut common_errors);
+            let others: Vec<_> = Lang::ALL
+                .into_iter()
+                .map(|lang| {
+                    let mut errors = Vec::new();
+                    (
+                        load_language(&dir.join(lang.code()), lang, &common, &mut errors),
+                        errors,
+                    )
+                })
+                .collect();
+            Parts {
+                segment: joined(segment),
+                common: common_errors,
+                languages: patterns
+                    .into_iter()
+                    .zip(others)
+                    .map(|((dates, money), others)| (joined(dates), joined(money), others))
+                    .collect(),
+                gazetteer_size: common.gazetteer.len(),
+            }
+        })
+    }
+}
+
+/// The furniture rule file of the rules folder `dir`.
+fn furniture_path(dir: &Path) -> PathBuf {
+    dir.join("common").join("furniture.toml")
+}
+
+/// Reads and checks `currencies.csv` in the folder `common`.
+fn load_currencies(common: &Path, errors: &mut Vec<Diagnostic>) -> Table<CurrencyRow> {
+    let path = common.join("currencies.csv");
+    let currencies = read_csv::<CurrencyRow>(&path, &["code", "lang", "kind", "term"], errors);
     check_currencies(&currencies, errors);
+    currencies
+}
+
+/// Reads and checks the other shared tables of the folder `common`, given its `countries`
+/// (the furniture rules and the currencies are read on their own).
+fn load_common(common: &Path, countries: CountryTables, errors: &mut Vec<Diagnostic>) -> CommonRules {
     let taxonomy = Taxonomy::load(&common.join("sectors.csv"), errors);
     let leader_rows = read_csv::<LeaderRow>(&common.join("leaders.csv"), &LEADER_COLUMNS, errors);
     let gazetteer = Arc::new(Gazetteer::build(&leader_rows, errors));
     let origins = Arc::new(NameOrigins::load(&common.join("name_origins.toml"), errors));
     CommonRules {
         countries,
-        currencies,
         taxonomy,
         gazetteer,
         origins,
     }
-}
-
-/// Compiles the regex-heavy files (furniture, and per language dates and money) on threads of
-/// their own; each keeps its diagnostics apart, so that they are still reported in file order.
-fn compile_patterns(dir: &Path, currencies: &Table<CurrencyRow>) -> Compiled {
-    let common = dir.join("common");
-    std::thread::scope(|scope| {
-        let segment = spawn_load(scope, |e| SegmentRules::load(&common.join("furniture.toml"), e));
-        let patterns: Vec<_> = Lang::ALL
-            .into_iter()
-            .map(|lang| {
-                let d = dir.join(lang.code());
-                spawn_load(scope, move |e| {
-                    let dates = DateRules::load(&d.join("dates.toml"), e);
-                    let money = MoneyRules::load(&d.join("money.toml"), lang, currencies, e);
-                    (dates, money)
-                })
-            })
-            .collect();
-        (joined(segment), patterns.into_iter().map(joined).collect::<Vec<_>>())
-    })
 }
 
 /// Loads the leader, sector and country rules of `lang` from its folder `d`.
@@ -193,8 +253,8 @@ fn load_language(
 /// Runs `load` on a thread of `scope`, with a list of its own for the diagnostics.
 fn spawn_load<'scope, T: Send + 'scope>(
     scope: &'scope std::thread::Scope<'scope, '_>,
-    load: impl FnOnce(&mut Vec<Diagnostic>) -> T + Send + 'scope,
-) -> std::thread::ScopedJoinHandle<'scope, (T, Vec<Diagnostic>)> {
+    load: impl FnOnce(&mut Vec<Diagnostic>) -> Option<T> + Send + 'scope,
+) -> std::thread::ScopedJoinHandle<'scope, Loaded<T>> {
     scope.spawn(move || {
         let mut errors = Vec::new();
         let value = load(&mut errors);

@@ -61,12 +61,19 @@ impl Starts {
     /// rules compile from syntax trees ([`Starts::from_hirs`]), the tests from text.
     #[cfg(test)]
     pub fn new(patterns: &[&str]) -> Result<Starts, SetError> {
-        Starts::from_nfa(nfa_config().build_many(patterns)?)
+        Starts::from_nfa(nfa_config().build_many(patterns)?, true)
     }
 
     /// Compiles the patterns of the syntax trees `hirs` into one anchored automaton.
     pub fn from_hirs(hirs: &[&Hir]) -> Result<Starts, SetError> {
-        Starts::from_nfa(nfa_config().build_many_from_hir(hirs)?)
+        Starts::from_nfa(nfa_config().build_many_from_hir(hirs)?, true)
+    }
+
+    /// Compiles the one pattern of `hir` whatever its size: an automaton whose state memory
+    /// runs short gives up at search time instead of failing here, and [`Starts::which_in`]
+    /// then searches without it.
+    pub fn exact_of(hir: &Hir) -> Result<Starts, SetError> {
+        Starts::from_nfa(nfa_config().build_from_hir(hir)?, false)
     }
 
     /// Parses each of `patterns` on its own: its syntax tree, or its syntax error (so that
@@ -78,8 +85,9 @@ impl Starts {
             .collect()
     }
 
-    /// The automaton over `nfa`, with the bytes a match can begin with.
-    fn from_nfa(nfa: NFA) -> Result<Starts, SetError> {
+    /// The automaton over `nfa`, with the bytes a match can begin with; with `check_capacity`,
+    /// an NFA too large for the state memory is refused.
+    fn from_nfa(nfa: NFA, check_capacity: bool) -> Result<Starts, SetError> {
         let slow = PikeVM::builder()
             .configure(PikeVM::config().match_kind(MatchKind::All))
             .build_from_nfa(nfa.clone())?;
@@ -88,6 +96,7 @@ impl Starts {
                 DFA::config()
                     .match_kind(MatchKind::All)
                     .cache_capacity(CACHE_BYTES)
+                    .skip_cache_capacity_check(!check_capacity)
                     .unicode_word_boundary(true),
             )
             .build_from_nfa(nfa)?;

@@ -13,6 +13,7 @@ use crate::rules::diag::Diagnostic;
 use crate::rules::pattern::{string_content_start, word_boundary, WORD_BOUNDARY_HINT};
 use crate::rules::source::read_toml;
 use crate::rules::starts::Starts;
+use crate::rules::widen::WideStarts;
 
 /// The furniture rule file as written.
 #[derive(Debug, Deserialize)]
@@ -121,11 +122,11 @@ pub struct SegmentRules {
     /// The furniture rule ids, in file order.
     furniture_ids: Vec<String>,
     /// Every furniture pattern in one automaton, in file order.
-    furniture: Starts,
+    furniture: WideStarts,
     /// The cue rule ids, in file order.
     cue_ids: Vec<String>,
     /// The cues of each kind in one automaton, in file order, with each one's rule index.
-    cues: Vec<(CueKind, Starts, Vec<usize>)>,
+    cues: Vec<(CueKind, WideStarts, Vec<usize>)>,
     /// The headline shape.
     pub headline: HeadlineShape,
     year: Regex,
@@ -159,9 +160,7 @@ impl SegmentRules {
             check.pattern(&p.id, &p.regex, &lines, i);
         }
         for (i, c) in file.cues.iter().enumerate() {
-            if check.pattern(&c.id, &c.regex, &cues, i) {
-                check.examples(c, &cues, i);
-            }
+            check.pattern(&c.id, &c.regex, &cues, i);
         }
         if errors.len() > before {
             return None;
@@ -215,6 +214,48 @@ impl SegmentRules {
         &self.cue_ids[rule]
     }
 
+    /// True when cue rule `rule` matches somewhere in `line`.
+    fn cue_matches(&self, rule: usize, line: &str) -> bool {
+        self.cues.iter().any(|(_, set, rules)| {
+            rules
+                .iter()
+                .position(|&r| r == rule)
+                .is_some_and(|slot| matching(set, line).iter().any(|p| p.as_usize() == slot))
+        })
+    }
+
+    /// Every cue example of the rule file `path` (the one these rules were loaded from) that
+    /// its cue does not match, and every counter-example it does, reported at the example.
+    /// Run by `accord check`: compiling each cue exactly is left to the lines that need it.
+    pub fn example_problems(&self, path: &Path) -> Vec<Diagnostic> {
+        let mut errors = Vec::new();
+        let Some((source, file)) = read_toml::<FurnitureFile>(path, &mut errors) else {
+            return errors;
+        };
+        for (rule, cue) in file.cues.iter().enumerate() {
+            if self.cue_ids.get(rule) != Some(&cue.id) {
+                continue;
+            }
+            for (list, want) in [(&cue.examples, true), (&cue.counter_examples, false)] {
+                for example in list.iter().filter(|e| self.cue_matches(rule, e.get_ref()) != want) {
+                    let (message, hint) = if want {
+                        ("does not match its example", "widen the pattern or fix the example")
+                    } else {
+                        (
+                            "matches its counter-example",
+                            "narrow the pattern or fix the counter-example",
+                        )
+                    };
+                    let at = string_content_start(&source, example.span().start);
+                    errors.push(
+                        Diagnostic::at_byte(path, &source, at, format!("cue `{}` {message}", cue.id)).with_hint(hint),
+                    );
+                }
+            }
+        }
+        errors
+    }
+
     /// True when `line` has the shape of a headline (see `[headline]`).
     pub fn is_headline(&self, line: &str) -> bool {
         let h = &self.headline;
@@ -246,14 +287,14 @@ impl SegmentRules {
 }
 
 /// The patterns of `set` that match somewhere in `line`.
-fn matching(set: &Starts, line: &str) -> PatternSet {
+fn matching(set: &WideStarts, line: &str) -> PatternSet {
     let mut hits = PatternSet::new(set.len());
     set.which_in(line, &mut hits);
     hits
 }
 
 /// The first pattern of `set` (in file order) that matches somewhere in `line`.
-fn first_matching(set: &Starts, line: &str) -> Option<usize> {
+fn first_matching(set: &WideStarts, line: &str) -> Option<usize> {
     thread_local! {
         /// Pattern sets of the sizes read so far, reused from one line to the next.
         static SETS: RefCell<Vec<PatternSet>> = const { RefCell::new(Vec::new()) };
@@ -266,8 +307,7 @@ fn first_matching(set: &Starts, line: &str) -> Option<usize> {
                 sets.len() - 1
             }
         };
-        set.which_in(line, &mut sets[k]);
-        sets[k].iter().next().map(|p| p.as_usize())
+        set.first_in(line, &mut sets[k])
     })
 }
 
@@ -292,12 +332,10 @@ fn kind_group(kinds: &[CueKind], kind: CueKind) -> usize {
 struct Parsed {
     /// Each pattern's syntax error, if any.
     problems: Vec<Option<String>>,
-    /// Each pattern's group and index in its group's automaton, for those that parse.
-    slots: Vec<Option<(usize, usize)>>,
     /// Which patterns match an empty line (false for those that do not parse).
     empty: Vec<bool>,
     /// Each group's patterns that parse, in one automaton, or why they do not compile together.
-    sets: Vec<Result<Starts, String>>,
+    sets: Vec<Result<WideStarts, String>>,
     /// Each group's patterns that parse, by index, in automaton order.
     members: Vec<Vec<usize>>,
 }
@@ -320,11 +358,11 @@ impl Parsed {
                 members[groups[i]].push(i);
             }
         }
-        let sets: Vec<Result<Starts, String>> = members
+        let sets: Vec<Result<WideStarts, String>> = members
             .iter()
             .map(|m| {
                 let hirs: Vec<_> = m.iter().filter_map(|&i| parsed[i].as_ref().ok()).collect();
-                Starts::from_hirs(&hirs).map_err(|e| e.to_string())
+                WideStarts::from_hirs(&hirs).map_err(|e| e.to_string())
             })
             .collect();
         let empties: Vec<PatternSet> = sets
@@ -340,7 +378,6 @@ impl Parsed {
             .collect();
         Parsed {
             problems: parsed.into_iter().map(Result::err).collect(),
-            slots,
             empty,
             sets,
             members,
@@ -400,38 +437,6 @@ impl Checker<'_> {
         self.errors
             .push(Diagnostic::at_byte(self.path, self.source, at, message).with_hint(hint));
         false
-    }
-
-    /// True when every example of `cue` (pattern `i` of `parsed`) matches and no
-    /// counter-example does; reports otherwise.
-    fn examples(&mut self, cue: &CuePattern, parsed: &Parsed, i: usize) -> bool {
-        let Some((group, slot)) = parsed.slots[i] else {
-            return false;
-        };
-        let Ok(set) = &parsed.sets[group] else {
-            return false;
-        };
-        let matches = |text: &str| matching(set, text).iter().any(|p| p.as_usize() == slot);
-        let mut ok = true;
-        for (list, want) in [(&cue.examples, true), (&cue.counter_examples, false)] {
-            for example in list.iter().filter(|e| matches(e.get_ref()) != want) {
-                let at = string_content_start(self.source, example.span().start);
-                let (message, hint) = if want {
-                    ("does not match its example", "widen the pattern or fix the example")
-                } else {
-                    (
-                        "matches its counter-example",
-                        "narrow the pattern or fix the counter-example",
-                    )
-                };
-                self.errors.push(
-                    Diagnostic::at_byte(self.path, self.source, at, format!("cue `{}` {message}", cue.id))
-                        .with_hint(hint),
-                );
-                ok = false;
-            }
-        }
-        ok
     }
 }
 
@@ -524,6 +529,8 @@ mod tests {
         }
     }
 
+    /// The problems of loading `toml`; when it loads, those of its cue examples (as
+    /// `accord check` reports them).
     fn load(toml: &str) -> Vec<Diagnostic> {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("furniture.toml");
@@ -531,7 +538,7 @@ mod tests {
         let mut errors = Vec::new();
         let rules = SegmentRules::load(&path, &mut errors);
         assert_eq!(rules.is_some(), errors.is_empty());
-        errors
+        rules.map_or(errors, |rules| rules.example_problems(&path))
     }
 
     const HEADLINE: &str = "[headline]\nmax_chars = 160\nmin_words = 2\nmax_words = 22\nnot_ending_with = \".\"\nmax_digest_paragraphs = 3\nstrip = \"#\"\n";
@@ -584,17 +591,27 @@ mod tests {
         }
     }
 
-    /// The cues are compiled together; one that does not parse leaves the others' examples
-    /// checked against their own patterns.
+    /// The cues of a kind are compiled together; each cue's examples are still checked
+    /// against its own pattern, whatever the other cues match.
     #[test]
-    fn a_cue_after_an_invalid_one_keeps_its_own_examples() {
-        let errors = load(&format!(
-            "{HEADLINE}[[cue]]\nid = \"a\"\nkind = \"tail\"\nregex = 'x('\n\
-             [[cue]]\nid = \"b\"\nkind = \"tail\"\nregex = '^Read more$'\n\
-             examples = [\"Read more\"]\ncounter_examples = [\"x(\"]\n"
-        ));
+    fn each_cue_example_is_checked_against_its_own_cue() {
+        let cues = "[[cue]]\nid = \"a\"\nkind = \"tail\"\nregex = '^Read on'\n\
+                    [[cue]]\nid = \"b\"\nkind = \"tail\"\nregex = '^Read more$'\n\
+                    examples = [\"Read more\"]\n";
+        let errors = load(&format!("{HEADLINE}{cues}counter_examples = [\"Read on\"]\n"));
+        assert!(errors.is_empty(), "{errors:?}");
+        let errors = load(&format!("{HEADLINE}{cues}counter_examples = [\"Read more\"]\n"));
         assert_eq!(errors.len(), 1, "{errors:?}");
-        assert!(errors[0].message.starts_with("invalid regex in `a`"), "{errors:?}");
+        assert!(
+            errors[0].message.contains("cue `b` matches its counter-example"),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn the_shipped_cues_pass_their_examples() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/common/furniture.toml");
+        assert_eq!(furniture_rules().example_problems(&path), Vec::new());
     }
 
     /// Each kind's cues are read in an automaton of their own; the first of the kind asked
