@@ -109,7 +109,9 @@ impl Writer {
     pub fn create(dir: &Path, options: &OutputOptions) -> std::io::Result<Writer> {
         let out = OutputDir::open(dir)?;
         let xlsx = if options.formats.contains(&Format::Xlsx) {
-            Some(guarded(|| xlsx::XlsxWriter::new(dir, options.reference_date))?)
+            let mut writer = guarded(|| xlsx::XlsxWriter::new(dir, options.reference_date))?;
+            writer.write_mentions_apart()?;
+            Some(writer)
         } else {
             None
         };
@@ -171,7 +173,8 @@ impl Writer {
     }
 
     /// True when [`Writer::write_encoded`] needs the records themselves, not only their
-    /// encoded forms: for the workbook, which is made on the writer's thread.
+    /// encoded forms: for the workbook, which is made on the writer's thread (its `Mentions`
+    /// sheet on a thread of its own).
     pub fn needs_records(&self) -> bool {
         self.xlsx.is_some()
     }
@@ -179,7 +182,7 @@ impl Writer {
     /// Appends one file's records, encoded by [`Writer::encoder`] as `encoded`, to every open
     /// output; `records` are the records themselves when [`Writer::needs_records`] (else
     /// they may be left out).
-    pub fn write_encoded(&mut self, records: &[Record], encoded: &Encoded) -> std::io::Result<()> {
+    pub fn write_encoded(&mut self, records: Vec<Record>, encoded: &Encoded) -> std::io::Result<()> {
         if let Some(j) = self.json.as_mut() {
             for (k, element) in encoded.json.iter().enumerate() {
                 j.write_all(if self.count + k == 0 { b"\n" } else { b",\n" })?;
@@ -198,15 +201,25 @@ impl Writer {
         }
         if let Some(x) = self.xlsx.as_mut() {
             for record in records {
-                guarded(|| x.write(record))?;
+                x.write_record(record)?;
             }
         }
         self.count += encoded.records;
         Ok(())
     }
 
-    /// What the reader of the outputs should know about this run's files so far (rows or
-    /// cells that did not fit into `records.xlsx`); the pipeline puts them into `run.json`.
+    /// Waits until every record written so far is in every output (the workbook's `Mentions`
+    /// sheet is written on a thread of its own).
+    pub fn finish_rows(&mut self) -> std::io::Result<()> {
+        match self.xlsx.as_mut() {
+            Some(x) => x.finish_rows(),
+            None => Ok(()),
+        }
+    }
+
+    /// What the reader of the outputs should know about this run's files (rows or cells that
+    /// did not fit into `records.xlsx`), complete once [`Writer::finish_rows`] has returned;
+    /// the pipeline puts them into `run.json`.
     pub fn notes(&self) -> Vec<String> {
         self.xlsx.as_ref().map(xlsx::XlsxWriter::notes).unwrap_or_default()
     }

@@ -17,6 +17,11 @@
 //! Rows must then be written in order, which the writer does: item rows as each record
 //! arrives, the `Skipped` and `Run` sheets at the end.
 //!
+//! Threads: in a run, the `Mentions` sheet, which has as many cells as the other sheets
+//! together, is written on a thread of its own ([`XlsxWriter::write_mentions_apart`]); records
+//! reach it in input order through a bounded channel. Each sheet is made apart from the
+//! workbook, which takes them all back, in order, when it is saved.
+//!
 //! Limits: a sheet holds at most [`EXCEL_MAX_ROWS`] rows, the header included. Rows beyond it
 //! are not written; the sheet's last row then says how many were left out and
 //! [`XlsxWriter::notes`] reports it (the pipeline puts it into `run.json`). A cell holds at
@@ -25,6 +30,8 @@
 use std::borrow::Cow;
 use std::io::{Seek, Write};
 use std::path::Path;
+use std::sync::mpsc::{sync_channel, SyncSender};
+use std::thread::JoinHandle;
 
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::prelude::ToPrimitive;
@@ -191,6 +198,7 @@ struct SheetState {
 }
 
 /// The cell formats of the workbook.
+#[derive(Clone)]
 struct Formats {
     header: CellFormat,
     date: CellFormat,
@@ -198,20 +206,31 @@ struct Formats {
     fraction: CellFormat,
 }
 
+/// How many records' mentions may wait for the `Mentions` sheet's thread.
+const MENTIONS_QUEUE: usize = 64;
+
 /// Writes `records.xlsx`, row by row as records arrive.
 pub struct XlsxWriter {
     workbook: Workbook,
-    sheets: Vec<SheetState>,
-    formats: Formats,
-    row_limit: u32,
-    clipped: u64,
+    /// The sheets in workbook order; a sheet written on a thread of its own is away.
+    sheets: Vec<Option<SheetWriter>>,
+    /// The `Mentions` sheet's thread, when it is written on one.
+    mentions: Option<MentionsThread>,
+}
+
+/// The `Mentions` sheet written on a thread of its own: it has as many cells as all the other
+/// sheets together, and making cells costs more than everything else the writer does.
+struct MentionsThread {
+    /// Each record's id and mention rows, in input order.
+    sender: SyncSender<(String, Vec<MentionRow>)>,
+    /// The thread, which gives the sheet back when the rows end.
+    thread: JoinHandle<std::io::Result<SheetWriter>>,
 }
 
 impl std::fmt::Debug for XlsxWriter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("XlsxWriter")
-            .field("sheets", &self.sheets)
-            .field("row_limit", &self.row_limit)
+            .field("mentions_apart", &self.mentions.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -243,27 +262,71 @@ impl XlsxWriter {
             whole: CellFormat::new().set_num_format("#,##0"),
             fraction: CellFormat::new().set_num_format("#,##0.00##"),
         };
-        let mut sheets = Vec::with_capacity(SHEETS.len());
-        for (name, columns) in SHEETS {
-            let sheet = workbook.add_worksheet_with_constant_memory()?;
-            sheet.set_name(name)?;
-            for (col, column) in columns.iter().enumerate() {
-                sheet.write_string_with_format(0, col as u16, *column, &formats.header)?;
-            }
-            sheets.push(SheetState {
-                next_row: 1,
-                widths: columns.iter().map(|c| c.len()).collect(),
-                held: None,
-                dropped: 0,
-            });
+        // Cells take their formats' numbers from the workbook on first use; numbered here, in
+        // a fixed order, they do not depend on which sheet's thread uses a format first, and
+        // the same inputs give a byte-identical workbook.
+        for format in [&formats.header, &formats.date, &formats.whole, &formats.fraction] {
+            workbook.register_format(format);
         }
+        let sheets = SHEETS
+            .iter()
+            .map(|(name, columns)| SheetWriter::new(&mut workbook, name, columns, &formats, row_limit).map(Some))
+            .collect::<Result<_, _>>()?;
         Ok(XlsxWriter {
             workbook,
             sheets,
-            formats,
-            row_limit,
-            clipped: 0,
+            mentions: None,
         })
+    }
+
+    /// From now on, writes the `Mentions` sheet on a thread of its own (see
+    /// [`XlsxWriter::write_record`]).
+    pub fn write_mentions_apart(&mut self) -> std::io::Result<()> {
+        let Some(mut sheet) = self.sheets[MENTIONS].take() else {
+            return Ok(());
+        };
+        let (sender, receiver) = sync_channel::<(String, Vec<MentionRow>)>(MENTIONS_QUEUE);
+        let thread = std::thread::Builder::new()
+            .name("accord-xlsx-mentions".into())
+            .spawn(move || {
+                for (id, mentions) in receiver {
+                    for m in &mentions {
+                        super::guarded(|| sheet.row(mention_cells(&id, m)))?;
+                    }
+                }
+                Ok(sheet)
+            })?;
+        self.mentions = Some(MentionsThread { sender, thread });
+        Ok(())
+    }
+
+    /// Adds a record, as [`XlsxWriter::write`]; its mention rows go to the `Mentions` sheet's
+    /// own thread when it has one.
+    pub fn write_record(&mut self, mut r: Record) -> std::io::Result<()> {
+        if let Some(mentions) = &self.mentions {
+            let rows = std::mem::take(&mut r.mentions);
+            if mentions.sender.send((r.id.clone(), rows)).is_err() {
+                // The thread stopped at an error: report it.
+                self.finish_rows()?;
+            }
+        }
+        super::guarded(|| self.write(&r))
+    }
+
+    /// Waits until the `Mentions` sheet's thread, if there is one, has written every row it
+    /// was given, and takes the sheet back.
+    pub fn finish_rows(&mut self) -> std::io::Result<()> {
+        let Some(MentionsThread { sender, thread }) = self.mentions.take() else {
+            return Ok(());
+        };
+        drop(sender);
+        let sheet = thread.join().unwrap_or_else(|_| {
+            Err(std::io::Error::other(
+                "records.xlsx: the Mentions sheet's writer stopped",
+            ))
+        })?;
+        self.sheets[MENTIONS] = Some(sheet);
+        Ok(())
     }
 
     /// Adds a record: its row in `Records`, its items in the item sheets, its mentions.
@@ -292,23 +355,26 @@ impl XlsxWriter {
     }
 
     /// What the reader of the workbook should know: sheets cut at Excel's row limit and cells
-    /// cut at its length limit, so far.
+    /// cut at its length limit, so far (a sheet on a thread of its own counts once it is back,
+    /// see [`XlsxWriter::finish_rows`]).
     pub fn notes(&self) -> Vec<String> {
         let mut notes = Vec::new();
-        for ((name, _), state) in SHEETS.iter().zip(&self.sheets) {
-            if state.dropped > 0 {
-                let shown = u64::from(self.row_limit) - 2;
+        let sheets = || self.sheets.iter().flatten();
+        for (name, sheet) in SHEETS.iter().map(|(name, _)| name).zip(self.sheets.iter()) {
+            let Some(sheet) = sheet else { continue };
+            if sheet.state.dropped > 0 {
+                let shown = u64::from(sheet.row_limit) - 2;
                 notes.push(format!(
                     "records.xlsx: sheet {name} shows the first {shown} of {} rows (a sheet holds {} rows); every row is in the other outputs",
-                    shown + state.dropped,
-                    self.row_limit
+                    shown + sheet.state.dropped,
+                    sheet.row_limit
                 ));
             }
         }
-        if self.clipped > 0 {
+        let clipped: u64 = sheets().map(|s| s.clipped).sum();
+        if clipped > 0 {
             notes.push(format!(
-                "records.xlsx: {} cell(s) cut to {EXCEL_MAX_CHARS} characters, the most a cell holds; the full text is in the other outputs",
-                self.clipped
+                "records.xlsx: {clipped} cell(s) cut to {EXCEL_MAX_CHARS} characters, the most a cell holds; the full text is in the other outputs"
             ));
         }
         notes
@@ -317,14 +383,17 @@ impl XlsxWriter {
     /// Writes the `Skipped` and `Run` sheets (`run` is `run.json` as a JSON value), closes
     /// every sheet (limit row, frozen header, autofilter, widths) and saves the workbook to `out`.
     pub fn finish<W: Write + Seek + Send>(mut self, skipped: &[Skipped], run: &Value, out: W) -> Result<(), XlsxError> {
+        self.finish_rows()?;
         for s in skipped {
             self.row(SKIPPED, vec![text(&s.source), text(&s.reason)])?;
         }
         if let Value::Object(fields) = run {
             self.write_run(fields)?;
         }
-        for (index, (_, columns)) in SHEETS.iter().enumerate() {
-            self.close_sheet(index, columns.len() as u16)?;
+        for ((_, columns), sheet) in SHEETS.iter().zip(std::mem::take(&mut self.sheets)) {
+            let mut sheet = sheet.expect("every sheet is back");
+            sheet.close(columns.len() as u16)?;
+            self.workbook.push_worksheet(sheet.worksheet);
         }
         self.workbook.save_to_writer(out)
     }
@@ -344,43 +413,91 @@ impl XlsxWriter {
         Ok(())
     }
 
-    /// Ends a sheet of `columns` columns: its last row (the held row, or how many rows were
+    /// Adds a row to sheet `index` (see [`SheetWriter::row`]).
+    fn row(&mut self, index: usize, cells: Vec<Cell<'_>>) -> Result<(), XlsxError> {
+        match self.sheets[index].as_mut() {
+            Some(sheet) => sheet.row(cells),
+            None => Err(XlsxError::ParameterError(format!(
+                "sheet {} is written on a thread of its own",
+                SHEETS[index].0
+            ))),
+        }
+    }
+}
+
+/// One sheet as it is written: its worksheet, made apart from the workbook (which takes it
+/// when the workbook is saved, so that a sheet can be written on a thread of its own), what is
+/// known of it so far, and the cell formats.
+struct SheetWriter {
+    worksheet: Worksheet,
+    state: SheetState,
+    formats: Formats,
+    /// Rows in the sheet, the header included.
+    row_limit: u32,
+    /// Cells cut to [`EXCEL_MAX_CHARS`] characters.
+    clipped: u64,
+}
+
+impl SheetWriter {
+    /// The sheet `name` of `workbook` with its header row of `columns`.
+    fn new(
+        workbook: &mut Workbook,
+        name: &str,
+        columns: &[&str],
+        formats: &Formats,
+        row_limit: u32,
+    ) -> Result<SheetWriter, XlsxError> {
+        let mut worksheet = workbook.new_worksheet_with_constant_memory()?;
+        worksheet.set_name(name)?;
+        for (col, column) in columns.iter().enumerate() {
+            worksheet.write_string_with_format(0, col as u16, *column, &formats.header)?;
+        }
+        Ok(SheetWriter {
+            worksheet,
+            state: SheetState {
+                next_row: 1,
+                widths: columns.iter().map(|c| c.len()).collect(),
+                held: None,
+                dropped: 0,
+            },
+            formats: formats.clone(),
+            row_limit,
+            clipped: 0,
+        })
+    }
+
+    /// Ends the sheet, of `columns` columns: its last row (the held row, or how many rows were
     /// left out), frozen header, autofilter and column widths.
-    fn close_sheet(&mut self, index: usize, columns: u16) -> Result<(), XlsxError> {
+    fn close(&mut self, columns: u16) -> Result<(), XlsxError> {
         let last = self.row_limit - 1;
         // A held row means that nothing was dropped (see `row`).
-        let (held, dropped) = {
-            let state = &mut self.sheets[index];
-            (state.held.take(), state.dropped)
-        };
+        let (held, dropped) = (self.state.held.take(), self.state.dropped);
         if dropped > 0 {
             let warning = format!(
                 "… {dropped} more row(s) not shown: a sheet holds {} rows; every row is in the other outputs",
                 self.row_limit
             );
-            self.put(index, last, vec![text_owned(warning)])?;
+            self.put(last, vec![text_owned(warning)])?;
         } else if let Some(row) = held {
-            self.put(index, last, row)?;
+            self.put(last, row)?;
         }
-        let state = &self.sheets[index];
-        let last_row = state.next_row - 1;
-        let widths = state.widths.clone();
-        let sheet = self.workbook.worksheet_from_index(index)?;
+        let last_row = self.state.next_row - 1;
+        let sheet = &mut self.worksheet;
         sheet.set_freeze_panes(1, 0)?;
         sheet.autofilter(0, 0, last_row, columns - 1)?;
-        for (col, width) in widths.into_iter().enumerate() {
+        for (col, width) in self.state.widths.iter().enumerate() {
             sheet.set_column_width(col as u16, (width + 2).clamp(MIN_WIDTH, MAX_WIDTH) as f64)?;
         }
         Ok(())
     }
 
-    /// Adds a row to a sheet, or holds or drops it when the sheet is full (see the module doc).
-    fn row(&mut self, index: usize, cells: Vec<Cell<'_>>) -> Result<(), XlsxError> {
+    /// Adds a row, or holds or drops it when the sheet is full (see the module doc).
+    fn row(&mut self, cells: Vec<Cell<'_>>) -> Result<(), XlsxError> {
         let last = self.row_limit - 1;
-        let state = &mut self.sheets[index];
+        let state = &mut self.state;
         if state.next_row < last {
             let row = state.next_row;
-            return self.put(index, row, cells);
+            return self.put(row, cells);
         }
         if state.held.is_none() && state.dropped == 0 {
             state.held = Some(cells.into_iter().map(Cell::into_owned).collect());
@@ -390,17 +507,22 @@ impl XlsxWriter {
         Ok(())
     }
 
-    /// Writes `cells` into row `row` of a sheet and notes their widths.
-    fn put(&mut self, index: usize, row: u32, cells: Vec<Cell<'_>>) -> Result<(), XlsxError> {
-        let sheet = self.workbook.worksheet_from_index(index)?;
-        let state = &mut self.sheets[index];
+    /// Writes `cells` into row `row` and notes their widths.
+    fn put(&mut self, row: u32, cells: Vec<Cell<'_>>) -> Result<(), XlsxError> {
         for (col, cell) in cells.into_iter().enumerate() {
-            let width = write_cell(sheet, &self.formats, row, col as u16, cell, &mut self.clipped)?;
-            if let Some(w) = state.widths.get_mut(col) {
+            let width = write_cell(
+                &mut self.worksheet,
+                &self.formats,
+                row,
+                col as u16,
+                cell,
+                &mut self.clipped,
+            )?;
+            if let Some(w) = self.state.widths.get_mut(col) {
                 *w = (*w).max(width);
             }
         }
-        state.next_row = row + 1;
+        self.state.next_row = row + 1;
         Ok(())
     }
 }
@@ -715,6 +837,112 @@ mod tests {
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[1], "r0");
         assert!(rows[2].starts_with("… 4 more row(s)"), "{rows:?}");
+    }
+
+    /// A record `id` with `n` mention rows.
+    fn record_with_mentions(id: &str, n: usize) -> Record {
+        Record {
+            id: id.into(),
+            source: format!("{id}.txt"),
+            story: 1,
+            title: None,
+            language: "en".into(),
+            language_confidence: 1.0,
+            published: None,
+            event_date: None,
+            dates: Vec::new(),
+            leaders: Vec::new(),
+            money: Vec::new(),
+            sectors: Vec::new(),
+            countries: Vec::new(),
+            warnings: Vec::new(),
+            mentions: (0..n)
+                .map(|i| MentionRow {
+                    kind: if i == 0 {
+                        MentionKind::Date
+                    } else {
+                        MentionKind::Country
+                    },
+                    text: format!("{id} mention {i}"),
+                    value: if i == 0 { "2024-06-14".into() } else { "KZ".into() },
+                    start: i,
+                    end: i + 1,
+                    rule: "country.en".into(),
+                })
+                .collect(),
+        }
+    }
+
+    /// Every row of sheet `name` of `book`, as text.
+    fn sheet_rows(book: &mut Xlsx<Cursor<Vec<u8>>>, name: &str) -> Vec<Vec<String>> {
+        let range = book.worksheet_range(name).unwrap();
+        range
+            .rows()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn mentions_written_on_their_own_thread_give_the_same_sheets_and_notes() {
+        let records = [record_with_mentions("a", 2), record_with_mentions("b", 3)];
+        let books = [false, true].map(|apart| {
+            let dir = tempfile::tempdir().unwrap();
+            let mut writer = XlsxWriter::with_row_limit(dir.path(), day(), 5).unwrap();
+            if apart {
+                writer.write_mentions_apart().unwrap();
+            }
+            for r in &records {
+                writer.write_record(r.clone()).unwrap();
+            }
+            writer.finish_rows().unwrap();
+            let notes = writer.notes();
+            let mut bytes = Cursor::new(Vec::new());
+            writer.finish(&[], &serde_json::json!({}), &mut bytes).unwrap();
+            (notes, bytes.into_inner())
+        });
+        let [(sequential_notes, sequential), (apart_notes, apart)] = books;
+        // The same bytes: cell formats are numbered the same whichever thread uses one first.
+        assert!(apart == sequential, "the workbooks differ");
+        let [mut sequential, mut apart] = [sequential, apart].map(|b| Xlsx::new(Cursor::new(b)).unwrap());
+        assert_eq!(apart_notes, sequential_notes);
+        assert_eq!(apart_notes.len(), 1, "{apart_notes:?}");
+        assert!(
+            apart_notes[0].contains("sheet Mentions shows the first 3 of 5 rows"),
+            "{apart_notes:?}"
+        );
+        for (name, _) in SHEETS {
+            assert_eq!(
+                sheet_rows(&mut apart, name),
+                sheet_rows(&mut sequential, name),
+                "{name}"
+            );
+        }
+        let mentions = sheet_rows(&mut apart, "Mentions");
+        assert_eq!(mentions[1][2], "a mention 0");
+        assert_eq!(mentions[3][2], "b mention 0");
+        assert!(mentions[4][0].starts_with("… 2 more row(s)"), "{mentions:?}");
+    }
+
+    #[test]
+    fn cell_formats_are_numbered_the_same_whichever_sheet_uses_one_first() {
+        let workbook = |money_first: bool| {
+            let dir = tempfile::tempdir().unwrap();
+            let mut writer = XlsxWriter::new(dir.path(), day()).unwrap();
+            let money = vec![text("a"), Cell::Amount(Decimal::new(12345, 1))];
+            let dates = vec![text("a"), date("2024-06-14")];
+            let rows = if money_first {
+                [(MONEY, money), (DATES, dates)]
+            } else {
+                [(DATES, dates), (MONEY, money)]
+            };
+            for (sheet, cells) in rows {
+                writer.row(sheet, cells).unwrap();
+            }
+            let mut bytes = Cursor::new(Vec::new());
+            writer.finish(&[], &serde_json::json!({}), &mut bytes).unwrap();
+            bytes.into_inner()
+        };
+        assert!(workbook(true) == workbook(false), "the workbooks differ");
     }
 
     #[test]

@@ -223,8 +223,8 @@ fn write_batches(
             tally.inputs += 1;
             progress.file_done();
             match result {
-                Ok((outcome, encoded, counts)) => {
-                    sink.write(&outcome.records, &encoded)?;
+                Ok((mut outcome, encoded, counts)) => {
+                    sink.write(std::mem::take(&mut outcome.records), &encoded)?;
                     tally.add(&counts);
                     if let Some(line) = &outcome.state_line {
                         sink.write_state(line)?;
@@ -240,5 +240,6 @@ fn write_batches(
         }
         sink.chunk_done()?;
     }
+    sink.finish_rows()?;
     Ok(Written { sink, tally })
 }

@@ -34,10 +34,18 @@ impl Sink {
 
     /// Appends one file's records, encoded by [`Sink::encoder`] as `encoded`; `records` may
     /// be left out unless [`Sink::needs_records`].
-    pub(super) fn write(&mut self, records: &[Record], encoded: &Encoded) -> std::io::Result<()> {
+    pub(super) fn write(&mut self, records: Vec<Record>, encoded: &Encoded) -> std::io::Result<()> {
         match self {
             Sink::Folder(w) => w.write_encoded(records, encoded),
             Sink::Stdout(w) => w.append(&encoded.jsonl),
+        }
+    }
+
+    /// Waits until every record written so far is in the output.
+    pub(super) fn finish_rows(&mut self) -> std::io::Result<()> {
+        match self {
+            Sink::Folder(w) => w.finish_rows(),
+            Sink::Stdout(_) => Ok(()),
         }
     }
 
