@@ -305,8 +305,10 @@ impl XlsxWriter {
     pub fn write_record(&mut self, mut r: Record) -> std::io::Result<()> {
         if let Some(mentions) = &self.mentions {
             let rows = std::mem::take(&mut r.mentions);
-            if mentions.sender.send((r.id.clone(), rows)).is_err() {
-                // The thread stopped at an error: report it.
+            if let Err(unsent) = mentions.sender.send((r.id.clone(), rows)) {
+                // The thread stopped, at an error: report it (had it not, the sheet would be
+                // back here, and the rows are written below).
+                r.mentions = unsent.0 .1;
                 self.finish_rows()?;
             }
         }
@@ -359,7 +361,6 @@ impl XlsxWriter {
     /// see [`XlsxWriter::finish_rows`]).
     pub fn notes(&self) -> Vec<String> {
         let mut notes = Vec::new();
-        let sheets = || self.sheets.iter().flatten();
         for (name, sheet) in SHEETS.iter().map(|(name, _)| name).zip(self.sheets.iter()) {
             let Some(sheet) = sheet else { continue };
             if sheet.state.dropped > 0 {
@@ -371,7 +372,7 @@ impl XlsxWriter {
                 ));
             }
         }
-        let clipped: u64 = sheets().map(|s| s.clipped).sum();
+        let clipped: u64 = self.sheets.iter().flatten().map(|s| s.clipped).sum();
         if clipped > 0 {
             notes.push(format!(
                 "records.xlsx: {clipped} cell(s) cut to {EXCEL_MAX_CHARS} characters, the most a cell holds; the full text is in the other outputs"
