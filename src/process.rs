@@ -170,16 +170,8 @@ fn empty_record(document: &Document<'_>, story: &Story, digest: bool) -> Record 
         story: story.number,
         title: story.title.as_ref().map(|t| t.0.clone()),
         language: "und".into(),
-        language_confidence: 0.0,
-        published: None,
-        event_date: None,
-        dates: Vec::new(),
-        leaders: Vec::new(),
-        money: Vec::new(),
-        sectors: Vec::new(),
-        countries: Vec::new(),
         warnings: document.warnings.clone(),
-        mentions: Vec::new(),
+        ..Record::default()
     }
 }
 

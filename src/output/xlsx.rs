@@ -206,6 +206,20 @@ struct Formats {
     fraction: CellFormat,
 }
 
+impl Formats {
+    /// Every format, in the order the workbook numbers them (a format added to the struct
+    /// must be added here, or this does not compile).
+    fn each(&self) -> [&CellFormat; 4] {
+        let Formats {
+            header,
+            date,
+            whole,
+            fraction,
+        } = self;
+        [header, date, whole, fraction]
+    }
+}
+
 /// How many records' mentions may wait for the `Mentions` sheet's thread.
 const MENTIONS_QUEUE: usize = 64;
 
@@ -265,7 +279,7 @@ impl XlsxWriter {
         // Cells take their formats' numbers from the workbook on first use; numbered here, in
         // a fixed order, they do not depend on which sheet's thread uses a format first, and
         // the same inputs give a byte-identical workbook.
-        for format in [&formats.header, &formats.date, &formats.whole, &formats.fraction] {
+        for format in formats.each() {
             workbook.register_format(format);
         }
         let sheets = SHEETS
@@ -849,14 +863,6 @@ mod tests {
             title: None,
             language: "en".into(),
             language_confidence: 1.0,
-            published: None,
-            event_date: None,
-            dates: Vec::new(),
-            leaders: Vec::new(),
-            money: Vec::new(),
-            sectors: Vec::new(),
-            countries: Vec::new(),
-            warnings: Vec::new(),
             mentions: (0..n)
                 .map(|i| MentionRow {
                     kind: if i == 0 {
@@ -871,6 +877,7 @@ mod tests {
                     rule: "country.en".into(),
                 })
                 .collect(),
+            ..Record::default()
         }
     }
 

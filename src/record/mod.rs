@@ -25,7 +25,9 @@ const CURRENCY_PATTERN: &str = "^[A-Z]{3}$";
 const LANGUAGE_PATTERN: &str = "^([a-z]{2}|und)$";
 
 /// One record per story: an element of `records.json`, a line of `records.jsonl`.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
+// (Not in the doc comment, which the JSON schema carries: `Record::default()` is a record with
+// every field empty, to be filled.)
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct Record {
     /// File stem, or `STEM#N` for the N-th story of a digest.
