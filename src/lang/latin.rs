@@ -80,13 +80,7 @@ enum CharLangs {
 /// whatlang's answer for `sample` (what `whatlang::detect(sample)` returns) when `sample`'s main
 /// script is Latin (`whatlang::detect_script(sample) == Some(Script::Latin)`).
 pub fn detect(sample: &str) -> Info {
-    let (scores, trigram_count) = combined_scores(sample);
-    let (best, best_score) = scores[0];
-    let confidence = match scores.get(1) {
-        Some(&(_, second_score)) => confidence(best_score, second_score, trigram_count),
-        None => 1.0,
-    };
-    Info::new(Script::Latin, best, confidence)
+    Reading::of(sample).best(|_| true)
 }
 
 /// The scores whatlang ranks the Latin-script languages by for `sample`: every language with
@@ -94,19 +88,93 @@ pub fn detect(sample: &str) -> Info {
 /// `whatlang::dev::combined_raw_detect` gives as `scores`), and the number of the sample's
 /// ranked trigrams (its `trigrams_count`), which the confidence depends on.
 pub fn combined_scores(sample: &str) -> (Vec<(Lang, f64)>, usize) {
-    let model = &*MODEL;
-    let lower = to_lowercase(sample);
-    let (alphabet, char_count) = alphabet_scores(model, &lower);
-    let (trigram, trigram_count) = trigram_scores(model, &lower);
-    let (alphabet_weight, trigram_weight) = score_weights(char_count);
-    // whatlang lists the languages in the alphabet scores' order, then any that only the
-    // trigram scores have: none, as both score every Latin-script language.
-    let mut scores: Vec<(Lang, f64)> = alphabet
-        .iter()
-        .map(|&(lang, index, a)| (lang, a * alphabet_weight + trigram[index] * trigram_weight))
-        .collect();
-    scores.sort_unstable_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(Ordering::Less));
-    (scores, trigram_count)
+    let reading = Reading::of(sample);
+    (reading.scores(|_| true), reading.trigram_count)
+}
+
+/// What the model reads off one sample, before any ranking: each language's alphabet and
+/// trigram parts. Every language's score depends on the sample alone, so one reading ranks
+/// the languages for whatlang's plain detector and for a detector limited to some of them.
+#[derive(Debug)]
+pub struct Reading {
+    /// Per language index: twice the occurrences of the sample's letters its alphabet has,
+    /// leaving out the letters every alphabet has ([`Reading::common`]).
+    alphabet_hits: Vec<usize>,
+    /// Twice the occurrences of the letters every alphabet has.
+    common: usize,
+    /// The sample's letters: its characters but the stop characters.
+    letter_count: usize,
+    /// Per language index: the trigram score.
+    trigram: Vec<f64>,
+    /// The number of the sample's ranked trigrams.
+    trigram_count: usize,
+}
+
+impl Reading {
+    /// Reads `sample`, whose main script is Latin.
+    pub fn of(sample: &str) -> Reading {
+        let model = &*MODEL;
+        let lower = to_lowercase(sample);
+        let (alphabet_hits, common, letter_count) = alphabet_hits(model, &lower);
+        let (trigram, trigram_count) = trigram_scores(model, &lower);
+        Reading {
+            alphabet_hits,
+            common,
+            letter_count,
+            trigram,
+            trigram_count,
+        }
+    }
+
+    /// What whatlang's detector allowed only the languages `allowed` accepts would answer (all
+    /// of them: what `whatlang::detect` answers); a language with the best score, and how sure
+    /// it is against the second.
+    pub fn best(&self, allowed: impl Fn(Lang) -> bool) -> Info {
+        let scores = self.scores(allowed);
+        let (best, best_score) = scores[0];
+        let confidence = match scores.get(1) {
+            Some(&(_, second_score)) => confidence(best_score, second_score, self.trigram_count),
+            None => 1.0,
+        };
+        Info::new(Script::Latin, best, confidence)
+    }
+
+    /// The languages `allowed` accepts with their combined scores, in whatlang's order: the
+    /// same vectors sorted by the same functions, so that ties fall as they fall in whatlang.
+    /// `allowed` must accept at least one Latin-script language.
+    fn scores(&self, allowed: impl Fn(Lang) -> bool) -> Vec<(Lang, f64)> {
+        let model = &*MODEL;
+        let alphabet = self.alphabet_scores(model, &allowed);
+        let (alphabet_weight, trigram_weight) = score_weights(self.letter_count);
+        // whatlang lists the languages in the alphabet scores' order, then any that only the
+        // trigram scores have: none, as both score every allowed Latin-script language.
+        let mut scores: Vec<(Lang, f64)> = alphabet
+            .iter()
+            .map(|&(lang, index, a)| (lang, a * alphabet_weight + self.trigram[index] * trigram_weight))
+            .collect();
+        scores.sort_unstable_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(Ordering::Less));
+        scores
+    }
+
+    /// The alphabet scores of the languages `allowed` accepts, as (language, language index,
+    /// score) in the order whatlang merges them (by raw score, highest first).
+    fn alphabet_scores(&self, model: &Model, allowed: &impl Fn(Lang) -> bool) -> Vec<(Lang, usize, f64)> {
+        let letters = self.letter_count;
+        let mut raw_scores: Vec<(Lang, usize)> = model
+            .alphabet_order
+            .iter()
+            .filter(|&&l| allowed(model.langs[l]))
+            .map(|&l| {
+                let raw = (self.alphabet_hits[l] + self.common).saturating_sub(letters);
+                (model.langs[l], raw)
+            })
+            .collect();
+        raw_scores.sort_unstable_by_key(|&(_, score)| Reverse(score));
+        raw_scores
+            .into_iter()
+            .map(|(lang, raw)| (lang, model.index_of(lang), raw as f64 / letters as f64))
+            .collect()
+    }
 }
 
 /// `text.to_lowercase()`, with runs of ASCII lower-cased eight bytes at a time (the standard
@@ -155,35 +223,21 @@ fn is_stop_char(ch: char) -> bool {
     matches!(ch, '\u{0000}'..='\u{0040}' | '\u{005B}'..='\u{0060}' | '\u{007B}'..='\u{007E}')
 }
 
-/// The alphabet scores of the lowercased text, as (language, language index, score) in the
-/// order whatlang merges them (by raw score, highest first), and the number of letters.
-fn alphabet_scores(model: &Model, lower: &str) -> (Vec<(Lang, usize, f64)>, usize) {
+/// What the lowercased text gives each language's alphabet score (see [`Reading`]): per
+/// language index the hits of its own letters, the hits of the letters all alphabets have, and
+/// the number of letters.
+fn alphabet_hits(model: &Model, lower: &str) -> (Vec<usize>, usize, usize) {
     let (char_counts, letter_count) = count_letters(lower);
-    let mut lang_scores = vec![0usize; model.langs.len()];
-    let mut common_score = 0usize;
+    let mut lang_hits = vec![0usize; model.langs.len()];
+    let mut common = 0usize;
     for (ch, count) in char_counts {
         match model.alphabet_chars.get(&ch) {
-            Some(CharLangs::All) => common_score += 2 * count,
-            Some(CharLangs::Some(langs)) => langs.iter().for_each(|&l| lang_scores[l] += 2 * count),
+            Some(CharLangs::All) => common += 2 * count,
+            Some(CharLangs::Some(langs)) => langs.iter().for_each(|&l| lang_hits[l] += 2 * count),
             None => {}
         }
     }
-    let mut raw_scores: Vec<(Lang, usize)> = model
-        .alphabet_order
-        .iter()
-        .map(|&l| {
-            (
-                model.langs[l],
-                (lang_scores[l] + common_score).saturating_sub(letter_count),
-            )
-        })
-        .collect();
-    raw_scores.sort_unstable_by_key(|&(_, score)| Reverse(score));
-    let scores = raw_scores
-        .into_iter()
-        .map(|(lang, raw)| (lang, model.index_of(lang), raw as f64 / letter_count as f64))
-        .collect();
-    (scores, letter_count)
+    (lang_hits, common, letter_count)
 }
 
 /// How often each character but the stop characters occurs, and how many such characters
@@ -215,20 +269,23 @@ fn trigram_scores(model: &Model, lower: &str) -> (Vec<f64>, usize) {
         .iter()
         .filter_map(|(text_rank, trigram)| Some((*text_rank, *model.trigram_postings.get(trigram)?)))
         .collect();
-    let mut present = vec![0u32; model.langs.len()];
-    let mut present_distance = vec![0u32; model.langs.len()];
+    // A language's distance is the sum, over its profile's trigrams, of the difference of
+    // ranks for those the text has and PROFILE_LEN for the others: PROFILE_LEN² less what each
+    // trigram the text has saves against PROFILE_LEN (negative when its ranks are further
+    // apart). One sum per language, so one memory update per posting.
+    let mut saved = vec![0i32; model.langs.len()];
     for (text_rank, (start, end)) in found {
         for &(lang, profile_rank) in &model.postings[start as usize..end as usize] {
-            present[lang as usize] += 1;
-            present_distance[lang as usize] += text_rank.abs_diff(u32::from(profile_rank));
+            let apart = text_rank.abs_diff(u32::from(profile_rank)) as i32;
+            saved[lang as usize] += PROFILE_LEN as i32 - apart;
         }
     }
     let max_distance = count * PROFILE_LEN;
-    let scores = present
+    let scores = saved
         .iter()
-        .zip(&present_distance)
-        .map(|(&found, &distance)| {
-            let distance = corrected_distance(distance + (PROFILE_LEN - found) * PROFILE_LEN, count);
+        .map(|&saved| {
+            let distance = (MAX_TOTAL_DISTANCE as i32 - saved) as u32;
+            let distance = corrected_distance(distance, count);
             (max_distance - distance) as f64 / max_distance as f64
         })
         .collect();

@@ -1,7 +1,9 @@
 //! Language detection with whatlang, reported as ISO 639-1 codes.
 //!
 //! For Latin-script text (nearly every story), whatlang's own model is evaluated by [`latin`],
-//! which gives whatlang's answers to the bit at a fraction of the cost; see [`whatlang_detect`].
+//! which gives whatlang's answers to the bit at a fraction of the cost (see [`whatlang_detect`]),
+//! and reads each sample once for both of [`detect`]'s questions: the language among all, and,
+//! when that answer is unreliable, among the supported ones.
 
 pub mod latin;
 
@@ -72,34 +74,45 @@ pub struct Language {
 
 /// Detects the language of `text` from its first [`SAMPLE_CHARS`] characters. Short texts full
 /// of names can fool the detector; when its answer is unreliable, the text is re-read among
-/// the supported languages and the first answer is kept in `uncertain`.
+/// the supported languages (what whatlang's detector with them as its allowlist answers) and
+/// the first answer is kept in `uncertain`.
 pub fn detect(text: &str) -> Language {
-    let end = sample_end(text);
-    let sample = &text[..end];
-    let round = |c: f64| (c * 1000.0).round() / 1000.0;
-    let Some(info) = whatlang_detect(sample) else {
-        return Language {
-            code: "und".to_owned(),
-            confidence: 0.0,
-            uncertain: None,
-        };
-    };
-    let first = Language {
-        code: iso639_1(info.lang()).to_owned(),
-        confidence: round(info.confidence()),
-        uncertain: None,
-    };
-    if info.is_reliable() || info.script() != whatlang::Script::Latin {
-        return first;
+    let sample = &text[..sample_end(text)];
+    match main_script(sample) {
+        Some(whatlang::Script::Latin) => {
+            let reading = latin::Reading::of(sample);
+            let info = reading.best(|_| true);
+            let first = language(&info, None);
+            if info.is_reliable() {
+                return first;
+            }
+            let supported = Lang::ALL.map(Lang::whatlang);
+            let again = reading.best(|l| supported.contains(&l));
+            if again.lang() == info.lang() {
+                return first;
+            }
+            language(&again, Some((first.code, first.confidence)))
+        }
+        Some(_) => whatlang::detect(sample).map_or_else(undetermined, |info| language(&info, None)),
+        None => undetermined(),
     }
-    let detector = whatlang::Detector::with_allowlist(Lang::ALL.map(Lang::whatlang).to_vec());
-    match detector.detect(sample) {
-        Some(again) if again.lang() != info.lang() => Language {
-            code: iso639_1(again.lang()).to_owned(),
-            confidence: round(again.confidence()),
-            uncertain: Some((first.code, first.confidence)),
-        },
-        _ => first,
+}
+
+/// The answer for a text without letters.
+fn undetermined() -> Language {
+    Language {
+        code: "und".to_owned(),
+        confidence: 0.0,
+        uncertain: None,
+    }
+}
+
+/// The language whatlang's `info` names, its confidence rounded to three decimals.
+fn language(info: &whatlang::Info, uncertain: Option<(String, f64)>) -> Language {
+    Language {
+        code: iso639_1(info.lang()).to_owned(),
+        confidence: (info.confidence() * 1000.0).round() / 1000.0,
+        uncertain,
     }
 }
 

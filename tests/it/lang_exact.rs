@@ -1,7 +1,9 @@
 //! `accord::lang::whatlang_detect` gives exactly what `whatlang::detect` gives: the same
 //! language, script and reliability, and the same confidence to the bit. It computes Latin-script
 //! text with an evaluation of its own (`src/lang/latin.rs`) of whatlang's model, so these tests
-//! compare the two (and, through whatlang's `dev` feature, every language's score) on the
+//! compare the two (and, through whatlang's `dev` feature, every language's score; and the
+//! re-reading among the supported languages against whatlang's detector with them as its
+//! allowlist; and `lang::detect` against the same steps taken with whatlang alone) on the
 //! samples stories really give (every story-shaped window of the sample articles and of the
 //! development corpus, cut to `lang::SAMPLE_CHARS` as `lang::detect` cuts it), on sliding
 //! windows of many lengths, on random text and on edge cases.
@@ -9,7 +11,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use accord::lang::{latin, whatlang_detect, SAMPLE_CHARS};
+use accord::lang::{detect, iso639_1, latin, whatlang_detect, Language, SAMPLE_CHARS};
 use proptest::prelude::*;
 use whatlang::dev::RawLangInfo;
 
@@ -33,8 +35,44 @@ fn assert_same(text: &str, origin: &str) -> bool {
     let latin = theirs.is_some_and(|i| i.script() == whatlang::Script::Latin);
     if latin {
         assert_same_scores(text, origin);
+        let supported = [whatlang::Lang::Eng, whatlang::Lang::Deu];
+        let ours = latin::Reading::of(text).best(|l| supported.contains(&l));
+        let theirs = whatlang::Detector::with_allowlist(supported.to_vec()).detect(text);
+        assert_eq!(
+            fields(&Some(ours)),
+            fields(&theirs),
+            "{origin}, among en and de: {text:?}"
+        );
     }
+    assert_eq!(detect(text), whatlang_language(text), "{origin}: {text:?}");
     latin
+}
+
+/// What `lang::detect` answers, computed with whatlang alone: its detector, then, when the
+/// answer is unreliable and the script Latin, its detector allowed only English and German.
+fn whatlang_language(text: &str) -> Language {
+    let sample = sample_of(text);
+    let language = |info: &whatlang::Info, uncertain| Language {
+        code: iso639_1(info.lang()).to_owned(),
+        confidence: (info.confidence() * 1000.0).round() / 1000.0,
+        uncertain,
+    };
+    let Some(info) = whatlang::detect(sample) else {
+        return Language {
+            code: "und".to_owned(),
+            confidence: 0.0,
+            uncertain: None,
+        };
+    };
+    let first = language(&info, None);
+    if info.is_reliable() || info.script() != whatlang::Script::Latin {
+        return first;
+    }
+    let detector = whatlang::Detector::with_allowlist(vec![whatlang::Lang::Eng, whatlang::Lang::Deu]);
+    match detector.detect(sample) {
+        Some(again) if again.lang() != info.lang() => language(&again, Some((first.code, first.confidence))),
+        _ => first,
+    }
 }
 
 /// Panics unless `lang::latin::combined_scores(text)` is whatlang's raw combined outcome.
