@@ -2,11 +2,15 @@
 //! expand to word lists from the same file, compiled once and matched with word boundaries.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::path::Path;
 use std::sync::OnceLock;
 
 use regex::Regex;
 use regex_automata::meta;
+use regex_automata::nfa::thompson;
+use regex_automata::nfa::thompson::backtrack::{self, BoundedBacktracker};
+use regex_automata::nfa::thompson::pikevm::PikeVM;
 use regex_automata::util::captures::Captures;
 use regex_automata::{Anchored, Input, PatternID};
 use regex_syntax::hir::Hir;
@@ -58,7 +62,11 @@ pub struct Pattern {
     expanded: String,
     /// The regex's syntax tree, as parsing `expanded` gives it.
     hir: Hir,
-    /// The regex, compiled the first time a text can match it (see [`Pattern::regex`]).
+    /// The groups' reader, compiled the first time a text matches the pattern (see
+    /// [`Pattern::groups`]).
+    groups: OnceLock<GroupReader>,
+    /// The regex for searching a whole text, compiled the first time a text needs it (see
+    /// [`Pattern::regex`]).
     compiled: OnceLock<meta::Regex>,
     /// The rule's examples.
     pub examples: Vec<Example>,
@@ -75,6 +83,7 @@ impl Pattern {
             id: spec.id.as_str().into(),
             expanded,
             hir,
+            groups: OnceLock::new(),
             compiled: OnceLock::new(),
             examples: spec.examples.clone(),
             not_after: spec.not_after.iter().map(|w| w.to_lowercase()).collect(),
@@ -82,9 +91,9 @@ impl Pattern {
         }
     }
 
-    /// The compiled regex. Patterns are compiled on first use: most texts need only a few of
-    /// them, and the whole set was compiled (so every pattern validated) when the rules loaded.
-    /// It is searched where a match is known to begin, so it needs no literal prefilter.
+    /// The regex for finding the pattern anywhere in a text, compiled on first use: only texts
+    /// the set's automaton gives up on need it (see [`PatternSet::find_all_from`]), and the whole
+    /// set was compiled (so every pattern validated) when the rules loaded.
     pub fn regex(&self) -> &meta::Regex {
         self.compiled.get_or_init(|| {
             meta::Regex::builder()
@@ -92,6 +101,12 @@ impl Pattern {
                 .build_from_hir(&self.hir)
                 .expect("validated when the rules loaded")
         })
+    }
+
+    /// What reads the pattern's groups where a match is known to lie, compiled on first use:
+    /// most texts need only a few of the patterns.
+    fn groups(&self) -> &GroupReader {
+        self.groups.get_or_init(|| GroupReader::of(&self.hir))
     }
 
     /// True when the words around the mention `text[start..end]` rule it out.
@@ -114,6 +129,45 @@ impl Pattern {
             .flat_map(char::to_lowercase)
             .collect();
         !after_word.is_empty() && self.not_before.contains(&after_word)
+    }
+}
+
+/// Reads a pattern's groups over a span known to hold its match: the pattern's own forward
+/// automaton, with every group, run by the bounded backtracker (quick on the short spans of
+/// mentions), or by the PikeVM when a span is too long for the backtracker's memory. Neither
+/// needs a reverse automaton or a DFA, which a full regex builds and which cost ten times more
+/// to compile than the searches they would save here.
+#[derive(Debug)]
+struct GroupReader {
+    backtracker: BoundedBacktracker,
+    pikevm: PikeVM,
+}
+
+impl GroupReader {
+    /// The reader of the pattern `hir` (which compiled in its set when the rules loaded).
+    fn of(hir: &Hir) -> GroupReader {
+        let nfa = thompson::Compiler::new()
+            .build_from_hir(hir)
+            .expect("validated when the rules loaded");
+        GroupReader {
+            backtracker: BoundedBacktracker::new_from_nfa(nfa.clone()).expect("an NFA the compiler made"),
+            pikevm: PikeVM::new_from_nfa(nfa).expect("an NFA the compiler made"),
+        }
+    }
+
+    /// The groups of the pattern's leftmost-first match that starts at the start of `span`
+    /// and ends inside it, if there is one; `cache` is the backtracker's memory, made by the
+    /// first search and reused by the next ones (of any pattern).
+    fn read(&self, text: &str, span: Range<usize>, cache: &mut Option<backtrack::Cache>) -> Captures {
+        let input = Input::new(text).range(span).anchored(Anchored::Yes);
+        let mut captures = self.backtracker.create_captures();
+        let cache = cache.get_or_insert_with(|| self.backtracker.create_cache());
+        self.backtracker.reset_cache(cache);
+        if self.backtracker.try_search(cache, &input, &mut captures).is_err() {
+            self.pikevm
+                .search(&mut self.pikevm.create_cache(), &input, &mut captures);
+        }
+        captures
     }
 }
 
@@ -350,6 +404,8 @@ impl PatternSet {
         let mut found = Vec::new();
         let mut cursor = vec![0usize; self.patterns.len()];
         let mut here = regex_automata::PatternSet::new(self.starts.len());
+        let mut ends = vec![0usize; self.patterns.len()];
+        let mut scratch = None;
         let mut guard = self.starts.cache();
         // Borrowed once: the guard checks where its cache lives at every use.
         let cache = &mut *guard;
@@ -359,7 +415,7 @@ impl PatternSet {
             if !self.starts.may_start(cache, bytes, at) {
                 continue;
             }
-            if self.starts.which_at(cache, text, at, &mut here).is_err() {
+            if self.starts.which_at(cache, text, at, &mut here, &mut ends).is_err() {
                 return self.find_each(text);
             }
             if here.is_empty() {
@@ -368,7 +424,7 @@ impl PatternSet {
             for id in here.iter() {
                 let i = id.as_usize();
                 if at >= cursor[i] {
-                    cursor[i] = self.take(i, text, at, &mut found);
+                    cursor[i] = self.take(i, text, at..ends[i], &mut scratch, &mut found);
                 }
             }
         }
@@ -376,15 +432,21 @@ impl PatternSet {
         found
     }
 
-    /// Reads the match of pattern `i` that starts at byte `at`, keeps it when its ends stand at
-    /// word boundaries and its rule's exclusions allow it, and returns where the pattern's
-    /// next match may start.
-    fn take<'t>(&self, i: usize, text: &'t str, at: usize, found: &mut Vec<PatternMatch<'t>>) -> usize {
+    /// Reads the match of pattern `i` that starts at the start of `span` (a match is known to
+    /// start there, and to end inside the span), keeps it when its ends stand at word
+    /// boundaries and its rule's exclusions allow it, and returns where the pattern's next
+    /// match may start. `scratch` is the memory of the searches for groups.
+    fn take<'t>(
+        &self,
+        i: usize,
+        text: &'t str,
+        span: Range<usize>,
+        scratch: &mut Option<backtrack::Cache>,
+        found: &mut Vec<PatternMatch<'t>>,
+    ) -> usize {
         let pattern = &self.patterns[i];
-        let next = next_char_boundary(text, at);
-        let regex = pattern.regex();
-        let mut captures = regex.create_captures();
-        regex.search_captures(&Input::new(text).range(at..).anchored(Anchored::Yes), &mut captures);
+        let next = next_char_boundary(text, span.start);
+        let captures = pattern.groups().read(text, span, scratch);
         let Some(whole) = captures.get_match() else {
             return next;
         };
@@ -408,11 +470,12 @@ impl PatternSet {
     /// [`PatternSet::find_all`] by searching each pattern over the whole text on its own.
     fn find_each<'t>(&self, text: &'t str) -> Vec<PatternMatch<'t>> {
         let mut found = Vec::new();
+        let mut scratch = None;
         for i in 0..self.patterns.len() {
             let regex = self.patterns[i].regex();
             let mut pos = 0;
             while let Some(whole) = regex.find(Input::new(text).range(pos..)) {
-                pos = self.take(i, text, whole.start(), &mut found);
+                pos = self.take(i, text, whole.range(), &mut scratch, &mut found);
                 if pos > text.len() {
                     break;
                 }
@@ -717,6 +780,31 @@ mod tests {
             .expect("a year group");
         assert_eq!((year.as_str(), year.start(), year.end()), ("2024", 16, 20));
         assert!(found.iter().all(|m| m.captures.name("no_such_group").is_none()));
+    }
+
+    #[test]
+    fn groups_are_those_of_the_leftmost_first_match_inside_the_span() {
+        let reader = GroupReader::of(&regex_syntax::parse("(?P<m>a|ab)c?").unwrap());
+        let mut cache = None;
+        // The set reports the longest end (after `c`); leftmost-first, the pattern matches `a`.
+        let captures = reader.read("abc", 0..2, &mut cache);
+        assert_eq!(captures.get_match().map(|m| m.range()), Some(0..1));
+        let captures = reader.read("xac", 1..3, &mut cache);
+        assert_eq!(captures.get_match().map(|m| m.range()), Some(1..3));
+        assert_eq!(captures.get_group_by_name("m").map(|m| m.range()), Some(1..2));
+    }
+
+    #[test]
+    fn groups_are_read_over_spans_too_long_for_the_backtracker() {
+        let reader = GroupReader::of(&regex_syntax::parse("(?P<m>x[a-z ]*)y").unwrap());
+        let text = format!("x{}y.", "ab ".repeat(400_000));
+        assert!(reader.backtracker.max_haystack_len() < text.len());
+        let captures = reader.read(&text, 0..text.len(), &mut None);
+        assert_eq!(captures.get_match().map(|m| m.range()), Some(0..text.len() - 1));
+        assert_eq!(
+            captures.get_group_by_name("m").map(|m| m.range()),
+            Some(0..text.len() - 2)
+        );
     }
 
     /// Every pattern of the shipped rules, in every language, has the syntax tree of its

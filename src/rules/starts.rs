@@ -135,8 +135,9 @@ impl Starts {
     /// The patterns that match the empty string.
     pub fn matching_empty(&self) -> Vec<usize> {
         let mut out = PatternSet::new(self.len());
+        let mut ends = vec![0; self.len()];
         let mut cache = self.cache();
-        if self.which_at(&mut cache, "", 0, &mut out).is_err() {
+        if self.which_at(&mut cache, "", 0, &mut out, &mut ends).is_err() {
             return Vec::new();
         }
         out.iter().map(|p| p.as_usize()).collect()
@@ -154,10 +155,18 @@ impl Starts {
         }
     }
 
-    /// Fills `out` with the patterns that have a match in `text` starting at byte `at`. The
-    /// automaton is stepped byte by byte until no pattern can go on: most positions end after
-    /// a byte or two, so a search's set-up would cost more than the search.
-    pub fn which_at(&self, cache: &mut Cache, text: &str, at: usize, out: &mut PatternSet) -> Result<(), GaveUp> {
+    /// Fills `out` with the patterns that have a match in `text` starting at byte `at`, and
+    /// `ends` (indexed by pattern) with where the longest of each one's matches there ends.
+    /// The automaton is stepped byte by byte until no pattern can go on: most positions end
+    /// after a byte or two, so a search's set-up would cost more than the search.
+    pub fn which_at(
+        &self,
+        cache: &mut Cache,
+        text: &str,
+        at: usize,
+        out: &mut PatternSet,
+        ends: &mut [usize],
+    ) -> Result<(), GaveUp> {
         if !out.is_empty() {
             out.clear();
         }
@@ -165,11 +174,12 @@ impl Starts {
         let look_behind = at.checked_sub(1).map(|before| bytes[before]);
         let config = start::Config::new().anchored(Anchored::Yes).look_behind(look_behind);
         let mut state = self.dfa.start_state(cache, &config).map_err(|_| GaveUp)?;
-        for &byte in &bytes[at..] {
+        for (end, &byte) in (at..).zip(&bytes[at..]) {
             state = self.dfa.next_state(cache, state, byte).map_err(|_| GaveUp)?;
             if state.is_tagged() {
                 if state.is_match() {
-                    self.add_matches(cache, state, out);
+                    // Matches are reported one byte late: this one ends before `byte`.
+                    self.add_matches(cache, state, end, out, ends);
                 } else if state.is_dead() {
                     return Ok(());
                 } else if state.is_quit() {
@@ -179,16 +189,19 @@ impl Starts {
         }
         state = self.dfa.next_eoi_state(cache, state).map_err(|_| GaveUp)?;
         if state.is_match() {
-            self.add_matches(cache, state, out);
+            self.add_matches(cache, state, bytes.len(), out, ends);
         }
         Ok(())
     }
 
-    /// Adds the patterns that match in `state` (a match state: a match ends one byte before
-    /// the byte that led to it) to `out`.
-    fn add_matches(&self, cache: &Cache, state: LazyStateID, out: &mut PatternSet) {
+    /// Adds the patterns that match in `state`, a match state for matches ending at byte
+    /// `end`, to `out`, and `end` to `ends` for each (the walk goes forward, so it is the
+    /// longest end so far).
+    fn add_matches(&self, cache: &Cache, state: LazyStateID, end: usize, out: &mut PatternSet, ends: &mut [usize]) {
         for i in 0..self.dfa.match_len(cache, state) {
-            out.insert(self.dfa.match_pattern(cache, state, i));
+            let pattern = self.dfa.match_pattern(cache, state, i);
+            out.insert(pattern);
+            ends[pattern.as_usize()] = end;
         }
     }
 }
@@ -301,14 +314,33 @@ mod tests {
         let text = "On 5 May 2024";
         let mut cache = starts.cache();
         let mut out = PatternSet::new(starts.len());
-        let at = |cache: &mut Cache, out: &mut PatternSet, i: usize| {
-            starts.which_at(cache, text, i, out).unwrap();
-            out.iter().map(|p| p.as_usize()).collect::<Vec<_>>()
+        let mut ends = vec![0; starts.len()];
+        let mut at = |cache: &mut Cache, out: &mut PatternSet, i: usize| {
+            starts.which_at(cache, text, i, out, &mut ends).unwrap();
+            out.iter()
+                .map(|p| (p.as_usize(), ends[p.as_usize()]))
+                .collect::<Vec<_>>()
         };
-        assert_eq!(at(&mut cache, &mut out, 3), vec![2]);
-        assert_eq!(at(&mut cache, &mut out, 5), vec![1]);
-        assert_eq!(at(&mut cache, &mut out, 9), vec![0]);
-        assert_eq!(at(&mut cache, &mut out, 0), Vec::<usize>::new());
+        assert_eq!(at(&mut cache, &mut out, 3), vec![(2, 8)]);
+        assert_eq!(at(&mut cache, &mut out, 5), vec![(1, 13)]);
+        assert_eq!(at(&mut cache, &mut out, 9), vec![(0, 13)]);
+        assert_eq!(at(&mut cache, &mut out, 0), Vec::new());
+    }
+
+    #[test]
+    fn reports_where_the_longest_match_of_each_pattern_ends() {
+        // Leftmost-first, `a|ab` matches `a` alone; the set reports the longest end, `ab`'s,
+        // inside which that match lies. The end of the text ends a match too.
+        let starts = Starts::new(&["a|ab", "a[0-9]*", "b"]).unwrap();
+        let mut cache = starts.cache();
+        let mut out = PatternSet::new(starts.len());
+        let mut ends = vec![0; starts.len()];
+        starts.which_at(&mut cache, "ab a123", 0, &mut out, &mut ends).unwrap();
+        assert_eq!(out.iter().map(|p| p.as_usize()).collect::<Vec<_>>(), vec![0, 1]);
+        assert_eq!(ends[..2], [2, 1]);
+        starts.which_at(&mut cache, "ab a123", 3, &mut out, &mut ends).unwrap();
+        assert_eq!(out.iter().map(|p| p.as_usize()).collect::<Vec<_>>(), vec![0, 1]);
+        assert_eq!(ends[..2], [4, 7]);
     }
 
     #[test]
@@ -316,9 +348,10 @@ mod tests {
         let starts = Starts::new(&["x\\B"]).unwrap();
         let mut cache = starts.cache();
         let mut out = PatternSet::new(starts.len());
-        assert!(starts.which_at(&mut cache, "xy", 0, &mut out).is_ok());
+        let mut ends = vec![0; starts.len()];
+        assert!(starts.which_at(&mut cache, "xy", 0, &mut out, &mut ends).is_ok());
         assert_eq!(out.len(), 1);
-        assert!(starts.which_at(&mut cache, "xé", 0, &mut out).is_err());
+        assert!(starts.which_at(&mut cache, "xé", 0, &mut out, &mut ends).is_err());
     }
 
     #[test]
