@@ -7,6 +7,13 @@ use accord::pipeline::{run, RunError, RunSummary, Target};
 use accord::rules::RuleSet;
 use clap::Parser;
 
+/// mimalloc instead of the system allocator: a run makes and frees millions of small strings
+/// and vectors, and glibc's malloc and free were about a tenth of the per-file instructions.
+/// Built without transparent huge pages (`no_thp`), so that peak memory stays what the pages
+/// in use need (see BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command.unwrap_or(Command::Run(RunArgs::default())) {
