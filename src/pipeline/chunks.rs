@@ -1,5 +1,5 @@
-//! Processing in bounded chunks: workers process one chunk of jobs while a writer thread writes
-//! the previous one's records in input order, counting what it writes.
+//! Processing in bounded chunks: workers process a few chunks of jobs at a time while a writer
+//! thread writes the finished ones' records in input order, counting what it writes.
 
 use std::collections::BTreeMap;
 
@@ -146,9 +146,15 @@ pub(super) struct Written {
     pub(super) tally: Tally,
 }
 
-/// Processes the jobs chunk by chunk on `pool` while a writer thread writes the previous
-/// chunk's records to `sink`, in input order. The channel holds at most two chunks, so memory
-/// stays bounded whatever the number of inputs.
+/// How many chunks may be under way at once: being processed or waiting to be written. More
+/// than one, so that the workers start on the next chunk while the last files of a chunk are
+/// still being processed (instead of one of them waiting for the other at every chunk's end);
+/// few, so that memory stays bounded whatever the number of inputs.
+const CHUNKS_UNDER_WAY: usize = 3;
+
+/// Processes the jobs chunk by chunk on `pool` while a writer thread writes the processed
+/// chunks' records to the sink in input order. A new chunk is taken only when fewer
+/// than [`CHUNKS_UNDER_WAY`] are processed or waiting, so memory stays bounded.
 pub(super) fn process_in_chunks<W>(
     jobs: &mut Jobs,
     workers: Workers<'_, W>,
@@ -159,27 +165,39 @@ pub(super) fn process_in_chunks<W>(
 where
     W: Fn(&Job) -> Result<Outcome, Skipped> + Sync,
 {
-    let (sender, receiver) = std::sync::mpsc::sync_channel::<Batch>(2);
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<(usize, Batch)>(CHUNKS_UNDER_WAY);
+    // One token per chunk that may be under way; the writer hands a token back when it has
+    // written a chunk, and drops them all when it stops.
+    let (free, freed) = std::sync::mpsc::sync_channel::<()>(CHUNKS_UNDER_WAY);
+    (0..CHUNKS_UNDER_WAY).for_each(|_| free.send(()).expect("the channel holds every token"));
     let encoder = written.sink.encoder();
     let keep_records = written.sink.needs_records();
     let work = |job: &Job| encoded((workers.work)(job), &encoder, keep_records, job);
+    let work = &work;
     std::thread::scope(|scope| {
-        let writing = scope.spawn(move || write_batches(receiver, written, progress));
+        let writing = scope.spawn(move || write_batches(receiver, free, written, progress));
         let mut read_error = None;
-        loop {
-            let batch = match jobs.next_chunk(workers.chunk) {
-                Ok(batch) if batch.is_empty() => break,
-                Ok(batch) => batch,
-                Err(e) => {
-                    read_error = Some(e);
+        workers.pool.in_place_scope(|chunks| {
+            for index in 0.. {
+                if freed.recv().is_err() {
                     break;
                 }
-            };
-            let results: Batch = workers.pool.install(|| batch.par_iter().map(work).collect());
-            if sender.send(results).is_err() {
-                break;
+                let batch = match jobs.next_chunk(workers.chunk) {
+                    Ok(batch) if batch.is_empty() => break,
+                    Ok(batch) => batch,
+                    Err(e) => {
+                        read_error = Some(e);
+                        break;
+                    }
+                };
+                let sender = sender.clone();
+                chunks.spawn(move |_| {
+                    let results: Batch = batch.par_iter().map(work).collect();
+                    // The writer has stopped at an error when this fails; it is reported there.
+                    let _ = sender.send((index, results));
+                });
             }
-        }
+        });
         drop(sender);
         let written = writing.join().expect("writer thread panicked");
         match read_error {
@@ -211,35 +229,51 @@ fn encoded(
     Ok((outcome, bytes, counts))
 }
 
-/// The writer side of [`process_in_chunks`]: writes every batch's records and counts them.
+/// The writer side of [`process_in_chunks`]: writes every chunk's records in input order
+/// (chunks arrive in the order they are done) and counts them, handing a token back to `free`
+/// for each chunk written.
 fn write_batches(
-    receiver: std::sync::mpsc::Receiver<Batch>,
+    receiver: std::sync::mpsc::Receiver<(usize, Batch)>,
+    free: std::sync::mpsc::SyncSender<()>,
     written: Written,
     progress: &mut Progress,
 ) -> std::io::Result<Written> {
     let Written { mut sink, mut tally } = written;
-    for results in receiver {
-        for result in results {
-            tally.inputs += 1;
-            progress.file_done();
-            match result {
-                Ok((mut outcome, encoded, counts)) => {
-                    sink.write(std::mem::take(&mut outcome.records), &encoded)?;
-                    tally.add(&counts);
-                    if let Some(line) = &outcome.state_line {
-                        sink.write_state(line)?;
-                    }
-                    if outcome.reused {
-                        tally.reused += 1;
-                    } else {
-                        tally.processed += 1;
-                    }
-                }
-                Err(s) => tally.skipped.push(s),
-            }
+    let mut waiting: BTreeMap<usize, Batch> = BTreeMap::new();
+    let mut next = 0;
+    for (index, results) in receiver {
+        waiting.insert(index, results);
+        while let Some(results) = waiting.remove(&next) {
+            write_batch(results, &mut sink, &mut tally, progress)?;
+            next += 1;
+            // The main thread has stopped taking chunks when this fails.
+            let _ = free.send(());
         }
-        sink.chunk_done()?;
     }
     sink.finish_rows()?;
     Ok(Written { sink, tally })
+}
+
+/// Writes one chunk's records and counts them.
+fn write_batch(results: Batch, sink: &mut Sink, tally: &mut Tally, progress: &mut Progress) -> std::io::Result<()> {
+    for result in results {
+        tally.inputs += 1;
+        progress.file_done();
+        match result {
+            Ok((mut outcome, encoded, counts)) => {
+                sink.write(std::mem::take(&mut outcome.records), &encoded)?;
+                tally.add(&counts);
+                if let Some(line) = &outcome.state_line {
+                    sink.write_state(line)?;
+                }
+                if outcome.reused {
+                    tally.reused += 1;
+                } else {
+                    tally.processed += 1;
+                }
+            }
+            Err(s) => tally.skipped.push(s),
+        }
+    }
+    sink.chunk_done()
 }

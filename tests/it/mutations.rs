@@ -292,3 +292,30 @@ fn a_batch_of_mutated_articles_gives_the_same_output_on_one_and_two_threads() {
         assert!(one == two, "{name} differs between one and two threads");
     }
 }
+
+#[test]
+fn a_batch_of_several_chunks_is_written_in_input_order_whatever_the_threads() {
+    // Workers take 32 files per thread per chunk and finish chunks in any order (the long
+    // first file holds the first chunk up); the writer must still write them in input order.
+    let input = tempfile::tempdir().unwrap();
+    write_mutated_batch(input.path(), 199);
+    fs::write(input.path().join("a_long.txt"), articles().concat().repeat(3)).unwrap();
+    let outputs: Vec<tempfile::TempDir> = [1, 2, 3]
+        .into_iter()
+        .map(|threads| {
+            let out = tempfile::tempdir().unwrap();
+            let summary = run(&run_config(input.path(), out.path(), threads)).unwrap();
+            assert_eq!(summary.inputs, 200);
+            out
+        })
+        .collect();
+    let sources: Vec<String> = records(outputs[0].path())
+        .iter()
+        .map(|r| r["source"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(sources.windows(2).all(|w| w[0] <= w[1]), "records out of input order");
+    assert!(sources.len() >= 200);
+    for out in &outputs[1..] {
+        assert_same_files(outputs[0].path(), out.path(), &RECORD_FILES);
+    }
+}
