@@ -98,7 +98,7 @@ pub fn combined_scores(sample: &str) -> (Vec<(Lang, f64)>, usize) {
 #[derive(Debug)]
 pub struct Reading {
     /// Per language index: twice the occurrences of the sample's letters its alphabet has,
-    /// leaving out the letters every alphabet has ([`Reading::common`]).
+    /// leaving out the letters every alphabet has (`common`).
     alphabet_hits: Vec<usize>,
     /// Twice the occurrences of the letters every alphabet has.
     common: usize,
@@ -128,7 +128,7 @@ impl Reading {
 
     /// What whatlang's detector allowed only the languages `allowed` accepts would answer (all
     /// of them: what `whatlang::detect` answers); a language with the best score, and how sure
-    /// it is against the second.
+    /// it is against the second. `allowed` must accept at least one Latin-script language.
     pub fn best(&self, allowed: impl Fn(Lang) -> bool) -> Info {
         let scores = self.scores(allowed);
         let (best, best_score) = scores[0];
