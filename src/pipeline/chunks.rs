@@ -2,6 +2,7 @@
 //! thread writes the finished ones' records in input order, counting what it writes.
 
 use std::collections::BTreeMap;
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use rayon::prelude::*;
 
@@ -165,10 +166,10 @@ pub(super) fn process_in_chunks<W>(
 where
     W: Fn(&Job) -> Result<Outcome, Skipped> + Sync,
 {
-    let (sender, receiver) = std::sync::mpsc::sync_channel::<(usize, Batch)>(CHUNKS_UNDER_WAY);
+    let (sender, receiver) = sync_channel::<(usize, Batch)>(CHUNKS_UNDER_WAY);
     // One token per chunk that may be under way; the writer hands a token back when it has
     // written a chunk, and drops them all when it stops.
-    let (free, freed) = std::sync::mpsc::sync_channel::<()>(CHUNKS_UNDER_WAY);
+    let (free, freed) = sync_channel::<()>(CHUNKS_UNDER_WAY);
     (0..CHUNKS_UNDER_WAY).for_each(|_| free.send(()).expect("the channel holds every token"));
     let encoder = written.sink.encoder();
     let keep_records = written.sink.needs_records();
@@ -176,34 +177,48 @@ where
     let work = &work;
     std::thread::scope(|scope| {
         let writing = scope.spawn(move || write_batches(receiver, free, written, progress));
-        let mut read_error = None;
-        workers.pool.in_place_scope(|chunks| {
-            for index in 0.. {
-                if freed.recv().is_err() {
-                    break;
-                }
-                let batch = match jobs.next_chunk(workers.chunk) {
-                    Ok(batch) if batch.is_empty() => break,
-                    Ok(batch) => batch,
-                    Err(e) => {
-                        read_error = Some(e);
-                        break;
-                    }
-                };
-                let sender = sender.clone();
-                chunks.spawn(move |_| {
-                    let results: Batch = batch.par_iter().map(work).collect();
-                    // The writer has stopped at an error when this fails; it is reported there.
-                    let _ = sender.send((index, results));
-                });
-            }
-        });
+        let read_error = hand_out_chunks(jobs, &workers, work, &sender, &freed);
         drop(sender);
         let written = writing.join().expect("writer thread panicked");
         match read_error {
             Some(e) => Err(e),
             None => written.map_err(|e| output_error(target, e)),
         }
+    })
+}
+
+/// Takes the jobs a chunk at a time, each when `freed` hands a token over, and spawns each
+/// chunk's processing by `work` on the workers' pool, which sends the results to `sender` with
+/// the chunk's number; returns once every chunk is processed, with the error that stopped the
+/// reading of the inputs, if one did. Stops early when the writer has stopped.
+fn hand_out_chunks<W, F>(
+    jobs: &mut Jobs,
+    workers: &Workers<'_, W>,
+    work: &F,
+    sender: &SyncSender<(usize, Batch)>,
+    freed: &Receiver<()>,
+) -> Option<RunError>
+where
+    F: Fn(&Job) -> Result<(Outcome, Encoded, Counts), Skipped> + Sync,
+{
+    workers.pool.in_place_scope(|chunks| {
+        for index in 0.. {
+            if freed.recv().is_err() {
+                return None;
+            }
+            let batch = match jobs.next_chunk(workers.chunk) {
+                Ok(batch) if batch.is_empty() => return None,
+                Ok(batch) => batch,
+                Err(e) => return Some(e),
+            };
+            let sender = sender.clone();
+            chunks.spawn(move |_| {
+                let results: Batch = batch.par_iter().map(work).collect();
+                // The writer has stopped at an error when this fails; it is reported there.
+                let _ = sender.send((index, results));
+            });
+        }
+        None
     })
 }
 
@@ -233,8 +248,8 @@ fn encoded(
 /// (chunks arrive in the order they are done) and counts them, handing a token back to `free`
 /// for each chunk written.
 fn write_batches(
-    receiver: std::sync::mpsc::Receiver<(usize, Batch)>,
-    free: std::sync::mpsc::SyncSender<()>,
+    receiver: Receiver<(usize, Batch)>,
+    free: SyncSender<()>,
     written: Written,
     progress: &mut Progress,
 ) -> std::io::Result<Written> {

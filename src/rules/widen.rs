@@ -69,10 +69,7 @@ impl WideStarts {
         }
         let candidates: Vec<PatternID> = out.iter().collect();
         out.clear();
-        for id in candidates
-            .into_iter()
-            .filter(|id| self.exact_match(id.as_usize(), text))
-        {
+        for id in candidates.into_iter().filter(|id| self.matches(id.as_usize(), text)) {
             out.insert(id);
         }
     }
@@ -81,11 +78,11 @@ impl WideStarts {
     /// space of this set's length.
     pub fn first_in(&self, text: &str, out: &mut PatternSet) -> Option<usize> {
         self.wide.which_in(text, out);
-        out.iter().map(|p| p.as_usize()).find(|&i| self.exact_match(i, text))
+        out.iter().map(|p| p.as_usize()).find(|&i| self.matches(i, text))
     }
 
     /// True when pattern `i` itself matches somewhere in `text`.
-    fn exact_match(&self, i: usize, text: &str) -> bool {
+    pub fn matches(&self, i: usize, text: &str) -> bool {
         let exact = &self.exact[i];
         let starts = exact.compiled.get_or_init(|| {
             // Without a size limit, a tree that parsed compiles; an automaton whose state

@@ -220,7 +220,7 @@ impl SegmentRules {
             rules
                 .iter()
                 .position(|&r| r == rule)
-                .is_some_and(|slot| matching(set, line).iter().any(|p| p.as_usize() == slot))
+                .is_some_and(|slot| set.matches(slot, line))
         })
     }
 
