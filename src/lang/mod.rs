@@ -6,6 +6,7 @@
 //! when that answer is unreliable, among the supported ones.
 
 pub mod latin;
+mod sample;
 
 use crate::text::{ascii_len, count_bytes};
 
