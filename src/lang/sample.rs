@@ -332,15 +332,15 @@ fn merge(slots: Vec<(u32, Trigram)>, others: Vec<(u32, Trigram)>) -> Vec<(u32, T
         return slots;
     }
     let mut merged = Vec::with_capacity(slots.len() + others.len());
-    let mut slots = slots.into_iter().peekable();
+    let mut rest = slots.as_slice();
     for other in others {
         let before = slots_before(other.1.packed());
-        while let Some(next) = slots.next_if(|&(_, t)| matches!(t, Trigram::Slot(s) if usize::from(s) < before)) {
-            merged.push(next);
-        }
+        let k = rest.partition_point(|&(_, t)| matches!(t, Trigram::Slot(s) if usize::from(s) < before));
+        merged.extend_from_slice(&rest[..k]);
+        rest = &rest[k..];
         merged.push(other);
     }
-    merged.extend(slots);
+    merged.extend_from_slice(rest);
     merged
 }
 
