@@ -236,14 +236,15 @@ fn alphabet_hits(model: &Model, letters: &[(char, usize)]) -> (Vec<usize>, usize
 /// (whatlang also sorts the languages by distance, but only to look each one's score up again
 /// by language, so that order has no effect.)
 fn trigram_scores(model: &Model, counted: &[(u32, Trigram)]) -> (Vec<f64>, usize) {
-    let count = counted.len().min(sample::TEXT_TRIGRAMS) as u32;
     // A language's distance is the sum, over its profile's trigrams, of the difference of
     // ranks for those the text has and PROFILE_LEN for the others: PROFILE_LEN² less what each
     // trigram the text has saves against PROFILE_LEN (negative when its ranks are further
-    // apart). One sum per language, so one memory update per posting.
-    // One slot per value of a posting's language index, so that no update needs a check.
+    // apart). One sum per language, so one memory update per posting; one slot per value of
+    // a posting's language index, so that no update needs a check.
     let mut saved = [0i32; 256];
+    let mut count = 0u32;
     for (text_rank, trigram) in sample::ranked(counted) {
+        count += 1;
         for &(lang, profile_rank) in model.postings_of(trigram) {
             let apart = text_rank.abs_diff(u32::from(profile_rank)) as i32;
             saved[usize::from(lang)] += PROFILE_LEN as i32 - apart;

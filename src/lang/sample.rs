@@ -12,7 +12,7 @@
 use std::cell::RefCell;
 
 /// How many of the text's most frequent trigrams are ranked (whatlang's `TEXT_TRIGRAMS_SIZE`).
-pub const TEXT_TRIGRAMS: usize = 600;
+const TEXT_TRIGRAMS: usize = 600;
 
 /// A trigram packed into an integer: 21 bits a character, first character highest, so integer
 /// order is the order of the characters.
@@ -117,6 +117,11 @@ impl Trigram {
             Trigram::Packed(packed) => packed,
         }
     }
+}
+
+/// The three characters' code points of a packed trigram, first first.
+fn unpack(packed: PackedTrigram) -> [u32; 3] {
+    [42, 21, 0].map(|shift| ((packed >> shift) & 0x1F_FFFF) as u32)
 }
 
 /// The index of `ch` in [`TABLE_CHARS`], or [`NOT_IN_TABLE`].
@@ -346,7 +351,7 @@ fn merge(slots: Vec<(u32, Trigram)>, others: Vec<(u32, Trigram)>) -> Vec<(u32, T
 
 /// How many of the table's trigrams order before `packed`, a trigram outside the table.
 fn slots_before(packed: PackedTrigram) -> usize {
-    let [a, b, c] = [42, 21, 0].map(|shift| ((packed >> shift) & 0x1F_FFFF) as u32);
+    let [a, b, c] = unpack(packed);
     // Per character: how many table characters order before it, and whether it is one.
     let place = |ch: u32| match usize::try_from(ch).ok().filter(|&ch| ch < 128) {
         Some(ch) => (usize::from(BELOW[ch]), SYMBOL[ch] != NOT_IN_TABLE),
@@ -442,19 +447,22 @@ mod tests {
         }
     }
 
+    /// The trigram of every slot of the table, packed, by slot.
+    fn table_trigrams() -> Vec<PackedTrigram> {
+        (0..TABLE_SLOTS as u16).map(|s| Trigram::Slot(s).packed()).collect()
+    }
+
     #[test]
     fn table_slots_are_numbered_in_trigram_order() {
         assert!(TABLE_CHARS.windows(2).all(|pair| pair[0] < pair[1]));
         assert!(TABLE_CHARS.iter().all(|&ch| !is_stop_char(ch) || ch == ' '));
-        let trigrams: Vec<PackedTrigram> = (0..TABLE_SLOTS as u16).map(|s| Trigram::Slot(s).packed()).collect();
+        let trigrams = table_trigrams();
         assert!(trigrams.windows(2).all(|pair| pair[0] < pair[1]));
         assert_eq!(trigrams[0], pack(' ', ' ', ' '));
         assert_eq!(trigrams[TABLE_SLOTS - 1], pack('\u{7f}', '\u{7f}', '\u{7f}'));
         for (slot, &packed) in trigrams.iter().enumerate() {
-            let chars: Vec<char> = [42, 21, 0]
-                .map(|shift| char::from_u32((packed >> shift) as u32 & 0x1F_FFFF).unwrap())
-                .into();
-            assert_eq!(Trigram::of(chars[0], chars[1], chars[2]), Trigram::Slot(slot as u16));
+            let [a, b, c] = unpack(packed).map(|code| char::from_u32(code).unwrap());
+            assert_eq!(Trigram::of(a, b, c), Trigram::Slot(slot as u16));
         }
         assert_eq!(Trigram::of('a', 'ü', ' '), Trigram::Packed(pack('a', 'ü', ' ')));
         assert_eq!(Trigram::of('A', 'b', 'c'), Trigram::Packed(pack('A', 'b', 'c')));
@@ -462,7 +470,7 @@ mod tests {
 
     #[test]
     fn trigrams_outside_the_table_know_how_many_table_trigrams_order_before_them() {
-        let slots: Vec<PackedTrigram> = (0..TABLE_SLOTS as u16).map(|s| Trigram::Slot(s).packed()).collect();
+        let slots = table_trigrams();
         let outside = [
             ('A', 'a', 'a'),
             (' ', ' ', 'ä'),
