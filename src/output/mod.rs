@@ -7,6 +7,7 @@ pub mod csv;
 pub mod encode;
 pub mod lines;
 pub mod progress;
+pub mod sync;
 pub mod xlsx;
 
 use std::io::{BufWriter, Write};
@@ -20,6 +21,7 @@ use crate::input::Skipped;
 use crate::record::Record;
 use commit::OutputDir;
 use encode::{Encoded, Encoder};
+use sync::BackgroundSync;
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
@@ -57,6 +59,8 @@ pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 struct Pending {
     file: BufWriter<NamedTempFile>,
     name: &'static str,
+    /// Syncs the file's data while it grows.
+    sync: BackgroundSync,
 }
 
 impl Pending {
@@ -64,11 +68,13 @@ impl Pending {
         Ok(Pending {
             file: BufWriter::new(dir.temp_file(name)?),
             name,
+            sync: BackgroundSync::default(),
         })
     }
 
     /// The finished temporary file, readable by others, with the name it is to take.
-    fn finish(self) -> std::io::Result<(NamedTempFile, &'static str)> {
+    fn finish(mut self) -> std::io::Result<(NamedTempFile, &'static str)> {
+        self.sync.wait()?;
         let tmp = self.file.into_inner().map_err(|e| e.into_error())?;
         #[cfg(unix)]
         {
@@ -96,7 +102,9 @@ pub struct Writer {
 
 impl Write for Pending {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.file.write(buf)
+        let written = self.file.write(buf)?;
+        self.sync.wrote(written, self.file.get_ref().as_file())?;
+        Ok(written)
     }
     fn flush(&mut self) -> std::io::Result<()> {
         self.file.flush()

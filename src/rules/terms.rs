@@ -32,6 +32,7 @@ pub struct Term {
 
 /// How many streams [`TermMatcher::scan_in_lanes`] reads side by side.
 const LANES: usize = 4;
+const _: () = assert!(LANES == 4, "TermMatcher::scan_in_lanes zips four lanes");
 
 /// A compiled set of terms.
 #[derive(Debug)]
@@ -157,11 +158,15 @@ impl TermMatcher {
         let parts: [usize; LANES] = std::array::from_fn(|k| k * part);
         let reads: [usize; LANES] = parts.map(|p| p.saturating_sub(self.longest));
         let mut states = [self.start; LANES];
-        for step in 0..part {
+        // Each lane's bytes as a slice of the same length, so that reading them needs no
+        // bounds checks.
+        let lanes: [&[u8]; LANES] = reads.map(|read| &bytes[read..read + part]);
+        let steps = lanes[0].iter().zip(lanes[1]).zip(lanes[2]).zip(lanes[3]);
+        for (step, (((&b0, &b1), &b2), &b3)) in steps.enumerate() {
             let mut special = false;
-            for k in 0..LANES {
-                states[k] = aut.next_state(Anchored::No, states[k], bytes[reads[k] + step]);
-                special |= aut.is_special(states[k]);
+            for (state, byte) in states.iter_mut().zip([b0, b1, b2, b3]) {
+                *state = aut.next_state(Anchored::No, *state, byte);
+                special |= aut.is_special(*state);
             }
             if special {
                 for k in 0..LANES {
