@@ -410,9 +410,10 @@ impl PatternSet {
         // Borrowed once: the guard checks where its cache lives at every use.
         let cache = &mut *guard;
         let bytes = text.as_bytes();
+        let openings = self.starts.openings(cache);
         for &at in &starts.at {
             let at = at as usize;
-            if !self.starts.may_start(cache, bytes, at) {
+            if !openings.may_begin(cache, bytes, at) {
                 continue;
             }
             if self.starts.which_at(cache, text, at, &mut here, &mut ends).is_err() {

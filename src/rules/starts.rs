@@ -38,7 +38,7 @@ pub struct Starts {
     /// Its state caches, one per thread.
     caches: Pool<Cache, MakeCache>,
     /// Which openings can begin a match.
-    openings: Openings,
+    openings: OpeningTables,
     /// The same patterns for texts the DFA gives up on (see [`Starts::which_in`]).
     slow: PikeVM,
 }
@@ -100,7 +100,7 @@ impl Starts {
                     .unicode_word_boundary(true),
             )
             .build_from_nfa(nfa)?;
-        let openings = Openings::of(&dfa);
+        let openings = OpeningTables::default();
         let for_caches = dfa.clone();
         Ok(Starts {
             dfa,
@@ -120,11 +120,17 @@ impl Starts {
         self.len() == 0
     }
 
-    /// True when some pattern may match starting at byte `at` of `bytes`, judged by the one
-    /// or two bytes there; false only where none can.
-    #[inline]
-    pub fn may_start(&self, cache: &mut Cache, bytes: &[u8], at: usize) -> bool {
-        self.openings.may_begin(&self.dfa, cache, bytes, at)
+    /// The openings a match can begin with, for searches with `cache`: their tables are made
+    /// by the first search that needs them.
+    pub fn openings(&self, cache: &mut Cache) -> Openings<'_> {
+        let tables = &self.openings;
+        Openings {
+            dfa: &self.dfa,
+            first: tables.first.get_or_init(|| first_bytes(&self.dfa, cache)),
+            pairs: tables
+                .pairs
+                .get_or_init(|| (0..256 * 256).map(|_| AtomicU8::new(UNREAD)).collect()),
+        }
     }
 
     /// This thread's state cache.
@@ -215,14 +221,27 @@ fn nfa_config() -> thompson::Compiler {
 }
 
 /// The one- and two-byte openings a match can begin with: a position whose opening cannot
-/// begin a match is passed over without running the automaton from it. Each pair of bytes is
-/// read off the automaton the first time a text has it, and remembered.
-struct Openings {
-    /// Bytes that lead out of the start state to a state that can still match.
-    first: [bool; 256],
-    /// For pair `first * 256 + second`: [`UNREAD`], [`DEAD`] or [`LIVE`]; made on first use
-    /// (sets only searched through [`Starts::which_in`] never need it).
+/// begin a match is passed over without running the automaton from it. The first bytes are
+/// read off the automaton by the first search that needs them, with that search's state
+/// cache, which keeps the states they lead to for the searches after it (sets only searched
+/// through [`Starts::which_in`] never need them); each pair of bytes is read off the
+/// automaton the first time a text has it, and remembered.
+#[derive(Default)]
+struct OpeningTables {
+    /// Per byte: true when it leads out of the start state to a state that can still match.
+    first: OnceLock<[bool; 256]>,
+    /// For pair `first * 256 + second`: [`UNREAD`], [`DEAD`] or [`LIVE`].
     pairs: OnceLock<Box<[AtomicU8]>>,
+}
+
+/// The opening tables of a set, made, for one search (see [`Starts::openings`]).
+pub struct Openings<'s> {
+    /// The set's automaton.
+    dfa: &'s DFA,
+    /// See [`OpeningTables::first`].
+    first: &'s [bool; 256],
+    /// See [`OpeningTables::pairs`].
+    pairs: &'s [AtomicU8],
 }
 
 /// A pair of bytes not yet read off the automaton.
@@ -232,18 +251,12 @@ const DEAD: u8 = 1;
 /// A pair of bytes some match may begin with.
 const LIVE: u8 = 2;
 
-impl Openings {
-    /// The openings of `dfa`: its first bytes now, its pairs as texts bring them.
-    fn of(dfa: &DFA) -> Openings {
-        Openings {
-            first: first_bytes(dfa),
-            pairs: OnceLock::new(),
-        }
-    }
-
-    /// True when a match can begin at byte `at` of `bytes`, judged by its first two bytes.
+impl Openings<'_> {
+    /// True when some pattern may match starting at byte `at` of `bytes`, judged by the one
+    /// or two bytes there; false only where none can. `cache` is the state cache the
+    /// openings were made for.
     #[inline]
-    fn may_begin(&self, dfa: &DFA, cache: &mut Cache, bytes: &[u8], at: usize) -> bool {
+    pub fn may_begin(&self, cache: &mut Cache, bytes: &[u8], at: usize) -> bool {
         let first = bytes[at];
         if !self.first[usize::from(first)] {
             return false;
@@ -251,13 +264,10 @@ impl Openings {
         let Some(&second) = bytes.get(at + 1) else {
             return true;
         };
-        let pairs = self
-            .pairs
-            .get_or_init(|| (0..256 * 256).map(|_| AtomicU8::new(UNREAD)).collect());
-        let pair = &pairs[usize::from(first) * 256 + usize::from(second)];
+        let pair = &self.pairs[usize::from(first) * 256 + usize::from(second)];
         match pair.load(Ordering::Relaxed) {
             UNREAD => {
-                let live = pair_is_live(dfa, cache, first, second);
+                let live = pair_is_live(self.dfa, cache, first, second);
                 pair.store(if live { LIVE } else { DEAD }, Ordering::Relaxed);
                 live
             }
@@ -286,16 +296,15 @@ fn pair_is_live(dfa: &DFA, cache: &mut Cache, first: u8, second: u8) -> bool {
 
 /// Which bytes lead out of the anchored start state to a state that can still match; every
 /// byte when the automaton cannot tell.
-fn first_bytes(dfa: &DFA) -> [bool; 256] {
-    let mut cache = dfa.create_cache();
+fn first_bytes(dfa: &DFA, cache: &mut Cache) -> [bool; 256] {
     let mut bytes = [false; 256];
     for behind in LOOK_BEHIND {
         let config = start::Config::new().anchored(Anchored::Yes).look_behind(behind);
-        let Ok(state) = dfa.start_state(&mut cache, &config) else {
+        let Ok(state) = dfa.start_state(cache, &config) else {
             return [true; 256];
         };
         for byte in 0..=255u8 {
-            match dfa.next_state(&mut cache, state, byte) {
+            match dfa.next_state(cache, state, byte) {
                 Ok(next) if next.is_dead() => {}
                 _ => bytes[usize::from(byte)] = true,
             }
@@ -375,7 +384,8 @@ mod tests {
     fn knows_the_bytes_a_match_can_begin_with() {
         let starts = Starts::new(&["[0-9]{4}", "May [0-9]+", "x"]).unwrap();
         let mut cache = starts.cache();
-        let mut may = |text: &str, at: usize| starts.may_start(&mut cache, text.as_bytes(), at);
+        let openings = starts.openings(&mut cache);
+        let mut may = |text: &str, at: usize| openings.may_begin(&mut cache, text.as_bytes(), at);
         assert!(may("2024", 0) && may("May 5", 0) && may("in May", 3));
         assert!(!may("may 5", 0) && !may(" May", 0) && !may("Mi 5", 0) && !may("2x", 0));
         assert!(may("2", 0) && may("M", 0) && may("x", 0) && may("xy", 0));
