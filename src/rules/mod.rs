@@ -105,7 +105,8 @@ impl RuleSet {
         if !errors.is_empty() {
             return Err(RuleErrors(errors));
         }
-        let digest = digest_dir(dir)
+        let digest = parts
+            .digest
             .map_err(|e| RuleErrors(vec![Diagnostic::file(dir, format!("cannot read rules folder: {e}"))]))?;
         Ok(RuleSet {
             dir: dir.to_path_buf(),
@@ -143,6 +144,8 @@ struct Parts {
     languages: Vec<LanguageParts>,
     /// Number of people in the gazetteer.
     gazetteer_size: usize,
+    /// The digest of the rule files (see [`digest_dir`]).
+    digest: std::io::Result<String>,
 }
 
 /// The parts of one language: dates, money, and leaders with sectors and countries.
@@ -155,13 +158,15 @@ type LanguageParts = (
 impl Parts {
     /// Loads every part under `dir`. The regex-heavy files (furniture, and per language dates
     /// and money) compile on threads of their own while this thread reads the shared tables
-    /// and builds each language's other rules.
+    /// and builds each language's other rules; the digest of the files is taken on a thread
+    /// of its own too.
     fn load(dir: &Path) -> Parts {
         let common_dir = dir.join("common");
         let mut common_errors = Vec::new();
         let countries = CountryTables::load(&common_dir, &mut common_errors);
         let currencies = load_currencies(&common_dir, &mut common_errors);
         std::thread::scope(|scope| {
+            let digest = scope.spawn(|| digest_dir(dir));
             let segment = spawn_load(scope, |e| SegmentRules::load(&furniture_path(dir), e));
             let patterns: Vec<_> = Lang::ALL
                 .into_iter()
@@ -197,6 +202,7 @@ impl Parts {
                     .map(|((dates, money), others)| (joined(dates), joined(money), others))
                     .collect(),
                 gazetteer_size: common.gazetteer.len(),
+                digest: joined(digest),
             }
         })
     }

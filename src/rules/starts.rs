@@ -142,7 +142,9 @@ impl Starts {
     pub fn matching_empty(&self) -> Vec<usize> {
         let mut out = PatternSet::new(self.len());
         let mut ends = vec![0; self.len()];
-        let mut cache = self.cache();
+        // A cache of its own: the pool's first cache goes to the first thread that asks for
+        // one, and reaches it fastest ever after; the thread that loads the rules would waste it.
+        let mut cache = self.dfa.create_cache();
         if self.which_at(&mut cache, "", 0, &mut out, &mut ends).is_err() {
             return Vec::new();
         }
