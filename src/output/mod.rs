@@ -55,6 +55,11 @@ pub struct OutputOptions {
 /// The UTF-8 byte-order mark that `--csv-bom` puts at the start of each CSV file.
 pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// Bytes an output gathers before they go to its file: a run's outputs are written by one
+/// thread, and with the standard 8 KiB the 23 MB of `records.jsonl` of 5,000 articles took
+/// 3,000 system calls.
+const WRITE_BUFFER_BYTES: usize = 256 << 10;
+
 /// One output being written to its temporary file.
 struct Pending {
     file: BufWriter<NamedTempFile>,
@@ -66,7 +71,7 @@ struct Pending {
 impl Pending {
     fn new(dir: &OutputDir, name: &'static str) -> std::io::Result<Pending> {
         Ok(Pending {
-            file: BufWriter::new(dir.temp_file(name)?),
+            file: BufWriter::with_capacity(WRITE_BUFFER_BYTES, dir.temp_file(name)?),
             name,
             sync: BackgroundSync::default(),
         })
