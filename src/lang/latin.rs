@@ -40,6 +40,11 @@ const DATA_SPACE: char = '_';
 /// The model, parsed once.
 static MODEL: LazyLock<Model> = LazyLock::new(|| Model::parse(MODEL_DATA));
 
+/// Parses the model now, if no detection has yet (see [`super::prepare`]).
+pub(super) fn prepare() {
+    LazyLock::force(&MODEL);
+}
+
 /// Hash maps keyed by packed trigrams or characters, which need no DoS-resistant hashing
 /// (foldhash's fixed-seed hasher: fast on integers, the same in every run).
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;

@@ -73,6 +73,12 @@ pub struct Language {
     pub uncertain: Option<(String, f64)>,
 }
 
+/// Parses the detection model, which the first detection parses otherwise: a run does it on a
+/// thread of its own while the rules compile, so that its first files do not wait for it.
+pub fn prepare() {
+    latin::prepare();
+}
+
 /// Detects the language of `text` from its first [`SAMPLE_CHARS`] characters. Short texts full
 /// of names can fool the detector; when its answer is unreliable, the text is re-read among
 /// the supported languages (what whatlang's detector with them as its allowlist answers) and

@@ -183,6 +183,10 @@ where
     F: Fn(&InputFile, &RuleSet, Settings) -> Result<Vec<Record>, Skipped> + Sync,
 {
     let started = Instant::now();
+    // When no thread can be started, the first detection parses the model.
+    let _ = std::thread::Builder::new()
+        .name("lang-model".into())
+        .spawn(crate::lang::prepare);
     let rules = RuleSet::load(&config.rules)?;
     let rules_ms = started.elapsed().as_millis();
     let (mut jobs, mut progress) = open_source(config)?;
