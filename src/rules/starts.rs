@@ -120,8 +120,8 @@ impl Starts {
         self.len() == 0
     }
 
-    /// The openings a match can begin with, for searches with `cache`: their tables are made
-    /// by the first search that needs them.
+    /// The openings a match can begin with; their tables are made by the first search that
+    /// needs them, with its state cache `cache`.
     pub fn openings(&self, cache: &mut Cache) -> Openings<'_> {
         let tables = &self.openings;
         Openings {
@@ -236,7 +236,7 @@ struct OpeningTables {
     pairs: OnceLock<Box<[AtomicU8]>>,
 }
 
-/// The opening tables of a set, made, for one search (see [`Starts::openings`]).
+/// A set's opening tables, made and borrowed for one search (see [`Starts::openings`]).
 pub struct Openings<'s> {
     /// The set's automaton.
     dfa: &'s DFA,
@@ -255,8 +255,8 @@ const LIVE: u8 = 2;
 
 impl Openings<'_> {
     /// True when some pattern may match starting at byte `at` of `bytes`, judged by the one
-    /// or two bytes there; false only where none can. `cache` is the state cache the
-    /// openings were made for.
+    /// or two bytes there; false only where none can. `cache` is a state cache of the set's
+    /// automaton (a pair of bytes seen for the first time is read off with it).
     #[inline]
     pub fn may_begin(&self, cache: &mut Cache, bytes: &[u8], at: usize) -> bool {
         let first = bytes[at];
