@@ -22,19 +22,23 @@ pub struct BackgroundSync {
 impl BackgroundSync {
     /// Counts `written` more bytes handed to `file`. Once [`SYNC_EVERY`] bytes are written
     /// since the last sync started, and that sync is over, starts the next one; an error of
-    /// the last one is returned here.
+    /// the last one is returned here (the disk's errors are reported once, so one that a
+    /// background sync met would not be met again by the sync before the commit).
     pub fn wrote(&mut self, written: usize, file: &File) -> io::Result<()> {
         self.unsynced += written as u64;
         if self.unsynced < SYNC_EVERY || self.running.as_ref().is_some_and(|s| !s.is_finished()) {
             return Ok(());
         }
         self.wait()?;
-        let handle = file.try_clone()?;
-        let sync = std::thread::Builder::new()
-            .name("accord-sync".into())
-            .spawn(move || handle.sync_data())?;
-        self.running = Some(sync);
         self.unsynced = 0;
+        // Without a file descriptor or a thread to spare, the file is synced before the commit
+        // only, as it would be without this.
+        if let Ok(handle) = file.try_clone() {
+            self.running = std::thread::Builder::new()
+                .name("accord-sync".into())
+                .spawn(move || handle.sync_data())
+                .ok();
+        }
         Ok(())
     }
 
