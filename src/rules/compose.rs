@@ -9,6 +9,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use regex_syntax::ast::{self, Ast};
 use regex_syntax::hir::{self, Hir, HirKind};
 
+use super::factor::factor;
+
 /// The name of the `k`-th marker group is this prefix followed by `k`.
 const MARKER: &str = "accord_placeholder_";
 
@@ -83,7 +85,7 @@ impl<'p> Composer<'p> {
     pub fn hir(&mut self, template: &str, expanded: &str) -> Result<Hir, String> {
         match self.compose(template) {
             Some(hir) => Ok(hir),
-            None => parse(expanded),
+            None => parse(expanded).map(factor),
         }
     }
 
@@ -151,7 +153,7 @@ fn parse_placeholder(value: &str, mode: Mode) -> Option<Parsed> {
     };
     let hir = hir::translate::Translator::new().translate(&wrapped, &tree).ok()?;
     Some(Parsed {
-        hir,
+        hir: factor(hir),
         atomic,
         depth: depth(&tree),
     })

@@ -6,6 +6,7 @@ pub mod compose;
 pub mod countries;
 pub mod dates;
 pub mod diag;
+pub mod factor;
 pub mod id;
 pub mod leaders;
 pub mod money;
