@@ -102,11 +102,11 @@ struct Group {
     members: Vec<Vec<Hir>>,
 }
 
-/// The alternation of `branches` (each as its parts, last first), factored: branches are grouped by their
-/// first atom as the module's rules allow, and each group's rests are factored in turn.
-/// `depth` counts the tries around this one: past [`MAX_DEPTH`], the branches are left as
-/// they are, so that no word list nests the tree deeper than the engines' compilers recurse
-/// comfortably.
+/// The alternation of `branches` (each as its parts, last first), factored: branches are
+/// grouped by their first atom as the module's rules allow, and each group's rests are
+/// factored in turn. `depth` counts the tries around this one: past [`MAX_DEPTH`], the
+/// branches are left as they are, so that no word list nests the tree deeper than the
+/// engines' compilers recurse comfortably.
 fn trie(branches: Vec<Vec<Hir>>, depth: usize) -> Hir {
     if depth > MAX_DEPTH {
         return Hir::alternation(branches.into_iter().map(in_order).collect());
