@@ -20,7 +20,7 @@ pub struct BackgroundSync {
 }
 
 impl BackgroundSync {
-    /// Counts `written` more bytes handed to `file`. Once [`SYNC_EVERY`] bytes are written
+    /// Counts `written` more bytes handed to `file`. Once `SYNC_EVERY` (4 MiB) bytes are written
     /// since the last sync started, and that sync is over, starts the next one; an error of
     /// the last one is returned here (the disk's errors are reported once, so one that a
     /// background sync met would not be met again by the sync before the commit).

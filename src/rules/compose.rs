@@ -1,8 +1,9 @@
 //! Pattern templates parsed once per placeholder: a template is parsed with each
 //! `{placeholder}` replaced by an empty marker group, and each marker is then replaced by the
 //! syntax tree of its placeholder, parsed once per file under the flags in effect where it
-//! stands. The result is the tree that parsing the fully expanded text gives; a template this
-//! cannot be sure of is parsed expanded.
+//! stands. The result is the tree that parsing the fully expanded text gives, with the
+//! placeholders' alternations factored into tries ([`factor`]); a template this cannot be sure
+//! of is parsed expanded, and factored whole.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -81,7 +82,7 @@ impl<'p> Composer<'p> {
     }
 
     /// The tree of `template`, whose placeholders expand to `expanded`: the tree that parsing
-    /// `expanded` gives, or its syntax error.
+    /// `expanded` gives (alternations factored as the module says), or its syntax error.
     pub fn hir(&mut self, template: &str, expanded: &str) -> Result<Hir, String> {
         match self.compose(template) {
             Some(hir) => Ok(hir),
